@@ -1,0 +1,38 @@
+"""Recall knowledge: schema, loader, index, serial rules. Knows nothing about chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.check import CampaignVerdict, CheckResult, check, pick_regional
+from knowledge.index import KnowledgeIndex, NameMatch
+from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeFiles, KnowledgeInvalid, load_files
+from knowledge.normalise import NormalisedSerial, normalise_model, normalise_serial
+from knowledge.schema import LANGUAGES, REGIONS, Campaign, Guidance, LocalText
+from knowledge.serial_rules import SerialResult, Verdict, evaluate_serial
+
+
+class Knowledge:
+    """The loaded knowledge files and their index."""
+
+    def __init__(self, files: KnowledgeFiles) -> None:
+        self.files = files
+        self.index = KnowledgeIndex(files.campaigns)
+        self.guidance = files.guidance
+        self.version = files.version
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> Knowledge:
+        return cls(load_files(data_dir))
+
+    def check(self, model: str, serial: str | None = None,
+              region: str | None = None) -> CheckResult:
+        return check(self.index, model, serial, region)
+
+
+__all__ = [
+    "DATA_DIR", "LANGUAGES", "REGIONS", "Campaign", "CampaignVerdict", "CheckResult", "Guidance",
+    "Knowledge", "KnowledgeError", "KnowledgeFiles", "KnowledgeIndex", "KnowledgeInvalid",
+    "LocalText", "NameMatch", "NormalisedSerial", "SerialResult", "Verdict", "check",
+    "evaluate_serial", "load_files", "normalise_model", "normalise_serial", "pick_regional",
+]

@@ -1,0 +1,81 @@
+"""The recall check: model (+ serial, + region) → a verdict per campaign and an overall one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from knowledge.index import KnowledgeIndex
+from knowledge.normalise import normalise_model
+from knowledge.schema import REGION_PARENTS, Campaign, Claim, Contact, Product, Remedy
+from knowledge.serial_rules import SEVERITY, SerialResult, Verdict, evaluate_serial
+
+_Regional = TypeVar("_Regional", Remedy, Claim, Contact)
+
+
+def pick_regional(items: Sequence[_Regional], region: str | None) -> _Regional | None:
+    """The entry for `region`, else its parent region, else the worldwide one ('*')."""
+    if region is not None:
+        for wanted in (region, REGION_PARENTS.get(region), "*"):
+            for item in items:
+                if item.region == wanted:
+                    return item
+    if len(items) == 1:
+        return items[0]
+    return next((i for i in items if i.region == "*"), None)
+
+
+@dataclass(frozen=True)
+class CampaignVerdict:
+    campaign: Campaign
+    serial: SerialResult
+    remedy: Remedy | None
+    claim: Claim | None
+    contact: Contact | None
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.serial.verdict
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    model: str
+    product: Product | None
+    region: str | None
+    verdict: Verdict
+    campaigns: list[CampaignVerdict] = field(default_factory=list)
+    elsewhere: list[Campaign] = field(default_factory=list)
+    needs_region: bool = False
+    as_of: date = date.min
+
+    @property
+    def serial(self) -> SerialResult | None:
+        return self.campaigns[0].serial if self.campaigns else None
+
+
+def check(index: KnowledgeIndex, model: str, serial: str | None = None,
+          region: str | None = None) -> CheckResult:
+    """Check one device. Never returns 'safe': the mildest outcome is 'not in a known recall'."""
+    canonical = index.canonical_model(model) or normalise_model(model)
+    product = index.product(canonical)
+    if product is None:
+        return CheckResult(canonical, None, region, Verdict.NOT_IN_KNOWN_RECALL, as_of=index.as_of)
+    applicable, elsewhere = index.campaigns_for(canonical, region)
+    needs_region = region is None and index.region_matters(canonical)
+    verdicts = [
+        CampaignVerdict(
+            campaign=c,
+            serial=evaluate_serial(c.serial_rule, serial),
+            remedy=pick_regional(c.remedies, region),
+            claim=pick_regional(c.claims, region),
+            contact=pick_regional(c.contacts, region),
+        )
+        for c in applicable
+    ]
+    verdicts.sort(key=lambda v: (-SEVERITY[v.verdict], -v.campaign.announced.toordinal()))
+    overall = verdicts[0].verdict if verdicts else Verdict.NOT_IN_KNOWN_RECALL
+    return CheckResult(canonical, product, region, overall, verdicts, elsewhere, needs_region,
+                       index.as_of)

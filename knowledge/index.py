@@ -1,0 +1,114 @@
+"""Lookups over the loaded knowledge: exact by model number, fuzzy by marketing name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rapidfuzz import fuzz, process, utils
+
+from knowledge.normalise import model_key, normalise_model
+from knowledge.schema import REGION_PARENTS, Campaign, Product
+
+# Names shorter than this are too vague to fuzz ("pb", "10k").
+_MIN_FUZZY_QUERY = 4
+_FUZZY_CUTOFF = 80.0
+_MODEL_LIKE = re.compile(r"^[A-Z]{1,4}[\s\-]?\d[\w\-]*$|^\d{3,}[A-Z]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    product: Product
+    matched: str
+    score: float
+
+
+class KnowledgeIndex:
+    """Built once per load; every lookup is a dict access or one rapidfuzz call."""
+
+    def __init__(self, campaigns: Sequence[Campaign]) -> None:
+        self.campaigns: tuple[Campaign, ...] = tuple(campaigns)
+        self._by_model: dict[str, list[Campaign]] = {}
+        self._products: dict[str, Product] = {}
+        names: dict[str, str] = {}
+        for campaign in self.campaigns:
+            for product in campaign.products:
+                key = model_key(product.model)
+                self._by_model.setdefault(key, []).append(campaign)
+                self._products.setdefault(key, product)
+                for name in (product.name, *product.aliases):
+                    names.setdefault(utils.default_process(name), key)
+        self._names = names
+        self._name_choices = list(names)
+        self.as_of: date = max((c.last_reviewed for c in self.campaigns), default=date.min)
+
+    @property
+    def models(self) -> list[str]:
+        """Every recalled model number, as the brands write them, sorted."""
+        return sorted(p.model for p in self._products.values())
+
+    def product(self, model: str) -> Product | None:
+        return self._products.get(model_key(model))
+
+    def campaigns_for_model(self, model: str) -> list[Campaign]:
+        return list(self._by_model.get(model_key(model), ()))
+
+    def canonical_model(self, text: str) -> str | None:
+        """The model as the brand writes it, if `text` is a known model number."""
+        product = self.product(text)
+        return product.model if product else None
+
+    def campaigns_for(self, model: str, region: str | None) -> tuple[list[Campaign], list[Campaign]]:
+        """(campaigns that apply in `region`, the model's campaigns elsewhere).
+
+        Within one family (a recall and its regional parts) a campaign naming the region
+        wins over the family's worldwide ('*') campaign.
+        """
+        every = self.campaigns_for_model(model)
+        if region is None:
+            return every, []
+        wanted = {region, REGION_PARENTS.get(region, region)}
+        families: dict[str, list[Campaign]] = {}
+        for campaign in every:
+            families.setdefault(campaign.family, []).append(campaign)
+        applicable: list[Campaign] = []
+        for members in families.values():
+            explicit = [c for c in members if wanted & set(c.regions)]
+            applicable += explicit or [c for c in members if "*" in c.regions]
+        return applicable, [c for c in every if c not in applicable]
+
+    def region_matters(self, model: str) -> bool:
+        """True when the model's campaigns or remedies differ by region."""
+        every = self.campaigns_for_model(model)
+        if len({frozenset(c.regions) for c in every}) > 1:
+            return True
+        return any(len({r.region for r in c.remedies}) > 1 for c in every)
+
+    def search_names(self, query: str, limit: int = 5) -> list[NameMatch]:
+        """Fuzzy lookup by marketing name; a model number is never fuzzed into another one."""
+        cleaned = utils.default_process(query)
+        if len(cleaned) < _MIN_FUZZY_QUERY or _MODEL_LIKE.match(query.strip()):
+            return []
+        hits = process.extract(cleaned, self._name_choices, scorer=fuzz.token_set_ratio,
+                               processor=None, limit=limit * 3, score_cutoff=_FUZZY_CUTOFF)
+        best: dict[str, NameMatch] = {}
+        for name, score, _ in hits:
+            key = self._names[name]
+            if key not in best or best[key].score < score:
+                best[key] = NameMatch(self._products[key], name, float(score))
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.product.model))
+        return ranked[:limit]
+
+    def known_model(self, text: str) -> bool:
+        return model_key(text) in self._by_model
+
+    def models_in(self, words: Iterable[str]) -> list[str]:
+        """Known model numbers among `words`, in order, without repeats."""
+        found: list[str] = []
+        for word in words:
+            product = self._products.get(model_key(normalise_model(word)))
+            if product and product.model not in found:
+                found.append(product.model)
+        return found

@@ -1,0 +1,120 @@
+"""Load and validate the knowledge files; errors name the file, the field path and the problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge.schema import Campaign, Guidance
+
+DATA_DIR = Path(__file__).parent / "data"
+GUIDANCE_FILE = "guidance.yaml"
+CAMPAIGN_DIR = "campaigns"
+
+
+@dataclass(frozen=True)
+class KnowledgeError:
+    file: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.problem}" if self.field else \
+            f"{self.file}: {self.problem}"
+
+
+class KnowledgeInvalid(Exception):
+    """Raised when one or more knowledge files are invalid; `errors` lists every problem."""
+
+    def __init__(self, errors: list[KnowledgeError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass(frozen=True)
+class KnowledgeFiles:
+    campaigns: list[Campaign]
+    guidance: Guidance
+    version: str  # a short hash of the files' contents, recorded with verdicts
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc if not str(part).startswith("function-after"))
+
+
+def _read_yaml(path: Path, errors: list[KnowledgeError]) -> object | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(KnowledgeError(path.name, "", f"cannot read the file ({exc})"))
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        errors.append(KnowledgeError(path.name, where, f"not valid YAML ({exc.__class__.__name__})"))
+        return None
+    if not isinstance(data, dict):
+        errors.append(KnowledgeError(path.name, "", "the file must hold a mapping at the top"))
+        return None
+    return data
+
+
+def _validate(model: type[Campaign] | type[Guidance], data: object, name: str,
+              errors: list[KnowledgeError]) -> Campaign | Guidance | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            message = str(err["msg"]).removeprefix("Value error, ")
+            errors.append(KnowledgeError(name, _field_path(err["loc"]), message))
+        return None
+
+
+def load_files(data_dir: Path | None = None) -> KnowledgeFiles:
+    """Read every campaign file and the guidance file; raise KnowledgeInvalid listing all errors."""
+    import hashlib
+
+    root = data_dir or DATA_DIR
+    errors: list[KnowledgeError] = []
+    digest = hashlib.sha256()
+    campaigns: list[Campaign] = []
+    seen: dict[str, str] = {}
+    campaign_files = sorted((root / CAMPAIGN_DIR).glob("*.yaml"))
+    if not campaign_files:
+        errors.append(KnowledgeError(str(root / CAMPAIGN_DIR), "", "no campaign files found"))
+    for path in campaign_files:
+        digest.update(path.read_bytes())
+        data = _read_yaml(path, errors)
+        if data is None:
+            continue
+        campaign = _validate(Campaign, data, path.name, errors)
+        if isinstance(campaign, Campaign):
+            if campaign.id in seen:
+                errors.append(KnowledgeError(path.name, "id",
+                              f"duplicate campaign id {campaign.id!r} (also in {seen[campaign.id]})"))
+                continue
+            seen[campaign.id] = path.name
+            campaigns.append(campaign)
+    guidance: Guidance | None = None
+    guidance_path = root / GUIDANCE_FILE
+    if not guidance_path.exists():
+        errors.append(KnowledgeError(GUIDANCE_FILE, "", "file is missing"))
+    else:
+        digest.update(guidance_path.read_bytes())
+        data = _read_yaml(guidance_path, errors)
+        if data is not None:
+            result = _validate(Guidance, data, GUIDANCE_FILE, errors)
+            guidance = result if isinstance(result, Guidance) else None
+    families = {c.id for c in campaigns}
+    for c in campaigns:
+        if c.part_of is not None and c.part_of not in families:
+            errors.append(KnowledgeError(seen[c.id], "part_of",
+                                         f"no campaign with id {c.part_of!r}"))
+    if errors or guidance is None:
+        raise KnowledgeInvalid(errors)
+    return KnowledgeFiles(campaigns, guidance, digest.hexdigest()[:12])

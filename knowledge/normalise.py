@@ -1,0 +1,63 @@
+"""Normalisation of what people type into model numbers and serials, in one place."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from knowledge.schema import SerialFormat
+
+# A model as brands print it: letters/digits, optionally one inner dash (BI-B41, PAC20-272).
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·・]+")
+_ANKER_SHAPE = re.compile(r"^A[\s\-_.]*(\d{4})$")
+
+
+def fold(text: str) -> str:
+    """Unicode NFKC (fullwidth → ASCII), drop control and zero-width characters."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
+
+
+def normalise_model(text: str) -> str:
+    """`a1263`, `A 1263`, `A-1263`, `Ａ１２６３` → `A1263`; `bi-b41` → `BI-B41`."""
+    folded = fold(text).strip().upper()
+    anker = _ANKER_SHAPE.match(folded)
+    if anker:
+        return "A" + anker.group(1)
+    return _SEPARATORS.sub("-", folded).strip("-")
+
+
+def model_key(text: str) -> str:
+    """A comparison key that ignores separators: `BI-B41` and `BIB41` meet here."""
+    return re.sub(r"[^A-Z0-9]", "", normalise_model(text))
+
+
+@dataclass(frozen=True)
+class NormalisedSerial:
+    value: str
+    changes: list[str] = field(default_factory=list)  # e.g. ["O→0", "spaces removed"]
+
+
+_SUBSTITUTIONS = {"O": "0", "I": "1"}
+
+
+def normalise_serial(text: str, fmt: SerialFormat | None = None) -> NormalisedSerial:
+    """Strip spaces and dashes, upper-case; map letters the brand never uses (O→0, I→1)."""
+    folded = fold(text).strip()
+    if folded.upper().startswith("SN") and len(folded) > 4:
+        folded = re.sub(r"^SN\s*(CODE)?\s*[:：#]?\s*", "", folded, flags=re.IGNORECASE)
+    changes: list[str] = []
+    compact = re.sub(r"[\s\-‐‑‒–—―_.]+", "", folded)
+    if compact != folded:
+        changes.append("spaces")
+    upper = compact.upper()
+    if upper != compact:
+        changes.append("case")
+    if fmt is not None:
+        for letter in fmt.never_uses.upper():
+            digit = _SUBSTITUTIONS.get(letter)
+            if digit and letter in upper:
+                upper = upper.replace(letter, digit)
+                changes.append(f"{letter}→{digit}")
+    return NormalisedSerial(upper, changes)

@@ -1,0 +1,364 @@
+"""The recall knowledge schema: one campaign per YAML file, plus shared guidance.
+
+Every text a user reads is a `LocalText` (a map from language to text, English required).
+Every campaign carries its sources and a last-reviewed date, so an answer can always say
+where it comes from. Facts the sources tag UNVERIFIED are kept out of user-facing fields;
+maintainers may park them in `unverified_notes`, which the bot never shows.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
+
+# Region codes the knowledge may use. "*" means "everywhere not covered by a more specific
+# campaign of the same family" (see index.campaigns_for).
+REGIONS: dict[str, str] = {
+    "*": "worldwide",
+    "US": "United States",
+    "CA": "Canada",
+    "MX": "Mexico",
+    "GB": "United Kingdom",
+    "EU": "European Union",
+    "DE": "Germany",
+    "AT": "Austria",
+    "CH": "Switzerland",
+    "FR": "France",
+    "ES": "Spain",
+    "IT": "Italy",
+    "NL": "Netherlands",
+    "CN": "Mainland China",
+    "HK": "Hong Kong",
+    "TW": "Taiwan",
+    "JP": "Japan",
+    "KR": "South Korea",
+    "AU": "Australia",
+    "IN": "India",
+    "SG": "Singapore",
+    "BR": "Brazil",
+    "AR": "Argentina",
+    "CO": "Colombia",
+    "CL": "Chile",
+    "PE": "Peru",
+}
+
+# Countries that belong to a wider region code used by campaigns.
+REGION_PARENTS: dict[str, str] = {
+    "DE": "EU", "AT": "EU", "FR": "EU", "ES": "EU", "IT": "EU", "NL": "EU",
+}
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_MODEL = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+
+
+class Confidence(StrEnum):
+    PRIMARY = "primary"
+    CORROBORATED = "corroborated"
+    SINGLE = "single"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalText(Strict):
+    """A text in several languages; English is required, the others fall back to it."""
+
+    en: str = Field(min_length=1)
+    es: str | None = None
+    de: str | None = None
+    zh_Hans: str | None = Field(default=None, alias="zh-Hans")
+    zh_Hant: str | None = Field(default=None, alias="zh-Hant")
+    ja: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, else English."""
+        value = getattr(self, lang.replace("-", "_"), None)
+        return value if isinstance(value, str) and value else self.en
+
+    def has(self, lang: str) -> bool:
+        return bool(getattr(self, lang.replace("-", "_"), None))
+
+
+def _check_partial_date(value: str) -> str:
+    if not _PARTIAL_DATE.match(value):
+        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")]
+    date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    return value
+
+
+PartialDate = Annotated[str, Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source")]
+
+
+class DateWindow(Strict):
+    """A period such as 'sold June 2016 to December 2022', only as precise as the source."""
+
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _valid(cls, value: str | None) -> str | None:
+        return None if value is None else _check_partial_date(str(value))
+
+
+class Source(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+    date: dt.date | None = None
+    confidence: Confidence
+
+
+class AuthorityKind(StrEnum):
+    CPSC = "CPSC"
+    HEALTH_CANADA = "Health Canada"
+    SAMR = "SAMR"
+    BSMI = "BSMI"
+    METI = "METI"
+    OPSS = "OPSS"
+    VOLUNTARY = "voluntary"
+
+
+class Authority(Strict):
+    kind: AuthorityKind
+    recall_number: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://")
+
+
+class Product(Strict):
+    model: str
+    name: str = Field(min_length=1, description="Marketing name as the brand writes it")
+    aliases: list[str] = Field(default_factory=list, description="Other names people use")
+    colours: list[str] = Field(default_factory=list)
+    label_location: LocalText | None = None
+
+    @field_validator("model")
+    @classmethod
+    def _model_form(cls, value: str) -> str:
+        if not _MODEL.match(value):
+            raise ValueError(f"model {value!r} must be upper-case letters, digits and dashes")
+        return value
+
+
+class SerialFormat(Strict):
+    """What a well-formed serial of this brand looks like."""
+
+    lengths: list[int] = Field(default_factory=list, description="Allowed lengths; empty = any")
+    alphabet: Literal["alnum", "digits"] = "alnum"
+    never_uses: str = Field(default="", description="Letters the brand never prints, e.g. 'OI'")
+    wrong_length_means: Literal["invalid", "not_affected"] = "invalid"
+
+
+class AllUnits(Strict):
+    kind: Literal["all_units"]
+
+
+class ListedSerials(Strict):
+    kind: Literal["listed"]
+    values: list[str] = Field(min_length=1)
+    match: Literal["exact", "contains"] = "exact"
+
+
+class SerialPrefixes(Strict):
+    kind: Literal["prefixes"]
+    prefixes: list[str] = Field(min_length=1)
+
+
+class SerialPattern(Strict):
+    kind: Literal["pattern"]
+    regex: str
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class CheckerOnly(Strict):
+    kind: Literal["checker_only"]
+    checker_url: str = Field(pattern=r"^https?://")
+
+
+SerialMatch = Annotated[
+    AllUnits | ListedSerials | SerialPrefixes | SerialPattern | CheckerOnly,
+    Field(discriminator="kind"),
+]
+
+
+class SerialRule(Strict):
+    """Which units of a product are in the recall, as data for one evaluator."""
+
+    match: SerialMatch
+    format: SerialFormat = SerialFormat()
+    where_printed: LocalText | None = None
+
+
+class Replacement(Strict):
+    kind: Literal["replacement"]
+    model: str | None = None
+    description: LocalText
+
+
+class GiftCard(Strict):
+    kind: Literal["gift_card", "voucher"]
+    amount: str | None = Field(default=None, description="As the source states it, e.g. '$30'")
+    description: LocalText
+
+
+class Refund(Strict):
+    kind: Literal["refund"]
+    amount: str | None = None
+    description: LocalText
+
+
+RemedyOption = Annotated[Replacement | GiftCard | Refund, Field(discriminator="kind")]
+
+
+class Remedy(Strict):
+    region: str
+    options: list[RemedyOption] = Field(min_length=1)
+    note: LocalText | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+ProofOfPurchase = Literal["required", "optional", "serial_or_receipt", "unknown"]
+UnitFate = Literal["dispose_after_confirmation", "return_kit", "courier_pickup", "unknown"]
+
+
+class Claim(Strict):
+    region: str
+    form_url: str | None = Field(default=None, pattern=r"^https?://")
+    steps: list[LocalText] = Field(min_length=1)
+    photos: list[LocalText] = Field(default_factory=list)
+    proof_of_purchase: ProofOfPurchase = "unknown"
+    unit_fate: UnitFate = "unknown"
+    sources: list[str] = Field(min_length=1)
+
+
+class Contact(Strict):
+    region: str
+    phone: str | None = None
+    hours: str | None = None
+    email: str | None = None
+    web: str | None = Field(default=None, pattern=r"^https?://")
+    wechat: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Figures(Strict):
+    units: LocalText | None = None
+    incidents: LocalText | None = None
+
+
+class Campaign(Strict):
+    """One recall campaign: one authority's (or the brand's) action, in one or more regions."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    part_of: str | None = Field(default=None, description="Family id; regional parts share it")
+    brand: str
+    title: LocalText
+    authority: Authority
+    announced: date
+    regions: list[str] = Field(min_length=1)
+    sold: DateWindow | None = None
+    made: DateWindow | None = None
+    hazard: LocalText
+    figures: Figures = Figures()
+    products: list[Product] = Field(min_length=1)
+    serial_rule: SerialRule
+    remedies: list[Remedy] = Field(min_length=1)
+    claims: list[Claim] = Field(default_factory=list)
+    safety: LocalText | None = None
+    disposal: LocalText | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    last_reviewed: date
+    unverified_notes: list[str] = Field(default_factory=list, description="Never shown to users")
+
+    @property
+    def family(self) -> str:
+        return self.part_of or self.id
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, value: list[str]) -> list[str]:
+        for region in value:
+            _check_region(region)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Campaign:
+        source_ids = {s.id for s in self.sources}
+        if len(source_ids) != len(self.sources):
+            raise ValueError("sources: duplicate source id")
+        for kind, items in (("remedies", self.remedies), ("claims", self.claims),
+                            ("contacts", self.contacts)):
+            for i, item in enumerate(items):
+                _check_region(item.region, f"{kind}.{i}.region")
+                for sid in item.sources:
+                    if sid not in source_ids:
+                        raise ValueError(f"{kind}.{i}.sources: unknown source id {sid!r}")
+        models = [p.model for p in self.products]
+        if len(set(models)) != len(models):
+            raise ValueError("products: a model is listed twice")
+        return self
+
+    def text_fields(self) -> list[LocalText]:
+        """Every user-facing text of this campaign (for translation coverage checks)."""
+        texts: list[LocalText] = [self.title, self.hazard]
+        texts += [t for t in (self.safety, self.disposal, self.figures.units,
+                              self.figures.incidents, self.serial_rule.where_printed) if t]
+        texts += [p.label_location for p in self.products if p.label_location]
+        for remedy in self.remedies:
+            texts += [o.description for o in remedy.options]
+            texts += [remedy.note] if remedy.note else []
+        for claim in self.claims:
+            texts += claim.steps + claim.photos
+        return texts
+
+
+def _check_region(region: str, where: str = "regions") -> None:
+    if region not in REGIONS:
+        known = ", ".join(sorted(REGIONS))
+        raise ValueError(f"{where}: unknown region {region!r} (known: {known})")
+
+
+class GuidanceTopic(Strict):
+    text: LocalText
+    sources: list[str] = Field(min_length=1)
+
+
+class Guidance(Strict):
+    """Advice that holds for every recall: safety steps, disposal, travel, scams."""
+
+    emergency: GuidanceTopic
+    stop_using: GuidanceTopic
+    disposal: GuidanceTopic
+    storage: GuidanceTopic
+    flights: GuidanceTopic | None = None
+    sources: list[Source] = Field(min_length=1)
+    last_reviewed: date
+
+    @model_validator(mode="after")
+    def _sources_known(self) -> Guidance:
+        ids = {s.id for s in self.sources}
+        for name in ("emergency", "stop_using", "disposal", "storage", "flights"):
+            topic = getattr(self, name)
+            if topic is None:
+                continue
+            for sid in topic.sources:
+                if sid not in ids:
+                    raise ValueError(f"{name}.sources: unknown source id {sid!r}")
+        return self
