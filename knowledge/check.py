@@ -16,12 +16,17 @@ _Regional = TypeVar("_Regional", Remedy, Claim, Contact)
 
 
 def pick_regional(items: Sequence[_Regional], region: str | None) -> _Regional | None:
-    """The entry for `region`, else its parent region, else the worldwide one ('*')."""
+    """The entry for `region`, else its parent region, else the worldwide one ('*').
+
+    With no region, a campaign's only entry is returned; with a region, an entry for another
+    region never is (a US remedy is not the answer for Japan).
+    """
     if region is not None:
         for wanted in (region, REGION_PARENTS.get(region), "*"):
             for item in items:
                 if item.region == wanted:
                     return item
+        return None
     if len(items) == 1:
         return items[0]
     return next((i for i in items if i.region == "*"), None)

@@ -15,7 +15,13 @@ from knowledge.schema import REGION_PARENTS, Campaign, Product
 # Names shorter than this are too vague to fuzz ("pb", "10k").
 _MIN_FUZZY_QUERY = 4
 _FUZZY_CUTOFF = 80.0
-_MODEL_LIKE = re.compile(r"^[A-Z]{1,4}[\s\-]?\d[\w\-]*$|^\d{3,}[A-Z]*$", re.IGNORECASE)
+# Looks like a model number: one token mixing letters and digits (A1263, BI-B41, 2G520,
+# PB2030MI), a one- or two-letter prefix split from its digits (A 1263), or a bare number.
+_MODEL_LIKE = re.compile(
+    r"^(?=[\w\-]*\d)[\w\-]+$|^[A-Z]{1,2}[\s\-]+\d[\w\-]*$|^\d[\d\s]*$", re.IGNORECASE)
+# Words in nearly every name: a query made only of these names nothing in particular.
+_GENERIC = frozenset({"anker", "power", "bank", "powerbank", "battery", "portable", "charger",
+                      "mah", "the", "my", "a", "an"})
 
 
 @dataclass(frozen=True)
@@ -50,9 +56,11 @@ class KnowledgeIndex:
         return sorted(p.model for p in self._products.values())
 
     def product(self, model: str) -> Product | None:
+        """The product with this model number, however it was typed."""
         return self._products.get(model_key(model))
 
     def campaigns_for_model(self, model: str) -> list[Campaign]:
+        """Every campaign naming this model, in any region."""
         return list(self._by_model.get(model_key(model), ()))
 
     def canonical_model(self, text: str) -> str | None:
@@ -60,7 +68,8 @@ class KnowledgeIndex:
         product = self.product(text)
         return product.model if product else None
 
-    def campaigns_for(self, model: str, region: str | None) -> tuple[list[Campaign], list[Campaign]]:
+    def campaigns_for(self, model: str,
+                      region: str | None) -> tuple[list[Campaign], list[Campaign]]:
         """(campaigns that apply in `region`, the model's campaigns elsewhere).
 
         Within one family (a recall and its regional parts) a campaign naming the region
@@ -91,6 +100,8 @@ class KnowledgeIndex:
         cleaned = utils.default_process(query)
         if len(cleaned) < _MIN_FUZZY_QUERY or _MODEL_LIKE.match(query.strip()):
             return []
+        if all(word in _GENERIC for word in cleaned.split()):
+            return []
         hits = process.extract(cleaned, self._name_choices, scorer=fuzz.token_set_ratio,
                                processor=None, limit=limit * 3, score_cutoff=_FUZZY_CUTOFF)
         best: dict[str, NameMatch] = {}
@@ -102,6 +113,7 @@ class KnowledgeIndex:
         return ranked[:limit]
 
     def known_model(self, text: str) -> bool:
+        """True when `text` is the model number of a recalled product."""
         return model_key(text) in self._by_model
 
     def models_in(self, words: Iterable[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from knowledge.schema import Campaign, Guidance
 
 DATA_DIR = Path(__file__).parent / "data"
 GUIDANCE_FILE = "guidance.yaml"
+_NESTED = re.compile(r"^([a-z_]+(?:\.[\w-]+)*): (.+)$", re.DOTALL)
 CAMPAIGN_DIR = "campaigns"
 
 
@@ -56,7 +58,11 @@ def _read_yaml(path: Path, errors: list[KnowledgeError]) -> object | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        errors.append(KnowledgeError(path.name, where, f"not valid YAML ({exc.__class__.__name__})"))
+        errors.append(KnowledgeError(path.name, where,
+                                     f"not valid YAML ({exc.__class__.__name__})"))
+        return None
+    except ValueError as exc:  # PyYAML builds dates itself: `2025-13-01` raises here
+        errors.append(KnowledgeError(path.name, "", f"not valid YAML: bad value ({exc})"))
         return None
     if not isinstance(data, dict):
         errors.append(KnowledgeError(path.name, "", "the file must hold a mapping at the top"))
@@ -71,7 +77,12 @@ def _validate(model: type[Campaign] | type[Guidance], data: object, name: str,
     except ValidationError as exc:
         for err in exc.errors():
             message = str(err["msg"]).removeprefix("Value error, ")
-            errors.append(KnowledgeError(name, _field_path(err["loc"]), message))
+            field = _field_path(err["loc"])
+            nested = _NESTED.match(message)
+            if nested:  # a whole-model check names the field at the start of its message
+                field = ".".join(p for p in (field, nested.group(1)) if p)
+                message = nested.group(2)
+            errors.append(KnowledgeError(name, field, message))
         return None
 
 
@@ -95,8 +106,9 @@ def load_files(data_dir: Path | None = None) -> KnowledgeFiles:
         campaign = _validate(Campaign, data, path.name, errors)
         if isinstance(campaign, Campaign):
             if campaign.id in seen:
-                errors.append(KnowledgeError(path.name, "id",
-                              f"duplicate campaign id {campaign.id!r} (also in {seen[campaign.id]})"))
+                errors.append(KnowledgeError(
+                    path.name, "id",
+                    f"duplicate campaign id {campaign.id!r} (also in {seen[campaign.id]})"))
                 continue
             seen[campaign.id] = path.name
             campaigns.append(campaign)

@@ -8,8 +8,9 @@ maintainers may park them in `unverified_notes`, which the bot never shows.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -86,6 +87,7 @@ class LocalText(Strict):
         return value if isinstance(value, str) and value else self.en
 
     def has(self, lang: str) -> bool:
+        """True when this text has its own translation for `lang`."""
         return bool(getattr(self, lang.replace("-", "_"), None))
 
 
@@ -97,7 +99,9 @@ def _check_partial_date(value: str) -> str:
     return value
 
 
-PartialDate = Annotated[str, Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source")]
+PartialDate = Annotated[
+    str, Field(description="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source")
+]
 
 
 class DateWindow(Strict):
@@ -106,10 +110,13 @@ class DateWindow(Strict):
     start: PartialDate | None = None
     end: PartialDate | None = None
 
-    @field_validator("start", "end")
+    @field_validator("start", "end", mode="before")
     @classmethod
-    def _valid(cls, value: str | None) -> str | None:
-        return None if value is None else _check_partial_date(str(value))
+    def _valid(cls, value: object) -> object:
+        # YAML reads an unquoted 2016-06-01 as a date; keep it as the ISO string.
+        if isinstance(value, date):
+            return value.isoformat()
+        return _check_partial_date(value) if isinstance(value, str) else value
 
 
 class Source(Strict):
@@ -187,8 +194,11 @@ class SerialPattern(Strict):
 
 
 class CheckerOnly(Strict):
+    """Only the manufacturer can tell; `checker_url` is its serial checker when one is public
+    (None: ask the manufacturer through the campaign's contacts)."""
+
     kind: Literal["checker_only"]
-    checker_url: str = Field(pattern=r"^https?://")
+    checker_url: str | None = Field(default=None, pattern=r"^https?://")
 
 
 SerialMatch = Annotated[
@@ -271,6 +281,8 @@ class Campaign(Strict):
     title: LocalText
     authority: Authority
     announced: date
+    announced_precision: Literal["day", "month"] = Field(
+        default="day", description="'month' when the sources give only the month: show YYYY-MM")
     regions: list[str] = Field(min_length=1)
     sold: DateWindow | None = None
     made: DateWindow | None = None
@@ -278,7 +290,8 @@ class Campaign(Strict):
     figures: Figures = Figures()
     products: list[Product] = Field(min_length=1)
     serial_rule: SerialRule
-    remedies: list[Remedy] = Field(min_length=1)
+    remedies: list[Remedy] = Field(
+        default_factory=list, description="Empty when no source states the remedy")
     claims: list[Claim] = Field(default_factory=list)
     safety: LocalText | None = None
     disposal: LocalText | None = None
@@ -289,13 +302,24 @@ class Campaign(Strict):
 
     @property
     def family(self) -> str:
+        """The id shared by a recall and its regional parts."""
         return self.part_of or self.id
+
+    @property
+    def announced_label(self) -> str:
+        """The announcement date only as precise as the sources: '2025-06-12' or '2025-06'."""
+        iso = self.announced.isoformat()
+        return iso[:7] if self.announced_precision == "month" else iso
 
     @field_validator("regions")
     @classmethod
     def _known_regions(cls, value: list[str]) -> list[str]:
-        for region in value:
-            _check_region(region)
+        for i, region in enumerate(value):
+            problem = _region_problem(region)
+            if problem:
+                raise ValueError(f"item {i}: {problem}")
+        if len(set(value)) != len(value):
+            raise ValueError("a region is listed twice")
         return value
 
     @model_validator(mode="after")
@@ -303,10 +327,13 @@ class Campaign(Strict):
         source_ids = {s.id for s in self.sources}
         if len(source_ids) != len(self.sources):
             raise ValueError("sources: duplicate source id")
-        for kind, items in (("remedies", self.remedies), ("claims", self.claims),
-                            ("contacts", self.contacts)):
+        regional: tuple[tuple[str, Sequence[Remedy | Claim | Contact]], ...] = (
+            ("remedies", self.remedies), ("claims", self.claims), ("contacts", self.contacts))
+        for kind, items in regional:
             for i, item in enumerate(items):
-                _check_region(item.region, f"{kind}.{i}.region")
+                problem = _region_problem(item.region)
+                if problem:
+                    raise ValueError(f"{kind}.{i}.region: {problem}")
                 for sid in item.sources:
                     if sid not in source_ids:
                         raise ValueError(f"{kind}.{i}.sources: unknown source id {sid!r}")
@@ -329,10 +356,10 @@ class Campaign(Strict):
         return texts
 
 
-def _check_region(region: str, where: str = "regions") -> None:
-    if region not in REGIONS:
-        known = ", ".join(sorted(REGIONS))
-        raise ValueError(f"{where}: unknown region {region!r} (known: {known})")
+def _region_problem(region: str) -> str | None:
+    if region in REGIONS:
+        return None
+    return f"unknown region {region!r} (known: {', '.join(sorted(REGIONS))})"
 
 
 class GuidanceTopic(Strict):

@@ -83,6 +83,8 @@ def evaluate_serial(rule: SerialRule, raw_serial: str | None) -> SerialResult:
     elif match.kind == "prefixes":
         hit = any(serial.startswith(p.upper()) for p in match.prefixes)
         verdict = Verdict.AFFECTED if hit else Verdict.NOT_AFFECTED
-    else:  # pattern
+    elif match.kind == "pattern":
         verdict = Verdict.AFFECTED if re.fullmatch(match.regex, serial) else Verdict.NOT_AFFECTED
+    else:  # all_units was answered above
+        verdict = Verdict.AFFECTED
     return SerialResult(verdict, serial, norm.changes, None, fmt.lengths)
