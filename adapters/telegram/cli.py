@@ -1,0 +1,81 @@
+"""`recall-bot telegram`: long polling by default, or a webhook with a secret token."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from adapters.telegram import logsafety
+from adapters.telegram.app import ALLOWED_UPDATES, EngineLike, build_application
+from adapters.telegram.settings import TelegramSettings
+
+log = logging.getLogger("adapters.telegram")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `recall-bot telegram`."""
+    parser.add_argument("--webhook-url", metavar="URL",
+                        help="public HTTPS URL Telegram posts updates to (default: long polling)")
+    parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8443",
+                        help="where the webhook server listens (default 127.0.0.1:8443)")
+    parser.add_argument("--db", metavar="PATH", type=Path,
+                        help="conversation database (default: $RECALL_BOT_DB or ./recall-bot.db)")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def _listen(value: str) -> tuple[str, int] | None:
+    host, _, port = value.rpartition(":")
+    return (host.strip("[]") or "0.0.0.0", int(port)) if port.isdigit() and host else None
+
+
+def _fail(message: str) -> int:
+    print(f"recall-bot telegram: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the bot until SIGINT/SIGTERM; exit code 2 on bad configuration."""
+    try:
+        settings = TelegramSettings()
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][0]).upper() for e in exc.errors() if e["loc"])
+        return _fail(f"missing or invalid setting(s): {fields}. Set them in the environment "
+                     "or in .env (TELEGRAM_BOT_TOKEN comes from @BotFather).")
+    listen = _listen(args.listen)
+    url_ok = str(args.webhook_url or "").startswith(("https://", "http://"))
+    if args.webhook_url and (listen is None or not url_ok):
+        return _fail("--webhook-url needs a URL and --listen HOST:PORT (e.g. 0.0.0.0:8443)")
+
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logsafety.install(settings.token, settings.webhook_secret())
+    db_path: Path = args.db or settings.recall_bot_db
+
+    async def open_engine() -> EngineLike:
+        from bot.engine import Engine  # the engine loads knowledge: only when the bot starts
+
+        engine: EngineLike = await Engine.open(db_path)
+        return engine
+
+    app = build_application(
+        settings.token, open_engine,
+        base_url=settings.telegram_api_base_url, base_file_url=settings.base_file_url,
+    )
+    if not args.webhook_url:
+        log.info("starting long polling (database %s)", db_path)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return 0
+    host, port = listen or ("127.0.0.1", 8443)
+    log.info("starting the webhook server on %s:%d (database %s)", host, port, db_path)
+    app.run_webhook(
+        listen=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
+        webhook_url=args.webhook_url, secret_token=settings.webhook_secret(),
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    return 0

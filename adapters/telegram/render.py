@@ -1,0 +1,112 @@
+"""Engine replies → Telegram messages: HTML with every piece of text escaped, inline keyboards.
+
+Telegram rejects a whole message when its HTML does not parse, so nothing from the engine (which
+may echo user text) reaches the wire unescaped: only the tags made here are real tags.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.replies import Button, ChoiceReply, Reply, TextReply
+
+# "1-4096 characters after entities parsing"; we keep the HTML source itself within the limit,
+# which is stricter and needs no entity arithmetic.
+MAX_MESSAGE = 4096
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One sendMessage worth of HTML text and an optional keyboard."""
+
+    text: str
+    reply_markup: InlineKeyboardMarkup | None = None
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    """The private-chat link that starts the bot with `payload` (t.me/<bot>?start=<payload>)."""
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def keyboard(buttons: list[Button], bot_username: str) -> InlineKeyboardMarkup | None:
+    """One button per row: action tokens as callback_data, deep links and web links as URLs."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        if button.token is not None:
+            key = InlineKeyboardButton(button.label, callback_data=button.token)
+        elif button.deep_link is not None:
+            key = InlineKeyboardButton(button.label, url=deep_link(bot_username, button.deep_link))
+        else:
+            key = InlineKeyboardButton(button.label, url=button.url)
+        rows.append([key])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _escaped_pieces(text: str, limit: int) -> list[str]:
+    """`text` escaped and cut into pieces of at most `limit` HTML characters."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        escaped = html.escape(char, quote=False)
+        if size + len(escaped) > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(escaped)
+        size += len(escaped)
+    pieces.append("".join(current))
+    return pieces
+
+
+def _wrap(tag: str | None, text: str, limit: int) -> list[str]:
+    """Escaped `text` inside `<tag>` (if any), split so each fragment fits `limit`."""
+    if tag is None:
+        return _escaped_pieces(text, limit)
+    overhead = len(tag) * 2 + 5  # <b></b>
+    return [f"<{tag}>{piece}</{tag}>" for piece in _escaped_pieces(text, limit - overhead)]
+
+
+def _blocks(reply: Reply) -> list[list[str]]:
+    """The reply as blocks (separated by a blank line) of self-contained HTML lines."""
+    if isinstance(reply, TextReply | ChoiceReply):
+        return [_lines(None, reply.text)]
+    blocks = [_lines("b", reply.title)] if reply.title else []
+    for section in reply.sections:
+        block = _lines("b", section.heading) if section.heading else []
+        for line in section.lines:
+            block += _lines(None, line)
+        if block:
+            blocks.append(block)
+    if reply.footer:
+        blocks.append(_lines("i", reply.footer))
+    return blocks
+
+
+def _lines(tag: str | None, text: str) -> list[str]:
+    return [fragment for line in text.split("\n") for fragment in _wrap(tag, line, MAX_MESSAGE)]
+
+
+def html_chunks(reply: Reply, limit: int = MAX_MESSAGE) -> list[str]:
+    """The reply as HTML, split at line boundaries into messages of at most `limit` characters."""
+    chunks: list[str] = []
+    current = ""
+    for b, block in enumerate(_blocks(reply)):
+        for n, line in enumerate(block):
+            sep = ("\n\n" if n == 0 else "\n") if (b or n) else ""
+            if current and len(current) + len(sep) + len(line) > limit:
+                chunks.append(current)
+                current, sep = "", ""
+            current += (sep if current else "") + line
+    if current.strip() or not chunks:
+        chunks.append(current)
+    return [chunk if chunk.strip() else "\u2063" for chunk in chunks]  # Telegram needs ≥ 1 char
+
+
+def render(reply: Reply, bot_username: str) -> list[Outgoing]:
+    """The messages that show `reply`; its keyboard goes on the last one."""
+    chunks = html_chunks(reply)
+    markup = keyboard(reply.buttons, bot_username)
+    return [Outgoing(c, markup if i == len(chunks) - 1 else None) for i, c in enumerate(chunks)]

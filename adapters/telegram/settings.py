@@ -1,0 +1,52 @@
+"""Telegram settings from the environment (and a .env file in the working directory)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DB = Path("recall-bot.db")
+
+
+class TelegramSettings(BaseSettings):
+    """TELEGRAM_BOT_TOKEN (required), TELEGRAM_API_BASE_URL, RECALL_BOT_DB"""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr = Field(min_length=1)
+    # python-telegram-bot's base_url form: the token is appended (or fills a `{token}` slot).
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    telegram_webhook_secret: SecretStr | None = None  # TELEGRAM_WEBHOOK_SECRET (optional)
+    recall_bot_db: Path = DEFAULT_DB
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def token(self) -> str:
+        """The bot token (keep it out of logs: see adapters.telegram.logsafety)."""
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def base_file_url(self) -> str:
+        """The file-download base URL that matches the API base URL."""
+        base = self.telegram_api_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+
+    def webhook_secret(self) -> str:
+        """The webhook secret token: configured, or derived from the bot token (stable, secret)."""
+        if self.telegram_webhook_secret is not None:
+            secret = self.telegram_webhook_secret.get_secret_value()
+        else:
+            digest = hmac.new(self.token.encode(), b"recall-bot webhook", hashlib.sha256)
+            secret = digest.hexdigest()
+        return secret
