@@ -1,0 +1,64 @@
+"""`recall-bot` command line. Platform adapters are imported lazily, so `check` and `chat`
+never import telegram or discord and start fast."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+
+class _Command(Protocol):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+# subcommand -> (module implementing add_arguments/run, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "chat": ("adapters.console", "talk to the bot in this terminal (no token needed)"),
+    "check": ("bot.cli_check", "check one device: MODEL [SERIAL] [--region CODE] [--json]"),
+    "knowledge": ("bot.cli_knowledge", "validate the knowledge files or print their JSON Schema"),
+    "telegram": ("adapters.telegram.cli", "run the Telegram bot (TELEGRAM_BOT_TOKEN)"),
+    "discord": ("adapters.discord.cli", "run the Discord bot, or `discord sync` its commands"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with code 2 and a one-line message, never a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _load(name: str) -> _Command:
+    module: _Command = importlib.import_module(SUBCOMMANDS[name][0])  # type: ignore[assignment]
+    return module
+
+
+def build_parser(selected: str | None) -> argparse.ArgumentParser:
+    parser = _Parser(prog="recall-bot", description="Is my power bank recalled, and what now?")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        child = sub.add_parser(name, help=help_text, description=help_text)
+        if name == selected:  # import only the module that will run
+            _load(name).add_arguments(child)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    selected = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(selected if selected in SUBCOMMANDS else None)
+    args = parser.parse_args(args_list)
+    run: Callable[[argparse.Namespace], int] = _load(args.command).run
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

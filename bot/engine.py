@@ -1,0 +1,205 @@
+"""The conversation engine: load state → understand → decide (pure) → save → replies.
+
+One engine serves every platform. A reply is returned only after its turn's state is committed,
+so a crash between turns loses nothing the user was told.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from knowledge import Knowledge
+
+from bot import present
+from bot.catalog import CATALOG, Catalog
+from bot.dialog import CheckLog, Context, Dialog, Turn
+from bot.inbound import Inbound
+from bot.knowledge_source import KnowledgeSource
+from bot.language import choose_language, from_locale
+from bot.replies import Button, InfoCard, PsaCard, Reply, Section, TextReply
+from bot.state import ConversationState
+from bot.store import CheckLogEntry, SQLiteStore, Store, VersionConflict
+from bot.tokens import Action
+from bot.truth import enforce
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FLOOD_LIMIT = 20  # messages per user per window
+DEFAULT_FLOOD_WINDOW = 60.0  # seconds
+SAVE_ATTEMPTS = 3
+
+
+def default_db_path() -> Path:
+    """RECALL_BOT_DB, else a per-user data directory."""
+    env = os.environ.get("RECALL_BOT_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "recall-bot" / "state.db"
+
+
+class Engine:
+    """`await engine.handle(inbound)` → the replies for one user event."""
+
+    def __init__(self, knowledge: KnowledgeSource | Knowledge, store: Store, *,
+                 flood_limit: int = DEFAULT_FLOOD_LIMIT,
+                 flood_window: float = DEFAULT_FLOOD_WINDOW,
+                 clock: Callable[[], float] = time.time,
+                 strict_truth: bool = False) -> None:
+        self.source = knowledge if isinstance(knowledge, KnowledgeSource) \
+            else KnowledgeSource.fixed(knowledge)
+        self.store = store
+        self.catalog: Catalog = CATALOG
+        self.flood_limit = flood_limit
+        self.flood_window = flood_window
+        self._clock = clock
+        self._strict = strict_truth
+
+    @classmethod
+    async def open(cls, db_path: str | os.PathLike[str] | None = None,
+                   knowledge_dir: Path | None = None, **options: object) -> Engine:
+        """Load the knowledge and open the SQLite store (creating its folder if needed)."""
+        path = Path(db_path) if db_path is not None else default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        source = KnowledgeSource.from_dir(knowledge_dir)
+        store = SQLiteStore(path)
+        await store.open()
+        return cls(source, store, **options)  # type: ignore[arg-type]
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.source.current
+
+    # ----- what adapters call ----------------------------------------------------------------
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """The replies to one event. Never raises: failures become a catalogued apology."""
+        try:
+            return await self._handle(inbound)
+        except Exception:  # the process keeps serving; the log has no user text or serial
+            log.exception("engine failed on a %s event from %s", _event_kind(inbound),
+                          inbound.platform)
+            lang = from_locale(inbound.locale) or "en"
+            return [TextReply(text=self.catalog.text(lang, "ui_error_apology"))]
+
+    def language_for(self, locale: str | None) -> str:
+        """A platform locale ('de-DE', 'zh-TW') → one of the bot's languages."""
+        return from_locale(locale) or "en"
+
+    def psa(self, lang: str) -> PsaCard:
+        return present.psa_card(self.knowledge, lang)
+
+    def inline_answers(self, query: str, lang: str) -> list[Reply]:
+        """For sharing: the PSA card, then a card per recalled model matching the query."""
+        answers: list[Reply] = [self.psa(lang)]
+        for model in self.match_models(query, limit=49):
+            answers.append(self.model_card(model, lang))
+        return answers
+
+    def model_card(self, model: str, lang: str) -> InfoCard:
+        """A shareable card about one model's recalls (no personal data)."""
+        k = self.knowledge
+        result = k.check(model)
+        card = present.verdict_card(k, result, lang)
+        return InfoCard(topic="model", title=card.title, sections=card.sections,
+                        footer=card.footer,
+                        buttons=[present.Button(label=self.catalog.text(lang, "ui_check_button"),
+                                                deep_link=f"check-{result.model}")])
+
+    def match_models(self, query: str, limit: int = 25) -> list[str]:
+        """Recalled models whose number or name matches `query` (empty: all)."""
+        index = self.knowledge.index
+        needle = query.strip().upper().replace(" ", "").replace("-", "")[:32]
+        models = index.models
+        if not needle:
+            return models[:limit]
+        hits = [m for m in models if needle in m.replace("-", "")]
+        for match in index.search_names(query[:64], limit=limit):
+            if match.product.model not in hits:
+                hits.append(match.product.model)
+        return hits[:limit]
+
+    def autocomplete_models(self, prefix: str, lang: str) -> list[tuple[str, str]]:
+        """(label, model) pairs for a model option, at most 25, served from memory."""
+        index = self.knowledge.index
+        pairs = []
+        for model in self.match_models(prefix, limit=25):
+            product = index.product(model)
+            label = f"{model} — {product.name}" if product else model
+            pairs.append((label[:100], model))
+        return pairs
+
+    # ----- one turn --------------------------------------------------------------------------
+
+    async def _handle(self, inbound: Inbound) -> list[Reply]:
+        for _ in range(SAVE_ATTEMPTS):
+            stored = await self.store.load(inbound.key)
+            version = stored.version if stored else 0
+            state = ConversationState.from_stored(stored.state if stored else None)
+            lang = choose_language(state.language, inbound.text or inbound.args or None,
+                                   state.last_language, inbound.locale)
+            state.last_language = lang
+            ctx = Context(inbound=inbound, lang=lang, version=version + 1)
+            flood = self._flood(state, ctx)
+            turn = flood if flood is not None else Dialog(self.knowledge).step(state, ctx)
+            turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons]
+            if turn.forget:
+                await self.store.delete_user(inbound.platform, inbound.user_id)
+                return self._finish(turn.replies)
+            try:
+                await self.store.save(inbound.key, turn.state.dump(), version)
+            except VersionConflict:
+                continue  # another turn of this user won: decide again on the fresh state
+            await self._log_checks(turn.checks, inbound.platform)
+            return self._finish(turn.replies)
+        lang = from_locale(inbound.locale) or "en"
+        return [TextReply(text=self.catalog.text(lang, "busy_retry"))]
+
+    def _finish(self, replies: list[Reply]) -> list[Reply]:
+        return [enforce(r, strict=self._strict) for r in replies]
+
+    def _flood(self, state: ConversationState, ctx: Context) -> Turn | None:
+        """Per-user limit: one polite notice when exceeded, then silence until the window ends."""
+        now = self._clock()
+        if now - state.flood_window_start >= self.flood_window:
+            state.flood_window_start = now
+            state.flood_count = 0
+            state.flood_notified = False
+        state.flood_count += 1
+        if state.flood_count <= self.flood_limit:
+            return None
+        if state.flood_notified:
+            return Turn([], state)
+        state.flood_notified = True
+        return Turn([TextReply(text=self.catalog.text(ctx.lang, "flood_notice"))], state)
+
+    async def _log_checks(self, checks: list[CheckLog], platform: str) -> None:
+        day = datetime.now(UTC).date()
+        for check in checks:
+            await self.store.log_check(CheckLogEntry(check.model, check.verdict, check.region,
+                                                     platform, day))
+
+
+def _button_target(button: Button) -> str:
+    if button.token:
+        return button.token
+    return f"start:{button.deep_link}" if button.deep_link else ""
+
+
+def _event_kind(inbound: Inbound) -> str:
+    if inbound.action is not None:
+        return "button"
+    if inbound.command is not None:
+        return f"/{inbound.command[:16]}"
+    return "text"
+
+
+__all__ = ["Action", "Engine", "Section", "default_db_path"]

@@ -1,0 +1,88 @@
+"""The truth rules, enforced in one place on every outgoing reply.
+
+- Never call a device safe.
+- Never promise a time or a deadline that no source gives (those come only from the knowledge).
+- Keep every reply inside every platform's limits (Telegram 4,096; Discord embeds 4,096/1,024).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.replies import ChoiceReply, Reply, Section, TextReply
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4_000
+MAX_TITLE = 250
+MAX_SECTION = 1_000
+MAX_SECTIONS = 20
+MAX_FOOTER = 1_000
+MAX_CARD_TOTAL = 5_500  # Discord: 6,000 for all embed text together
+
+# "is safe", "es seguro", "ist sicher", "是安全的", "安全です" — claims a unit is safe.
+UNSAFE_CLAIMS = re.compile(
+    r"\b(?:(?:is|it's|are|unit is|device is|yours is)\s+(?:completely |totally |perfectly )?safe\b"
+    r"(?!\s+place)|safe to (?:use|keep|charge))|"
+    r"\b(?:es|está) segur[oa]\b|\bist sicher\b|是安全的|很安全|是安全|安全です|安全だ",
+    re.IGNORECASE,
+)
+
+
+class TruthViolation(AssertionError):
+    """A reply broke a truth rule; raised in tests (strict), logged and repaired in production."""
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def violations(reply: Reply) -> list[str]:
+    text = reply.plain_text()
+    return [m.group(0) for m in UNSAFE_CLAIMS.finditer(text)]
+
+
+def enforce(reply: Reply, *, strict: bool = False) -> Reply:
+    """The reply, inside the limits; a safety claim is an error (strict) or removed."""
+    found = violations(reply)
+    if found:
+        if strict:
+            raise TruthViolation(f"reply claims safety: {found!r}")
+        log.error("truth rule: removed a safety claim from a %s reply", reply.kind)
+        reply = _strip_claims(reply)
+    if isinstance(reply, TextReply | ChoiceReply):
+        if len(reply.text) > MAX_TEXT:
+            return reply.model_copy(update={"text": _clip(reply.text, MAX_TEXT)})
+        return reply
+    sections = [Section(heading=_clip(s.heading, MAX_TITLE) if s.heading else None,
+                        lines=_clip_lines(s.lines)) for s in reply.sections[:MAX_SECTIONS]]
+    update: dict[str, object] = {"title": _clip(reply.title, MAX_TITLE), "sections": sections,
+                                 "footer": _clip(reply.footer, MAX_FOOTER) if reply.footer else None}
+    card = reply.model_copy(update=update)
+    while len(card.plain_text()) > MAX_CARD_TOTAL and len(card.sections) > 1:
+        card = card.model_copy(update={"sections": card.sections[:-1]})
+    return card
+
+
+def _clip_lines(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        room = MAX_SECTION - used - (1 if kept else 0)
+        if room <= 1:
+            break
+        line = _clip(line, room)
+        kept.append(line)
+        used += len(line) + (1 if len(kept) > 1 else 0)
+    return kept
+
+
+def _strip_claims(reply: Reply) -> Reply:
+    def clean(text: str) -> str:
+        return UNSAFE_CLAIMS.sub("…", text)
+
+    if isinstance(reply, TextReply | ChoiceReply):
+        return reply.model_copy(update={"text": clean(reply.text)})
+    sections = [Section(heading=s.heading, lines=[clean(x) for x in s.lines]) for s in reply.sections]
+    return reply.model_copy(update={"title": clean(reply.title), "sections": sections})
