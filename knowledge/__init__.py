@@ -6,7 +6,14 @@ from pathlib import Path
 
 from knowledge.check import CampaignVerdict, CheckResult, check, pick_regional
 from knowledge.index import KnowledgeIndex, NameMatch
-from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeFiles, KnowledgeInvalid, load_files
+from knowledge.loader import (
+    DATA_DIR,
+    KnowledgeError,
+    KnowledgeFiles,
+    KnowledgeInvalid,
+    load_files,
+    validate_path,
+)
 from knowledge.normalise import NormalisedSerial, normalise_model, normalise_serial
 from knowledge.schema import LANGUAGES, REGIONS, Campaign, Guidance, LocalText
 from knowledge.serial_rules import SerialResult, Verdict, evaluate_serial
@@ -23,10 +30,12 @@ class Knowledge:
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Knowledge:
+        """Load and index the knowledge files (raises KnowledgeInvalid listing every problem)."""
         return cls(load_files(data_dir))
 
     def check(self, model: str, serial: str | None = None,
               region: str | None = None) -> CheckResult:
+        """Check one device; see knowledge.check.check."""
         return check(self.index, model, serial, region)
 
 
@@ -35,4 +44,5 @@ __all__ = [
     "Knowledge", "KnowledgeError", "KnowledgeFiles", "KnowledgeIndex", "KnowledgeInvalid",
     "LocalText", "NameMatch", "NormalisedSerial", "SerialResult", "Verdict", "check",
     "evaluate_serial", "load_files", "normalise_model", "normalise_serial", "pick_regional",
+    "validate_path",
 ]

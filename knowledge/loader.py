@@ -130,3 +130,35 @@ def load_files(data_dir: Path | None = None) -> KnowledgeFiles:
     if errors or guidance is None:
         raise KnowledgeInvalid(errors)
     return KnowledgeFiles(campaigns, guidance, digest.hexdigest()[:12])
+
+
+def validate_path(path: Path) -> list[KnowledgeError]:
+    """Every problem in a data directory, a directory of campaign files, or one YAML file."""
+    if path.is_dir() and ((path / CAMPAIGN_DIR).is_dir() or (path / GUIDANCE_FILE).exists()):
+        try:
+            load_files(path)
+        except KnowledgeInvalid as exc:
+            return exc.errors
+        return []
+    if path.is_dir():
+        files = sorted(path.glob("*.yaml"))
+        if not files:
+            return [KnowledgeError(str(path), "", "no .yaml files found")]
+    elif path.is_file():
+        files = [path]
+    else:
+        return [KnowledgeError(str(path), "", "no such file or directory")]
+    errors: list[KnowledgeError] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        data = _read_yaml(file, errors)
+        if data is None:
+            continue
+        model = Guidance if file.name == GUIDANCE_FILE else Campaign
+        item = _validate(model, data, file.name, errors)
+        if isinstance(item, Campaign):
+            if item.id in seen:
+                problem = f"duplicate campaign id {item.id!r} (also in {seen[item.id]})"
+                errors.append(KnowledgeError(file.name, "id", problem))
+            seen.setdefault(item.id, file.name)
+    return errors
