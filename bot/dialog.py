@@ -237,6 +237,11 @@ class Dialog:
         return Turn([TextReply(text=self.t(ctx, "button_invalid")),
                      self.current_prompt(state, ctx)], state)
 
+    def _region_code(self, args: str) -> str | None:
+        """A region code given as a command argument ('/remedy A1257 TW')."""
+        codes = self._regions()
+        return next((w for w in args.upper().split() if w in codes and w != "*"), None)
+
     def _regions(self) -> set[str]:
         from knowledge import REGIONS
         return set(REGIONS)
@@ -275,8 +280,9 @@ class Dialog:
                 understood = understand(args, self.knowledge.index)
                 if understood.models:
                     state.last_model = understood.models[0]
-                if understood.region:
-                    state.region = understood.region
+                region = understood.region or self._region_code(args)
+                if region:
+                    state.region = region
             return Turn(self.answer_topic(state, ctx, command), state)
         if command == "psa":
             if ctx.inbound.chat_kind == "group" and not ctx.inbound.is_moderator:

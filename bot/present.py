@@ -233,7 +233,10 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
     campaigns, _ = knowledge.index.campaigns_for(model, region) if model else ([], [])
     sections: list[Section] = []
     used: set[str] = set()
-    for campaign in campaigns[:3]:
+    if region is None and model and knowledge.index.region_matters(model) \
+            and topic in ("remedy", "claim"):
+        sections.append(Section(lines=[t(lang, "remedy_depends_on_region")]))
+    for campaign in campaigns[:4]:
         lines: list[str] = []
         if topic == "remedy":
             remedy = pick_regional(campaign.remedies, region)

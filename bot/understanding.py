@@ -106,9 +106,14 @@ def find_serial(text: str, models: list[str]) -> str | None:
         return labelled.group(1).strip(" -")
     model_keys = {re.sub(r"[^A-Z0-9]", "", m) for m in models}
     for match in _SERIAL_RUN.finditer(text):
-        candidate = match.group(1)
-        compact = re.sub(r"[ \-]", "", candidate).upper()
-        if compact in model_keys or not _looks_like_serial(candidate):
+        # Printed serials come in groups of letters and digits; every group has a digit.
+        groups = [g for g in re.split(r"[ \-]", match.group(1)) if g]
+        while groups and groups[0].upper() in model_keys:
+            groups.pop(0)
+        if not groups or not all(any(c.isdigit() for c in g) for g in groups):
+            continue
+        candidate = " ".join(groups)
+        if candidate.replace(" ", "").upper() in model_keys or not _looks_like_serial(candidate):
             continue
         return candidate
     lot = _LOT_CODE.search(text)
