@@ -7,6 +7,7 @@ carry the engine's action tokens, so a restart loses nothing.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -43,6 +44,10 @@ from bot.inbound import COMMANDS, ChatKind, Inbound
 from bot.replies import Button, PsaCard, Reply, VerdictCard
 
 log = logging.getLogger(__name__)
+
+# Opt in now to PTB 23's timedelta durations (RetryAfter.retry_after, ...): without it PTB 22
+# itself emits a PTBDeprecationWarning every time Telegram answers 429. Nothing here reads them.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 ADMIN_CACHE_SECONDS = 60.0
 MAX_INLINE_RESULTS = 50  # "No more than 50 results per query are allowed."
@@ -180,7 +185,7 @@ class TelegramAdapter:
     ) -> InlineQueryResultArticle:
         """One inline result; its message keeps only link buttons plus a check deep link."""
         catalog = self.engine.catalog
-        model = reply.model if isinstance(reply, VerdictCard) else None
+        model = reply.model if isinstance(reply, VerdictCard) else _checked_model(reply)
         description: str | None = None
         if isinstance(reply, PsaCard):
             title = catalog.text(lang, "ui_inline_psa_title")
@@ -264,6 +269,14 @@ class TelegramAdapter:
             )
         except TelegramError as exc:
             log.error("could not send the apology either: %s", exc)
+
+
+def _checked_model(reply: Reply) -> str | None:
+    """The model a card's `check-<model>` deep-link button checks, if it has one."""
+    for button in reply.buttons:
+        if button.deep_link and button.deep_link.startswith("check-"):
+            return button.deep_link.removeprefix("check-")
+    return None
 
 
 def build_application(

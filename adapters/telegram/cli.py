@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8443",
                         help="where the webhook server listens (default 127.0.0.1:8443)")
     parser.add_argument("--db", metavar="PATH", type=Path,
-                        help="conversation database (default: $RECALL_BOT_DB or ./recall-bot.db)")
+                        help="conversation database (default: $RECALL_BOT_DB or the engine's)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logsafety.install(settings.token, settings.webhook_secret())
-    db_path: Path = args.db or settings.recall_bot_db
+    db_path: Path | None = args.db or settings.recall_bot_db
 
     async def open_engine() -> EngineLike:
         from bot.engine import Engine  # the engine loads knowledge: only when the bot starts
@@ -68,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
         base_url=settings.telegram_api_base_url, base_file_url=settings.base_file_url,
     )
     if not args.webhook_url:
-        log.info("starting long polling (database %s)", db_path)
+        log.info("starting long polling")
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
     host, port = listen or ("127.0.0.1", 8443)
-    log.info("starting the webhook server on %s:%d (database %s)", host, port, db_path)
+    log.info("starting the webhook server on %s:%d", host, port)
     app.run_webhook(
         listen=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
         webhook_url=args.webhook_url, secret_token=settings.webhook_secret(),

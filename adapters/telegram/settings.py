@@ -10,7 +10,6 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-DEFAULT_DB = Path("recall-bot.db")
 
 
 class TelegramSettings(BaseSettings):
@@ -22,7 +21,7 @@ class TelegramSettings(BaseSettings):
     # python-telegram-bot's base_url form: the token is appended (or fills a `{token}` slot).
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_webhook_secret: SecretStr | None = None  # TELEGRAM_WEBHOOK_SECRET (optional)
-    recall_bot_db: Path = DEFAULT_DB
+    recall_bot_db: Path | None = None  # None: the engine's default (XDG data directory)
 
     @field_validator("telegram_api_base_url")
     @classmethod
