@@ -7,7 +7,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 
 class _Command(Protocol):
@@ -28,13 +28,13 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with code 2 and a one-line message, never a traceback."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _load(name: str) -> _Command:
-    module: _Command = importlib.import_module(SUBCOMMANDS[name][0])  # type: ignore[assignment]
+    module: _Command = importlib.import_module(SUBCOMMANDS[name][0])  # type: ignore[assignment,unused-ignore]
     return module
 
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from knowledge import Knowledge, Verdict
 from rapidfuzz import fuzz, process
 
 from bot import present
@@ -23,6 +22,7 @@ from bot.replies import Button, ChoiceReply, Reply, TextReply
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
 from bot.understanding import Intent, Understood, serial_only, understand
+from knowledge import Knowledge, Verdict
 
 # Models offered as buttons when asking for the model: the recalls people have most.
 POPULAR_MODELS: tuple[str, ...] = ("A1263", "A1257", "A1647", "A1652", "A1681", "A1689")

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from knowledge import Knowledge
-
 from bot import present
 from bot.catalog import CATALOG, Catalog
 from bot.dialog import CheckLog, Context, Dialog, Turn
@@ -26,6 +24,7 @@ from bot.state import ConversationState
 from bot.store import CheckLogEntry, SQLiteStore, Store, VersionConflict
 from bot.tokens import Action
 from bot.truth import enforce
+from knowledge import Knowledge
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ class Engine:
         card = present.verdict_card(k, result, lang)
         return InfoCard(topic="model", title=card.title, sections=card.sections,
                         footer=card.footer,
-                        buttons=[present.Button(label=self.catalog.text(lang, "ui_check_button"),
+                        buttons=[Button(label=self.catalog.text(lang, "ui_check_button"),
                                                 deep_link=f"check-{result.model}")])
 
     def match_models(self, query: str, limit: int = 25) -> list[str]:

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from babel import Locale
-from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
-from knowledge.schema import Claim, Contact, DateWindow, Remedy, Source
 
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
+from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
+from knowledge.schema import Claim, Contact, DateWindow, Remedy, Source
 
 _BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW"}
 

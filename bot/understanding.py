@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.lexicon import INTENT_PATTERNS, REGION_PATTERNS
 from knowledge import KnowledgeIndex, NameMatch
 from knowledge.normalise import fold, normalise_model
-
-from bot.lexicon import INTENT_PATTERNS, REGION_PATTERNS
 
 MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the end
 
