@@ -1,0 +1,94 @@
+"""`recall-bot discord [--db PATH]` runs the bot; `recall-bot discord sync [--guild ID]` registers
+its slash commands and exits (the bot itself never syncs: on_ready fires on every reconnect)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import discord
+from pydantic import ValidationError
+
+from .client import RecallClient, use_api_base
+from .settings import DiscordSettings
+
+log = logging.getLogger("recall-bot.discord")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `recall-bot discord`."""
+    parser.add_argument("action", nargs="?", choices=("run", "sync"), default="run",
+                        help="run the bot (default), or sync its slash commands and exit")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="SQLite state file (default: $RECALL_BOT_DB or recall-bot.db)")
+    parser.add_argument("--guild", type=int, default=None,
+                        help="with sync: register in this server only (instant, for testing)")
+
+
+def _settings() -> DiscordSettings | None:
+    try:
+        return DiscordSettings()  # filled from the environment
+    except ValidationError as error:
+        fields = ", ".join(str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
+        print(f"recall-bot discord: set {fields} (see docs/discord.md)", file=sys.stderr)
+        return None
+
+
+async def sync_commands(settings: DiscordSettings, guild_id: int | None) -> int:
+    """Register the slash commands globally, or in one guild; return the number registered."""
+    use_api_base(settings.discord_api_base_url)
+    client = RecallClient(engine=None)
+    async with client:
+        await client.login(settings.token)
+        if guild_id is None:
+            synced = await client.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            client.tree.copy_global_to(guild=guild)
+            synced = await client.tree.sync(guild=guild)
+    return len(synced)
+
+
+async def serve(settings: DiscordSettings, db: Path) -> None:
+    """Open the engine and run the bot until SIGINT/SIGTERM."""
+    from bot.engine import Engine  # the engine loads the knowledge: only when running
+
+    use_api_base(settings.discord_api_base_url)
+    engine = await Engine.open(db)
+    try:
+        client = RecallClient(engine)
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
+        async with client:
+            await client.serve(settings.token)
+    finally:
+        await engine.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the bot, or sync its commands."""
+    discord.utils.setup_logging(level=logging.INFO)
+    settings = _settings()
+    if settings is None:
+        return 2
+    try:
+        if args.action == "sync":
+            count = asyncio.run(sync_commands(settings, args.guild))
+            where = f"guild {args.guild}" if args.guild else "globally (may take up to an hour)"
+            log.info("synced %d commands %s", count, where)
+            return 0
+        asyncio.run(serve(settings, args.db or settings.recall_bot_db))
+    except discord.LoginFailure:
+        log.error("Discord refused the token: check DISCORD_BOT_TOKEN")
+        return 1
+    except discord.Forbidden as error:
+        log.error("Discord refused (%s): invite the bot with the applications.commands scope",
+                  error.text)
+        return 1
+    return 0

@@ -1,0 +1,35 @@
+"""Discord settings from the environment (and a .env file in the working directory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
+DEFAULT_DB = Path("recall-bot.db")
+
+
+class DiscordSettings(BaseSettings):
+    """DISCORD_BOT_TOKEN (required), DISCORD_API_BASE_URL, RECALL_BOT_DB."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    discord_bot_token: SecretStr = Field(min_length=1)
+    # Every REST call (interaction callbacks and webhooks included) goes here; the gateway URL is
+    # whatever GET {base}/gateway/bot answers.
+    discord_api_base_url: str = DEFAULT_API_BASE_URL
+    recall_bot_db: Path = DEFAULT_DB
+
+    @field_validator("discord_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. https://discord.com/api/v10")
+        return value.rstrip("/")
+
+    @property
+    def token(self) -> str:
+        """The bot token (never log it)."""
+        return self.discord_bot_token.get_secret_value()
