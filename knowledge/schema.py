@@ -95,7 +95,10 @@ def _check_partial_date(value: str) -> str:
     if not _PARTIAL_DATE.match(value):
         raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(p) for p in value.split("-")]
-    date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date ({exc})") from None
     return value
 
 
