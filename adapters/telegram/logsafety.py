@@ -13,7 +13,9 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 REDACTED = "<redacted>"
-_NOISY_LOGGERS = ("httpx", "httpcore")
+# httpx/httpcore log request URLs (which contain the token); aiosqlite logs every SQL statement
+# with its parameters at DEBUG, i.e. the conversation state with a live serial number.
+_NOISY_LOGGERS = ("httpx", "httpcore", "aiosqlite")
 
 
 class TokenRedactor(logging.Filter):
@@ -60,7 +62,7 @@ def install(*secrets: str) -> Callable[[], None]:
 
     logging.setLogRecordFactory(factory)
     levels = {name: logging.getLogger(name).level for name in _NOISY_LOGGERS}
-    for name in _NOISY_LOGGERS:  # request URLs carry the token: keep them out even when redacted
+    for name in _NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
     def uninstall() -> None:

@@ -230,8 +230,7 @@ class FakeBotApi:
     async def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API request: (HTTP status, JSON body)."""
         call = Call(method, params)
-        if method != "getUpdates":
-            self.calls.append(call)
+        self.calls.append(call)
         queued = self.failures.get(method)
         if queued:
             call.status, body = queued.pop(0)
@@ -259,7 +258,6 @@ class FakeBotApi:
             self._changed.clear()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
-        self.calls.append(Call("getUpdates", params))
         return self.pending[: int(params.get("limit") or 100)]
 
     def _bot_message(self, chat_id: Any, text: str, markup: Any) -> dict[str, Any]:
