@@ -10,7 +10,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import present
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 DEFAULT_FLOOD_LIMIT = 20  # messages per user per window
 DEFAULT_FLOOD_WINDOW = 60.0  # seconds
 SAVE_ATTEMPTS = 3
+DEFAULT_TTL = timedelta(hours=24)  # a conversation idle this long is deleted, serial and all
+EXPIRY_INTERVAL = 600.0  # seconds between sweeps for expired conversations
 
 
 def default_db_path() -> Path:
@@ -49,6 +51,7 @@ class Engine:
                  flood_limit: int = DEFAULT_FLOOD_LIMIT,
                  flood_window: float = DEFAULT_FLOOD_WINDOW,
                  clock: Callable[[], float] = time.time,
+                 ttl: timedelta = DEFAULT_TTL,
                  strict_truth: bool = False) -> None:
         self.source = knowledge if isinstance(knowledge, KnowledgeSource) \
             else KnowledgeSource.fixed(knowledge)
@@ -58,6 +61,8 @@ class Engine:
         self.flood_window = flood_window
         self._clock = clock
         self._strict = strict_truth
+        self.ttl = ttl
+        self._next_expiry = 0.0
 
     @classmethod
     async def open(cls, db_path: str | os.PathLike[str] | None = None,
@@ -138,7 +143,14 @@ class Engine:
 
     # ----- one turn --------------------------------------------------------------------------
 
+    async def expire_idle(self) -> int:
+        """Delete conversations idle longer than the TTL (with any serial they still held)."""
+        self._next_expiry = self._clock() + EXPIRY_INTERVAL
+        return await self.store.expire(datetime.now(UTC) - self.ttl)
+
     async def _handle(self, inbound: Inbound) -> list[Reply]:
+        if self._clock() >= self._next_expiry:
+            await self.expire_idle()
         for _ in range(SAVE_ATTEMPTS):
             stored = await self.store.load(inbound.key)
             version = stored.version if stored else 0
