@@ -105,7 +105,9 @@ class RecallClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         """Plain DM text goes to the engine; server messages and bots are ignored."""
-        if message.author.bot or message.guild is not None or not message.content.strip():
+        # A message from an uncached server has guild None too: test the channel's kind.
+        direct = isinstance(message.channel, discord.DMChannel)
+        if message.author.bot or not direct or not message.content.strip():
             return
         engine = self._engine()
         inbound = Inbound(platform="discord", chat_id=str(message.channel.id),

@@ -57,9 +57,14 @@ KIND_COLOURS: dict[str, discord.Colour] = {
 _MENTION = re.compile(r"@(?=everyone\b|here\b|[!&]?\d)")
 
 
+def unmention(text: str) -> str:
+    """Break mention syntax (@everyone, @here, <@id>, <@!id>, <@&id>) with a zero-width space."""
+    return _MENTION.sub("@" + BLANK, text)
+
+
 def escape(text: str) -> str:
     """Plain text → Markdown-safe text: no formatting, no mentions (@everyone, <@id>, <@&id>)."""
-    return _MENTION.sub("@" + BLANK, discord.utils.escape_markdown(text))
+    return unmention(discord.utils.escape_markdown(text))
 
 
 def clip(text: str, limit: int) -> str:
@@ -117,7 +122,7 @@ def _card_embed(reply: VerdictCard | InfoCard | SafetyCard | PsaCard) -> discord
         embed.add_field(name=name, value=value, inline=False)
     if reply.footer:
         # Footers show no Markdown, so they are not escaped (backslashes would show).
-        embed.set_footer(text=clip(reply.footer, FOOTER_MAX))
+        embed.set_footer(text=clip(unmention(reply.footer), FOOTER_MAX))
     _fit_total(embed)
     return embed
 

@@ -8,18 +8,11 @@ and every answer leaves through discord.py's real HTTP code to the fake.
 from __future__ import annotations
 
 import asyncio
-import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-with warnings.catch_warnings():
-    # discord.py 2.7 imports the stdlib `audioop` (voice), deprecated since Python 3.11.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import discord  # noqa: F401
-
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
