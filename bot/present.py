@@ -72,7 +72,7 @@ def authority_line(lang: str, campaign: Campaign) -> str:
         if authority.kind.value == "voluntary" else authority.kind.value
     number = f" {t(lang, 'recall_number', number=authority.recall_number)}" \
         if authority.recall_number else ""
-    return t(lang, "campaign_line", who=who, date=campaign.announced.isoformat(), number=number)
+    return t(lang, "campaign_line", who=who, date=campaign.announced_label, number=number)
 
 
 def campaign_lines(lang: str, campaign: Campaign) -> list[str]:
@@ -185,6 +185,8 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
             lines.append(t(lang, "remedy_in_region",
                            region=region_name(cv.remedy.region, lang)))
             lines += remedy_lines(lang, cv.remedy)
+        elif not cv.campaign.remedies:
+            lines.append(t(lang, "remedy_unknown", brand=cv.campaign.brand))
         sections.append(Section(heading=cv.campaign.title.get(lang), lines=lines))
     if result.needs_region:
         sections.append(Section(lines=[t(lang, "remedy_depends_on_region")]))
@@ -240,7 +242,9 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
         lines: list[str] = []
         if topic == "remedy":
             remedy = pick_regional(campaign.remedies, region)
-            if remedy is None:
+            if not campaign.remedies:
+                lines.append(t(lang, "remedy_unknown", brand=campaign.brand))
+            elif remedy is None:
                 lines.append(t(lang, "remedy_depends_on_region"))
                 for r in campaign.remedies:
                     lines.append(f"{region_name(r.region, lang)}:")
