@@ -146,6 +146,8 @@ class TelegramAdapter:
         inbound = parse.from_message(message, context.bot.username, context.bot.id)
         if inbound is None:
             return
+        log.debug("update %s: %s in a %s chat", update.update_id,
+                  f"/{inbound.command}" if inbound.command else "text", inbound.chat_kind)
         if inbound.chat_kind == "group" and inbound.command == "psa":
             allowed = await self.is_moderator(context, message)
             inbound = inbound.model_copy(update={"is_moderator": allowed})
@@ -161,6 +163,7 @@ class TelegramAdapter:
         inbound = parse.from_callback(query)
         if inbound is None or query.message is None:
             return
+        log.debug("update %s: button in a %s chat", update.update_id, inbound.chat_kind)
         replies = await self.engine.handle(inbound)
         await self.send(context, query.message.chat.id, inbound.chat_kind, replies, None)
 

@@ -13,9 +13,14 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 REDACTED = "<redacted>"
-# httpx/httpcore log request URLs (which contain the token); aiosqlite logs every SQL statement
-# with its parameters at DEBUG, i.e. the conversation state with a live serial number.
-_NOISY_LOGGERS = ("httpx", "httpcore", "aiosqlite")
+# Loggers whose chatty levels carry secrets or user data, and the most they may say:
+# httpx/httpcore log request URLs (with the token) at INFO; python-telegram-bot logs whole
+# updates and API results at DEBUG (user text, which can be a serial number); aiosqlite logs
+# every SQL statement with its parameters at DEBUG (the conversation state, serial included).
+_NOISY_LOGGERS = {
+    "httpx": logging.WARNING, "httpcore": logging.WARNING,
+    "telegram": logging.INFO, "aiosqlite": logging.INFO,
+}
 
 
 class TokenRedactor(logging.Filter):
@@ -62,8 +67,9 @@ def install(*secrets: str) -> Callable[[], None]:
 
     logging.setLogRecordFactory(factory)
     levels = {name: logging.getLogger(name).level for name in _NOISY_LOGGERS}
-    for name in _NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, ceiling in _NOISY_LOGGERS.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.getEffectiveLevel(), ceiling))
 
     def uninstall() -> None:
         logging.setLogRecordFactory(previous)

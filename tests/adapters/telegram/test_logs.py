@@ -18,7 +18,7 @@ async def test_token_and_serials_absent_from_debug_logs(
     fake: FakeBotApi, tmp_path: Path, redacted_logs: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    for noisy in ("httpx", "httpcore"):  # force request-URL logging on: redaction must still hold
+    for noisy in ("httpx", "httpcore", "telegram"):  # forced to DEBUG: redaction must still hold
         caplog.set_level(logging.DEBUG, logger=noisy)
     harness = Harness(fake, tmp_path / "state.db")
     await harness.start()

@@ -89,6 +89,8 @@ def test_redaction_covers_messages_arguments_and_tracebacks(caplog: pytest.LogCa
     uninstall = logsafety.install(TOKEN)
     try:
         assert logging.getLogger("httpx").level == logging.WARNING
+        assert logging.getLogger("telegram").getEffectiveLevel() >= logging.INFO
+        assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.INFO
         caplog.set_level(logging.DEBUG)
         log = logging.getLogger("anything.at.all")
         log.debug("url https://api.telegram.org/bot%s/getMe", TOKEN)
