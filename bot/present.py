@@ -167,9 +167,6 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     title = t(lang, f"verdict_{verdict.value}_title", model=model, name=name, brand=brand)
     sections: list[Section] = []
     summary = t(lang, f"verdict_{verdict.value}_body", model=model, name=name, brand=brand)
-    url = checker_url(main.campaign)
-    if url and verdict in (Verdict.CONFIRM_ON_CHECKER, Verdict.SERIAL_INVALID):
-        summary += "\n" + t(lang, "verdict_checker_link", url=url)
     sections.append(Section(lines=[summary]))
     serial_section = _serial_section(lang, result)
     if serial_section:
@@ -181,6 +178,9 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         sections.append(Section(lines=[t(lang, "verdict_not_affected_caution")]))
     for cv in result.campaigns[:3]:
         lines = campaign_lines(lang, cv.campaign)
+        url = checker_url(cv.campaign)
+        if url and cv.verdict in (Verdict.CONFIRM_ON_CHECKER, Verdict.SERIAL_INVALID):
+            lines.append(t(lang, "verdict_checker_link", url=url))
         if cv.remedy is not None:
             lines.append(t(lang, "remedy_in_region",
                            region=region_name(cv.remedy.region, lang)))
