@@ -57,8 +57,8 @@ def clean_text(value: str, what: str, max_length: int) -> str:
         raise BadInput(f"the {what} is too long ({len(folded)} characters; at most {max_length})")
     for char in folded:
         if not (char.isalnum() or char in _ALLOWED_PUNCTUATION):
-            raise BadInput(f"the {what} contains {unicodedata.name(char, 'an unusual character')!r}"
-                           "; type only letters and digits")
+            raise BadInput(f"the {what} contains U+{ord(char):04X} ({char!r}), which is not a "
+                           "letter or digit; type it as printed on the device")
     return folded
 
 

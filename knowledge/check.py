@@ -32,6 +32,11 @@ def pick_regional(items: Sequence[_Regional], region: str | None) -> _Regional |
     return next((i for i in items if i.region == "*"), None)
 
 
+def _checker_url(campaign: Campaign) -> str | None:
+    match = campaign.serial_rule.match
+    return match.checker_url if match.kind == "checker_only" else None
+
+
 @dataclass(frozen=True)
 class CampaignVerdict:
     campaign: Campaign
@@ -80,7 +85,9 @@ def check(index: KnowledgeIndex, model: str, serial: str | None = None,
         )
         for c in applicable
     ]
-    verdicts.sort(key=lambda v: (-SEVERITY[v.verdict], -v.campaign.announced.toordinal()))
+    # Most severe first; among equals, one whose checker link the user can follow, then newest.
+    verdicts.sort(key=lambda v: (-SEVERITY[v.verdict], _checker_url(v.campaign) is None,
+                                 -v.campaign.announced.toordinal()))
     overall = verdicts[0].verdict if verdicts else Verdict.NOT_IN_KNOWN_RECALL
     return CheckResult(canonical, product, region, overall, verdicts, elsewhere, needs_region,
                        index.as_of)
