@@ -77,6 +77,7 @@ async def test_polling_conversation_survives_kill_9_and_restart(tmp_path: Path) 
     async with fake.serve() as base_url:
         async with recall_bot(base_url, tmp_path) as proc:
             await started(fake, proc, 0)
+            assert "deleteWebhook" in [c.method for c in fake.calls], "polling clears a webhook"
             assert "A1263" in await reply_to(fake, fake.message("/start", user=user))
             model_update = fake.message("A1263", user=user)
             assert "serial" in (await reply_to(fake, model_update)).lower()

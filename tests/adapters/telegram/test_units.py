@@ -12,6 +12,7 @@ from adapters.telegram import logsafety
 from adapters.telegram.parse import split_command
 from adapters.telegram.render import MAX_MESSAGE, html_chunks, render
 from adapters.telegram.settings import TelegramSettings
+from bot.cli import main
 from bot.replies import Button, PsaCard, Section, TextReply, VerdictCard
 from tests.adapters.telegram.conftest import SECRET_HALF, TOKEN
 from tests.adapters.telegram.fake_bot_api import BadRequest, telegram_html_text
@@ -103,3 +104,16 @@ def test_redaction_covers_messages_arguments_and_tracebacks(caplog: pytest.LogCa
         uninstall()
     assert caplog.text.count("<redacted>") >= 3
     assert TOKEN not in caplog.text and SECRET_HALF not in caplog.text
+
+
+def test_cli_explains_missing_settings_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["telegram"]) == 2
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    assert main(["telegram", "--webhook-url", "https://x.example/hook", "--listen", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "--listen HOST:PORT" in err and TOKEN not in err
