@@ -128,16 +128,22 @@ def _card_embed(reply: VerdictCard | InfoCard | SafetyCard | PsaCard) -> discord
 
 
 def _fit_total(embed: discord.Embed) -> None:
-    """Shorten field values, last first, until the embed is within the 6,000-character total."""
-    excess = len(embed) - EMBED_TOTAL_MAX
-    index = len(embed.fields) - 1
-    while excess > 0 and index >= 0:
+    """Bring the embed within the 6,000-character total: shorten field values (last first), then
+    drop trailing fields, then shorten the footer. Only pathological replies get that far."""
+    for index in reversed(range(len(embed.fields))):
+        excess = len(embed) - EMBED_TOTAL_MAX
+        if excess <= 0:
+            return
         field = embed.fields[index]
         value = field.value or BLANK
         new_value = clip(value, max(len(ELLIPSIS) + 1, len(value) - excess))
         embed.set_field_at(index, name=field.name, value=new_value, inline=False)
-        excess = len(embed) - EMBED_TOTAL_MAX
-        index -= 1
+    while len(embed) > EMBED_TOTAL_MAX and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    excess = len(embed) - EMBED_TOTAL_MAX
+    footer = embed.footer.text
+    if excess > 0 and footer:
+        embed.set_footer(text=clip(footer, max(len(ELLIPSIS) + 1, len(footer) - excess)))
 
 
 def render(reply: Reply) -> Rendered:

@@ -70,6 +70,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.slow_callbacks = 0.0
+        self.identified = asyncio.Event()
 
     # ----- lifecycle -------------------------------------------------------------------------
 
@@ -220,6 +221,7 @@ class FakeDiscord:
                 if payload["op"] == 1:  # heartbeat
                     await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
                 elif payload["op"] == 2:  # identify
+                    self.identified.set()
                     self._dispatch.put_nowait(("READY", {
                         "v": 10, "user": BOT_USER, "guilds": [], "session_id": "fake-session",
                         "resume_gateway_url": self.gateway_url, "shard": [0, 1],
