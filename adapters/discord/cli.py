@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", choices=("run", "sync"), default="run",
                         help="run the bot (default), or sync its slash commands and exit")
     parser.add_argument("--db", type=Path, default=None,
-                        help="SQLite state file (default: $RECALL_BOT_DB or recall-bot.db)")
+                        help="SQLite state file (default: $RECALL_BOT_DB, else the engine's default)")
     parser.add_argument("--guild", type=int, default=None,
                         help="with sync: register in this server only (instant, for testing)")
 
@@ -54,7 +54,7 @@ async def sync_commands(settings: DiscordSettings, guild_id: int | None) -> int:
     return len(synced)
 
 
-async def serve(settings: DiscordSettings, db: Path) -> None:
+async def serve(settings: DiscordSettings, db: Path | None) -> None:
     """Open the engine and run the bot until SIGINT/SIGTERM."""
     from bot.engine import Engine  # the engine loads the knowledge: only when running
 

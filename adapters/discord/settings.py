@@ -8,7 +8,6 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
-DEFAULT_DB = Path("recall-bot.db")
 
 
 class DiscordSettings(BaseSettings):
@@ -20,7 +19,7 @@ class DiscordSettings(BaseSettings):
     # Every REST call (interaction callbacks and webhooks included) goes here; the gateway URL is
     # whatever GET {base}/gateway/bot answers.
     discord_api_base_url: str = DEFAULT_API_BASE_URL
-    recall_bot_db: Path = DEFAULT_DB
+    recall_bot_db: Path | None = None  # None: the engine's default (bot.engine.default_db_path)
 
     @field_validator("discord_api_base_url")
     @classmethod
