@@ -90,6 +90,10 @@ async def test_recall_is_open_to_everyone_and_psa_is_for_moderators(fake: FakeDi
         == [("model", True, True), ("serial", False, False), ("region", False, False)]
     assert subcommands["check"]["description"] == CATALOG.text("en", "cmd_check")
     assert check[0]["description"] == CATALOG.text("en", "param_model")
+    languages = {"es-ES": "es", "de": "de", "zh-CN": "zh-Hans", "zh-TW": "zh-Hant", "ja": "ja"}
+    for locale, lang in languages.items():  # the real catalogs, through the translator
+        assert subcommands["check"]["description_localizations"][locale] == \
+            CATALOG.text(lang, "cmd_check")
 
 
 async def test_guild_sync_registers_in_that_guild_only(fake: FakeDiscord) -> None:
