@@ -104,10 +104,11 @@ class Dialog:
                       if c.serial_rule.where_printed), self.t(ctx, "serial_where_default"))
         text = self.t(ctx, "ask_serial", model=state.model,
                       name=product.name if product else state.model, where=where)
-        return ChoiceReply(text=text, buttons=[
-            self._button(ctx, self.t(ctx, "button_no_serial"), "noserial"),
-            self._button(ctx, self.t(ctx, "button_other_model"), "again"),
-        ])
+        buttons = [self._button(ctx, self.t(ctx, "button_no_serial"), "noserial"),
+                   self._button(ctx, self.t(ctx, "button_other_model"), "again")]
+        if ctx.inbound.platform == "discord":  # Discord can open a form for it; elsewhere users type
+            buttons.insert(0, self._button(ctx, self.t(ctx, "button_enter_serial"), "serial"))
+        return ChoiceReply(text=text, buttons=buttons)
 
     def ask_region(self, state: ConversationState, ctx: Context) -> Reply:
         assert state.model is not None
@@ -149,12 +150,14 @@ class Dialog:
         state.last_model = state.model
         state.last_verdict = result.verdict.value
         state.knowledge_version = self.knowledge.version
-        serial_invalid = result.verdict is Verdict.SERIAL_INVALID
+        wants_serial = result.verdict in (Verdict.SERIAL_INVALID, Verdict.SERIAL_NEEDED)
         model = state.model
         self._reset(state)
-        if serial_invalid:  # let them type it again without starting over
+        if wants_serial:  # let them type (or enter) the serial without starting over
             state.model = model
             state.step = "await_serial"
+            enter = self._button(ctx, self.t(ctx, "button_enter_serial"), "serial")
+            replies[0] = card.model_copy(update={"buttons": [enter, *card.buttons]})
             replies.append(TextReply(text=self.t(ctx, "serial_retry")))
         elif state.queued_models:
             next_model = state.queued_models.pop(0)
