@@ -1,6 +1,6 @@
 """Store throughput: durable turns (load + save, committed before the turn ends) per second.
 
-Usage: python bench/store_bench.py [--users 100 1000 10000] [--turns 20000] [--concurrency 64]
+Usage: python bench/store_bench.py [--users 100 1000 10000] [--turns 20000] [--concurrency 1 16 64]
 Prints one JSON line per measurement. `naive` is the read + upsert + commit-per-turn baseline.
 """
 
@@ -107,21 +107,23 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--turns", type=int, default=20000)
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for users in args.users:
-            runs: list[Awaitable[dict[str, object]]] = [
-                bench_naive(Path(tmp, f"naive{users}.db"), users, args.turns, args.concurrency),
-                bench_sqlite_store(Path(tmp, f"n{users}.db"), users, args.turns,
-                                   args.concurrency, "NORMAL", 100_000),
-                bench_sqlite_store(Path(tmp, f"nc{users}.db"), users, args.turns,
-                                   args.concurrency, "NORMAL", 0),
-                bench_sqlite_store(Path(tmp, f"f{users}.db"), users, args.turns,
-                                   args.concurrency, "FULL", 100_000),
-            ]
-            for run in runs:
-                print(json.dumps(await run), flush=True)
+            for c in args.concurrency:
+                name = f"{users}-{c}"
+                runs: list[Awaitable[dict[str, object]]] = [
+                    bench_naive(Path(tmp, f"naive{name}.db"), users, args.turns, c),
+                    bench_sqlite_store(Path(tmp, f"n{name}.db"), users, args.turns, c,
+                                       "NORMAL", 100_000),
+                    bench_sqlite_store(Path(tmp, f"nc{name}.db"), users, args.turns, c,
+                                       "NORMAL", 0),
+                    bench_sqlite_store(Path(tmp, f"f{name}.db"), users, args.turns, c,
+                                       "FULL", 100_000),
+                ]
+                for run in runs:
+                    print(json.dumps(await run), flush=True)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,9 @@ def _insert_sql(rows: int) -> str:
     )
 
 
+_QueuedCheck = tuple[tuple[str | None, ...], "asyncio.Future[int]"]  # (check_log row, caller)
+
+
 @dataclass(slots=True)
 class _PendingSave:
     key: StateKey
@@ -145,6 +148,7 @@ class SQLiteStore:
         self._epoch = 0  # bumped by deletes: saves that started earlier must not refill the cache
         self._db: aiosqlite.Connection | None = None
         self._pending: list[_PendingSave] = []
+        self._pending_checks: list[_QueuedCheck] = []
         self._flusher: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> SQLiteStore:
@@ -254,8 +258,7 @@ class SQLiteStore:
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         now = timestamp(self._clock())
         self._pending.append(_PendingSave(key, text, now, expected_version, self._epoch, future))
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush())
+        self._wake_flusher()
         return await future
 
     async def delete_user(self, platform: str, user_id: str) -> int:
@@ -270,12 +273,16 @@ class SQLiteStore:
         return removed
 
     async def log_check(self, entry: CheckLogEntry) -> None:
-        """Append one anonymous check-log line (day, platform, model, verdict, region)."""
+        """Append one anonymous check-log line (day, platform, model, verdict, region).
+
+        Queued with the saves and committed by the same loop; returns after its COMMIT.
+        """
+        self._conn()
         row = (entry.day.isoformat(), entry.platform, entry.model, entry.verdict, entry.region)
-        await self._change(
-            "INSERT INTO check_log (day, platform, model, verdict, region) VALUES (?, ?, ?, ?, ?)",
-            row,
-        )
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending_checks.append((row, future))
+        self._wake_flusher()
+        await future
 
     async def read_check_log(self) -> list[CheckLogEntry]:
         """Every check-log line, oldest first."""
@@ -285,12 +292,11 @@ class SQLiteStore:
         return [CheckLogEntry(m, v, r, p, date.fromisoformat(d)) for m, v, r, p, d in rows]
 
     async def expire(self, older_than: datetime) -> int:
-        """Delete conversations not updated since `older_than`."""
+        """Delete conversations not updated since `older_than`, then scrub the WAL."""
         cutoff = timestamp(older_than)
         self._forget(lambda _, entry: entry[2] < cutoff)
         removed = await self._change("DELETE FROM conversations WHERE updated_at < ?", (cutoff,))
-        if removed:
-            await self.scrub()
+        await self.scrub()  # also drops WAL frames holding serials that later turns removed
         return removed
 
     async def scrub(self) -> bool:
@@ -323,11 +329,16 @@ class SQLiteStore:
         if len(cache) > self._cache_size:
             del cache[next(iter(cache))]
 
+    def _wake_flusher(self) -> None:
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush())
+
     async def _flush(self) -> None:
-        """Commit queued saves in batches until the queue is empty (the group-commit loop)."""
+        """Commit queued saves and check-log lines in batches until none are left."""
         batch: list[_PendingSave] = []
+        checks: list[_QueuedCheck] = []
         try:
-            while self._pending:
+            while self._pending or self._pending_checks:
                 batch = []
                 later: list[_PendingSave] = []
                 keys: set[StateKey] = set()
@@ -347,12 +358,32 @@ class SQLiteStore:
                     params = [v for i in inserts for v in (*i.key, i.text, i.now)]
                     params.append(self.ttl.total_seconds())
                     await self._commit(inserts, _insert_sql(len(inserts)), params)
+                checks = self._pending_checks[:MAX_BATCH]
+                del self._pending_checks[:MAX_BATCH]
+                if checks:
+                    await self._commit_checks(checks)
         finally:
             self._flusher = None
-            for item in [*batch, *self._pending]:  # only if the loop was cancelled midway
-                if not item.future.done():
-                    item.future.set_exception(RuntimeError("the store's commit loop was cancelled"))
+            leftovers = [i.future for i in [*batch, *self._pending]]
+            leftovers += [f for _, f in [*checks, *self._pending_checks]]
+            for future in leftovers:  # only if the loop was cancelled midway
+                if not future.done():
+                    future.set_exception(RuntimeError("the store's commit loop was cancelled"))
 
+    async def _commit_checks(self, checks: list[_QueuedCheck]) -> None:
+        """Append check-log lines with one multi-row INSERT."""
+        values = ", ".join(["(?, ?, ?, ?, ?)"] * len(checks))
+        sql = f"INSERT INTO check_log (day, platform, model, verdict, region) VALUES {values}"
+        try:
+            await self._fetch(sql, [v for row, _ in checks for v in row])
+        except Exception as error:
+            for _, future in checks:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for _, future in checks:
+            if not future.done():
+                future.set_result(len(checks))
 
     async def _commit(self, batch: list[_PendingSave], sql: str, params: Sequence[object]) -> None:
         """Run one batch statement; resolve each caller with its version or a conflict."""

@@ -170,6 +170,15 @@ async def test_check_log_round_trips_and_has_no_identity(store: Store) -> None:
     assert await store.read_check_log() == entries
 
 
+async def test_concurrent_check_log_lines_all_land_in_order(store: Store) -> None:
+    entries = [
+        CheckLogEntry(f"A{n}", "affected", None if n % 2 else "JP", "discord", date(2025, 7, 1))
+        for n in range(300)
+    ]
+    await asyncio.gather(*(store.log_check(e) for e in entries), store.save(KEY, {}, 0))
+    assert await store.read_check_log() == entries
+
+
 @pytest.mark.parametrize(
     "key",
     [

@@ -139,6 +139,20 @@ async def test_no_serial_left_in_the_files_after_delete(
     assert SERIAL.encode() not in file_bytes(db_path)
 
 
+async def test_a_serial_dropped_from_live_state_is_gone_after_the_periodic_expire(
+    db_path: Path,
+) -> None:
+    """The conversation goes on without the serial: old row images must not stay on disk."""
+    async with SQLiteStore(db_path) as store:
+        await store.save(KEY, {"serial": SERIAL}, 0)
+        await store.save(KEY, {"verdict": "affected"}, 1)
+        assert SERIAL.encode() in file_bytes(db_path)  # still in a WAL frame
+        assert await store.expire(datetime.now(UTC) - timedelta(days=1)) == 0
+        assert SERIAL.encode() not in file_bytes(db_path)
+        stored = await store.load(KEY)
+        assert stored is not None and stored.state == {"verdict": "affected"}
+
+
 async def test_two_stores_on_one_file_see_each_other(db_path: Path) -> None:
     """Two 'processes' (connections with their own caches) sharing one state file."""
     async with SQLiteStore(db_path) as a, SQLiteStore(db_path) as b:
