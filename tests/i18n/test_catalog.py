@@ -16,7 +16,8 @@ TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 LIMITS = {"ui_modal_": 45, "cmd_": 100, "param_": 100, "language_name": 80,
           "ui_check_button": 80, "ui_open_private_chat": 80, "button_cant_find": 80,
           "button_no_serial": 80, "button_other_model": 80, "button_region_other": 80,
-          "button_remedy": 80, "button_claim": 80, "button_dispose": 80, "button_again": 80}
+          "button_remedy": 80, "button_claim": 80, "button_dispose": 80, "button_again": 80,
+          "button_enter_serial": 80}
 # Ids whose text is legitimately identical in some languages (a brand name and a placeholder).
 SAME_IN_EVERY_LANGUAGE = {"contact_wechat"}
 
