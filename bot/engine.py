@@ -159,7 +159,8 @@ class Engine:
                                    state.last_language, inbound.locale)
             state.last_language = lang
             ctx = Context(inbound=inbound, lang=lang, version=version + 1)
-            flood = self._flood(state, ctx)
+            # /forget is never rate-limited: a flooded user must still be able to erase their data.
+            flood = None if inbound.command == "forget" else self._flood(state, ctx)
             turn = flood if flood is not None else Dialog(self.knowledge).step(state, ctx)
             turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons]
             if turn.forget:
