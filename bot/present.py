@@ -166,7 +166,10 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     brand = main.campaign.brand
     title = t(lang, f"verdict_{verdict.value}_title", model=model, name=name, brand=brand)
     sections: list[Section] = []
-    summary = t(lang, f"verdict_{verdict.value}_body", model=model, name=name, brand=brand)
+    body = f"verdict_{verdict.value}_body"
+    if verdict is Verdict.CONFIRM_ON_CHECKER and checker_url(main.campaign) is None:
+        body = "verdict_confirm_with_brand_body"  # no public checker: the brand's support decides
+    summary = t(lang, body, model=model, name=name, brand=brand)
     sections.append(Section(lines=[summary]))
     serial_section = _serial_section(lang, result)
     if serial_section:
@@ -179,8 +182,11 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     for cv in result.campaigns[:3]:
         lines = campaign_lines(lang, cv.campaign)
         url = checker_url(cv.campaign)
-        if url and cv.verdict in (Verdict.CONFIRM_ON_CHECKER, Verdict.SERIAL_INVALID):
-            lines.append(t(lang, "verdict_checker_link", url=url))
+        if cv.verdict in (Verdict.CONFIRM_ON_CHECKER, Verdict.SERIAL_INVALID):
+            if url:
+                lines.append(t(lang, "verdict_checker_link", url=url))
+            elif cv.contact is not None:
+                lines += contact_lines(lang, cv.contact)
         if cv.remedy is not None:
             lines.append(t(lang, "remedy_in_region",
                            region=region_name(cv.remedy.region, lang)))
