@@ -110,10 +110,11 @@ def _claim(claim: Claim | None, lang: str) -> dict[str, Any] | None:
             "proof_of_purchase": claim.proof_of_purchase, "unit_fate": claim.unit_fate}
 
 
-def _contact(contact: Contact | None) -> dict[str, Any] | None:
+def _contact(contact: Contact | None, lang: str) -> dict[str, Any] | None:
     if contact is None:
         return None
-    return {"region": contact.region, "phone": contact.phone, "hours": contact.hours,
+    hours = contact.hours.get(lang) if contact.hours else None
+    return {"region": contact.region, "phone": contact.phone, "hours": hours,
             "email": contact.email, "web": contact.web, "wechat": contact.wechat}
 
 
@@ -130,7 +131,7 @@ def _campaign(cv: CampaignVerdict, lang: str) -> dict[str, Any]:
         "serial_rule": match.kind,
         "checker_url": match.checker_url if match.kind == "checker_only" else None,
         "remedy": _remedy(cv.remedy, lang), "claim": _claim(cv.claim, lang),
-        "contact": _contact(cv.contact),
+        "contact": _contact(cv.contact, lang),
         "safety": c.safety.get(lang) if c.safety else None,
         "disposal": c.disposal.get(lang) if c.disposal else None,
         "sources": [_source(s) for s in c.sources],

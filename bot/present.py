@@ -109,7 +109,7 @@ def claim_lines(lang: str, claim: Claim) -> list[str]:
 def contact_lines(lang: str, contact: Contact) -> list[str]:
     lines = []
     if contact.phone:
-        hours = f" ({contact.hours})" if contact.hours else ""
+        hours = f" ({contact.hours.get(lang)})" if contact.hours else ""
         lines.append(t(lang, "contact_phone", phone=contact.phone, hours=hours))
     if contact.email:
         lines.append(t(lang, "contact_email", email=contact.email))

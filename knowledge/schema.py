@@ -263,7 +263,7 @@ class Claim(Strict):
 class Contact(Strict):
     region: str
     phone: str | None = None
-    hours: str | None = None
+    hours: LocalText | None = Field(default=None, description="When the phone line is open")
     email: str | None = None
     web: str | None = Field(default=None, pattern=r"^https?://")
     wechat: str | None = None

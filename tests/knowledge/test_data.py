@@ -39,8 +39,8 @@ def user_texts(campaign: Campaign) -> list[str]:
         texts += [product.name, *product.aliases]
     texts += [s.title for s in campaign.sources]
     for contact in campaign.contacts:
-        texts += [v for v in (contact.phone, contact.hours, contact.email, contact.web,
-                              contact.wechat) if v]
+        texts += [v for v in (contact.phone, contact.email, contact.web, contact.wechat) if v]
+        texts += [v for v in contact.hours.model_dump().values() if v] if contact.hours else []
     if campaign.authority.recall_number:
         texts.append(campaign.authority.recall_number)
     return texts
