@@ -1,0 +1,171 @@
+"""Language choice, region hints and intents in the six languages (pure functions, no engine)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.language import choose_language, detect, detect_language, from_locale, parse_language
+from bot.lexicon import INTENT_PATTERNS, REGION_PATTERNS
+from bot.understanding import Intent, find_intents, find_region
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # Chinese: character forms decide; places and currencies break ties.
+    ("我在台灣買的A1257", "zh-Hant"),
+    ("我在淘宝买的A1647", "zh-Hans"),
+    ("這個行動電源還能用嗎？", "zh-Hant"),
+    ("这个充电宝还能用吗？", "zh-Hans"),
+    ("NT$890 退款", "zh-Hant"),
+    ("退款 ¥50", "zh-Hans"),
+    ("A1647 大陆", "zh-Hans"),
+    ("香港 A1257 召回", "zh-Hant"),
+    # Japanese: kana, or kanji forms only Japanese uses.
+    ("A1263を持っています", "ja"),
+    ("モバイルバッテリー", "ja"),
+    ("A1257 対象？", "ja"),
+    # Latin script: common words, accents, umlauts.
+    ("Hola, compré una A1263 en México", "es"),
+    ("¿Qué recibo?", "es"),
+    ("mi batería está caliente", "es"),
+    ("Was bekomme ich?", "de"),
+    ("Meine Powerbank ist heiß", "de"),
+    ("Wie entsorge ich sie?", "de"),
+    ("What do I get?", "en"),
+    ("I bought it on amazon.de", "en"),
+])
+def test_detects_the_language_of_a_message(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text", ["A1263", "AKF1 2Z33 0L84 19B6", "ok", "amazon.de A1263", "?",
+                                  "SN: AKF12Z330L8419B6", "1", ""])
+def test_no_language_in_model_numbers_serials_and_noise(text: str) -> None:
+    assert detect_language(text) is None
+
+
+def test_shared_chinese_forms_leave_the_variant_open() -> None:
+    found = detect("召回")
+    assert found.language == "zh-Hans" and found.variant_unclear
+    assert choose_language(None, "召回", "zh-Hant", None) == "zh-Hant"
+    assert choose_language(None, "召回", None, "zh-TW") == "zh-Hant"
+    assert choose_language(None, "召回", "de", None) == "zh-Hans"
+
+
+def test_selection_order() -> None:
+    # explicit > text > last > locale > English
+    assert choose_language("de", "我在台灣買的A1257", "ja", "es-MX") == "de"
+    assert choose_language(None, "我在台灣買的A1257", "ja", "es-MX") == "zh-Hant"
+    assert choose_language(None, "A1263", "ja", "es-MX") == "ja"
+    assert choose_language(None, "A1263", None, "es-MX") == "es"
+    assert choose_language(None, "A1263", None, None) == "en"
+    assert choose_language(None, None, None, "fr-FR") == "en"
+    assert choose_language("xx", "A1263", "bogus", None) == "en"
+
+
+def test_one_weak_word_does_not_switch_an_ongoing_conversation() -> None:
+    assert choose_language(None, "gracias", "de", None) == "de"
+    assert choose_language(None, "gracias", None, None) == "es"  # but it starts one
+    assert choose_language(None, "gracias", None, "de-DE") == "es"  # and beats the locale
+    assert choose_language(None, "Muchas gracias por la ayuda", "de", None) == "es"
+
+
+@pytest.mark.parametrize(("tag", "lang"), [
+    ("de-DE", "de"), ("de_AT", "de"), ("es-419", "es"), ("es", "es"), ("ja", "ja"),
+    ("zh-CN", "zh-Hans"), ("zh_SG", "zh-Hans"), ("zh-TW", "zh-Hant"), ("zh-HK", "zh-Hant"),
+    ("zh-hant", "zh-Hant"), ("zh-hans", "zh-Hans"), ("en-US", "en"), ("fr", None), (None, None),
+    ("", None),
+])
+def test_platform_locales(tag: str | None, lang: str | None) -> None:
+    assert from_locale(tag) == lang
+
+
+@pytest.mark.parametrize(("value", "lang"), [
+    ("ja", "ja"), ("ZH-hant", "zh-Hant"), ("zh_tw", "zh-Hant"), ("zh", "zh-Hans"),
+    ("de-AT", "de"), ("klingon", None), ("", None),
+])
+def test_parse_language_choice(value: str, lang: str | None) -> None:
+    assert parse_language(value) == lang
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("我在台灣買的", "TW"), ("我在台湾买的", "TW"), ("NT$890", "TW"), ("在香港買的", "HK"),
+    ("我在中国买的", "CN"), ("在大陆买的", "CN"), ("淘宝上买的", "CN"), ("中國大陸", "CN"),
+    ("日本で買いました", "JP"), ("在日本買的", "JP"), ("楽天で購入", "JP"),
+    ("In Deutschland gekauft", "DE"), ("ドイツで買いました", "DE"), ("我在德国买的", "DE"),
+    ("Lo compré en España", "ES"), ("comprado en México", "MX"), ("en Estados Unidos", "US"),
+    ("compré en EE. UU.", "US"), ("在美国买的", "US"), ("アメリカで購入", "US"),
+    ("カナダで購入", "CA"), ("in Kanada gekauft", "CA"), ("aus Österreich", "AT"),
+    ("bought in Taiwan", "TW"), ("bought on amazon.de", "DE"), ("en Japón", "JP"),
+])
+def test_region_hints_in_any_language(text: str, region: str) -> None:
+    assert find_region(text) == region
+
+
+def test_japanese_language_is_not_japan() -> None:
+    assert find_region("日本語でお願いします") is None
+
+
+INTENT_EXAMPLES: dict[Intent, dict[str, str]] = {
+    Intent.IS_RECALLED: {
+        "en": "Is my power bank recalled?", "es": "¿Mi batería está retirada del mercado?",
+        "de": "Ist meine Powerbank vom Rückruf betroffen?", "zh-Hans": "我的充电宝被召回了吗？",
+        "zh-Hant": "我的行動電源被召回了嗎？", "ja": "私のモバイルバッテリーはリコール対象ですか？"},
+    Intent.REMEDY: {
+        "en": "Can I get a refund?", "es": "¿Me dan un reembolso?", "de": "Was bekomme ich?",
+        "zh-Hans": "可以退款吗？", "zh-Hant": "我能得到什麼補償？", "ja": "返金してもらえますか？"},
+    Intent.CLAIM: {
+        "en": "How do I claim?", "es": "¿Cómo reclamo?", "de": "Wie melde ich das an?",
+        "zh-Hans": "怎么申请？", "zh-Hant": "怎麼申請？", "ja": "どうやって申し込みますか？"},
+    Intent.PHOTOS: {
+        "en": "Do I need photos?", "es": "¿Necesito fotos?", "de": "Brauche ich ein Foto?",
+        "zh-Hans": "需要拍照吗？", "zh-Hant": "需要照片嗎？", "ja": "写真は必要ですか？"},
+    Intent.DISPOSE: {
+        "en": "How do I dispose of it?", "es": "¿Cómo la desecho?", "de": "Wie entsorge ich sie?",
+        "zh-Hans": "怎么处理？", "zh-Hant": "要丟掉嗎？", "ja": "どうやって処分しますか？"},
+    Intent.EMERGENCY: {
+        "en": "It is hot and swollen", "es": "Está caliente y echa humo",
+        "de": "Sie ist heiß und aufgebläht", "zh-Hans": "充电宝发烫鼓包了",
+        "zh-Hant": "行動電源冒煙了", "ja": "熱くて膨らんでいます"},
+    Intent.CONTACT: {
+        "en": "Who do I contact?", "es": "¿Cuál es el teléfono de soporte?",
+        "de": "Wen kontaktiere ich?", "zh-Hans": "客服电话是多少？", "zh-Hant": "要聯絡誰？",
+        "ja": "問い合わせ先は？"},
+}
+
+
+@pytest.mark.parametrize(("intent", "lang"), [(i, lang) for i, by_lang in INTENT_EXAMPLES.items()
+                                               for lang in by_lang])
+def test_main_intents_in_six_languages(intent: Intent, lang: str) -> None:
+    assert intent in find_intents(INTENT_EXAMPLES[intent][lang])
+
+
+@pytest.mark.parametrize("text", ["Ich bin in Berlin", "Ich bin neu hier"])
+def test_german_bin_is_not_a_trash_bin(text: str) -> None:
+    assert Intent.DISPOSE not in find_intents(text)
+
+
+def test_thanks_and_greetings_inside_cjk_sentences() -> None:
+    assert Intent.THANKS in find_intents("谢谢你的帮助")
+    assert Intent.GREETING in find_intents("你好我想问一下")
+
+
+def test_patterns_stay_fast_on_hostile_input() -> None:
+    hostile = ["a" * 100_000, "台" * 100_000, "ab " * 30_000, "hot " * 20_000 + "!",
+               "我在" * 40_000, "(" * 50_000, "\u00fc" * 100_000]
+    start = time.perf_counter()
+    for text in hostile:
+        detect(text)
+        for _, pattern in [*REGION_PATTERNS, *INTENT_PATTERNS]:
+            pattern.search(text[:8_000])
+    assert time.perf_counter() - start < 2.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_detection_never_fails_and_answers_a_supported_language(text: str) -> None:
+    assert detect_language(text) in (None, "en", "es", "de", "zh-Hans", "zh-Hant", "ja")
+    assert choose_language(None, text, None, None) in ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
