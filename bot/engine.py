@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from bot import present
 from bot.catalog import CATALOG, Catalog
 from bot.dialog import CheckLog, Context, Dialog, Turn
-from bot.inbound import Inbound
+from bot.inbound import COMMANDS, Inbound
 from bot.knowledge_source import KnowledgeSource
 from bot.language import choose_language, from_locale
 from bot.replies import Button, InfoCard, PsaCard, Reply, Section, TextReply
@@ -27,6 +28,8 @@ from bot.truth import enforce
 from knowledge import Knowledge
 
 log = logging.getLogger(__name__)
+# aiosqlite's DEBUG lines quote every SQL parameter, i.e. the state JSON with a live serial.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 DEFAULT_FLOOD_LIMIT = 20  # messages per user per window
 DEFAULT_FLOOD_WINDOW = 60.0  # seconds
@@ -88,9 +91,11 @@ class Engine:
         """The replies to one event. Never raises: failures become a catalogued apology."""
         try:
             return await self._handle(inbound)
-        except Exception:  # the process keeps serving; the log has no user text or serial
-            log.exception("engine failed on a %s event from %s", _event_kind(inbound),
-                          inbound.platform)
+        except Exception as exc:  # the process keeps serving; the log has no user text or serial
+            # Only the exception's type and frames: messages (pydantic, re, json) quote the input.
+            log.error("engine failed on a %s event from %s: %s\n%s", _event_kind(inbound),
+                      inbound.platform, type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)).rstrip())
             lang = from_locale(inbound.locale) or "en"
             return [TextReply(text=self.catalog.text(lang, "ui_error_apology"))]
 
@@ -171,9 +176,16 @@ class Engine:
             except VersionConflict:
                 continue  # another turn of this user won: decide again on the fresh state
             await self._log_checks(turn.checks, inbound.platform)
+            if stored and stored.state.get("serial") and not turn.state.serial:
+                await self._scrub()  # the check is over: no copy of its serial stays in the WAL
             return self._finish(turn.replies)
         lang = from_locale(inbound.locale) or "en"
         return [TextReply(text=self.catalog.text(lang, "busy_retry"))]
+
+    async def _scrub(self) -> None:
+        scrub = getattr(self.store, "scrub", None)  # SQLite: checkpoint and truncate the WAL
+        if scrub is not None:
+            await scrub()
 
     def _finish(self, replies: list[Reply]) -> list[Reply]:
         return [enforce(r, strict=self._strict) for r in replies]
@@ -209,8 +221,8 @@ def _button_target(button: Button) -> str:
 def _event_kind(inbound: Inbound) -> str:
     if inbound.action is not None:
         return "button"
-    if inbound.command is not None:
-        return f"/{inbound.command[:16]}"
+    if inbound.command is not None:  # only known names: a user can type a serial as a command
+        return f"/{inbound.command}" if inbound.command in COMMANDS else "/other"
     return "text"
 
 
