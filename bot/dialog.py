@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from bot import present
 from bot.catalog import CATALOG, LANGUAGES
 from bot.inbound import Inbound
+from bot.language import parse_language
 from bot.replies import Button, ChoiceReply, Reply, TextReply
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
@@ -55,6 +56,14 @@ class Context:
     version: int  # the state version this turn will be saved as (stamped on stateful buttons)
 
 
+def _await_model(state: ConversationState) -> None:
+    """Asking for a model ends any check in progress, and drops its serial."""
+    state.step = "await_model"
+    state.model = None
+    state.serial = None
+    state.serial_skipped = False
+
+
 def echo(text: str) -> str:
     """A short, single-line excerpt of user text, safe to repeat back."""
     flat = " ".join(text.split())
@@ -85,14 +94,14 @@ class Dialog:
     # ----- the guided check ------------------------------------------------------------------
 
     def ask_model(self, state: ConversationState, ctx: Context, greet: bool = False) -> Reply:
-        state.step = "await_model"
+        _await_model(state)
         text = self.t(ctx, "ask_model")
         if greet:
             text = self.t(ctx, "greeting") + "\n\n" + text
         return ChoiceReply(text=text, buttons=self._model_buttons(ctx))
 
     def help_find_model(self, state: ConversationState, ctx: Context) -> Reply:
-        state.step = "await_model"
+        _await_model(state)
         return ChoiceReply(text=self.t(ctx, "help_find_model"), buttons=self._model_buttons(ctx))
 
     def ask_serial(self, state: ConversationState, ctx: Context) -> Reply:
@@ -303,9 +312,7 @@ class Dialog:
                      self.help_reply(ctx)], state)
 
     def choose_language(self, state: ConversationState, ctx: Context, args: str) -> Turn:
-        code = {lang.lower(): lang for lang in LANGUAGES}.get(args.lower().replace("_", "-"))
-        aliases = {"zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant"}
-        code = code or aliases.get(args.lower().replace("_", "-"))
+        code = parse_language(args)  # 'ja', 'zh-tw', 'de-AT', 'Deutsch', '繁體中文'
         if code:
             state.language = code
             return Turn([TextReply(text=CATALOG.text(code, "language_set"))], state)
@@ -358,7 +365,7 @@ class Dialog:
             [ConversationState, Context], Turn] | None:
         """A message that is exactly N presses button N of the last turn (console, or typed)."""
         stripped = text.strip()
-        if not (stripped.isdigit() and len(stripped) <= 2):
+        if not (stripped.isdecimal() and len(stripped) <= 2):  # '①'.isdigit(), but int() fails
             return None
         number = int(stripped)
         if not 1 <= number <= len(state.last_buttons):
