@@ -154,15 +154,27 @@ def from_locale(locale: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
+_NAMES = {
+    "english": "en", "spanish": "es", "español": "es", "espanol": "es", "castellano": "es",
+    "german": "de", "deutsch": "de", "japanese": "ja", "日本語": "ja", "chinese": "zh-Hans",
+    "中文": "zh-Hans", "simplified chinese": "zh-Hans", "简体中文": "zh-Hans", "简体": "zh-Hans",
+    "traditional chinese": "zh-Hant", "繁體中文": "zh-Hant", "繁體": "zh-Hant", "繁体中文": "zh-Hant",
+}
+
+
 def parse_language(value: str | None) -> str | None:
-    """A user's or operator's language choice ('ja', 'zh-tw', 'ZH_Hant', 'de-AT') → our code."""
+    """A user's language choice ('ja', 'zh-tw', 'ZH_Hant', 'de-AT', 'Deutsch', '繁體中文') → code."""
     if not value:
         return None
-    cleaned = value.strip().replace("_", "-")
+    cleaned = " ".join(value.strip().replace("_", "-").split())[:40]
     for lang in LANGUAGES:
         if cleaned.lower() == lang.lower():
             return lang
-    return from_locale(cleaned)
+    named = _NAMES.get(cleaned.lower())
+    if named:
+        return named
+    return from_locale(cleaned) if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", cleaned) \
+        else None
 
 
 def choose_language(explicit: str | None, text: str | None, last: str | None,

@@ -85,7 +85,9 @@ def test_platform_locales(tag: str | None, lang: str | None) -> None:
 
 @pytest.mark.parametrize(("value", "lang"), [
     ("ja", "ja"), ("ZH-hant", "zh-Hant"), ("zh_tw", "zh-Hant"), ("zh", "zh-Hans"),
-    ("de-AT", "de"), ("klingon", None), ("", None),
+    ("de-AT", "de"), ("klingon", None), ("", None), ("Deutsch", "de"), ("日本語", "ja"),
+    ("繁體中文", "zh-Hant"), ("简体中文", "zh-Hans"), ("español", "es"), ("Japanese", "ja"),
+    ("fr", None), ("zh-Hant-TW", "zh-Hant"),
 ])
 def test_parse_language_choice(value: str, lang: str | None) -> None:
     assert parse_language(value) == lang

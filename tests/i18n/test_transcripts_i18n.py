@@ -307,3 +307,20 @@ async def test_a_single_weak_word_does_not_switch_the_language(engine: Engine) -
     assert_in_language(text, "de", "answer_thanks")
     text = await owner.say("Muchas gracias, ¿qué recibo por mi batería?")
     assert_in_language(text, "es", "topic_remedy_title", model="A1647")
+
+
+@pytest.mark.parametrize(("choice", "lang"), [("ja", "ja"), ("zh-tw", "zh-Hant"),
+                                              ("Deutsch", "de"), ("简体中文", "zh-Hans")])
+async def test_language_command_accepts_codes_and_native_names(engine: Engine, choice: str,
+                                                              lang: str) -> None:
+    owner = Owner(engine, user="chooser")
+    assert await owner.say(f"/language {choice}") == said(lang, "language_set")
+    await owner.say("A1263")
+    assert said(lang, "button_no_serial") in owner.button_labels
+
+
+async def test_language_command_without_a_known_language_offers_buttons(engine: Engine) -> None:
+    owner = Owner(engine, user="chooser", locale="es-MX")
+    text = await owner.say("/language")
+    assert text == said("es", "language_choose")
+    assert owner.button_labels == [said(lang, "language_name") for lang in LANGUAGES]
