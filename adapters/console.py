@@ -50,7 +50,7 @@ def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) 
     """A typed line as an engine event: a button number, a /command, or text."""
     base = {"platform": "console", "chat_id": user, "user_id": user, "locale": locale}
     stripped = line.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(buttons) and buttons[int(stripped) - 1].url:
+    if stripped.isdecimal() and 1 <= int(stripped) <= len(buttons) and buttons[int(stripped) - 1].url:
         return None  # a web link: nothing to send (the engine resolves other numbers itself)
     if stripped.startswith("/") and len(stripped) > 1:
         name, _, args = stripped[1:].partition(" ")

@@ -212,3 +212,16 @@ def fuzzer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzer]:
 def test_fuzz_conversations_keep_every_invariant(fuzzer: Fuzzer, conv: Conversation) -> None:
     """No escaped or swallowed error, every reply inside every limit, state always loads."""
     fuzzer.play(conv)
+
+
+@pytest.mark.parametrize("line", ["①", "①②", "²", "١٢", "１", "𝟙", "99", "0"])
+def test_odd_digits_are_text_not_a_crash(fuzzer: Fuzzer, line: str) -> None:
+    """Unicode digits ('①'.isdigit() but int() fails) in the console and in the engine."""
+    from adapters.console import to_inbound
+    from bot.replies import Button
+
+    inbound = to_inbound(line, [Button(label="web", url="https://example.com")], "odd", None)
+    assert inbound is not None
+    conv = Conversation("console", "private", False, None, 1000,
+                        [("text", "A1263", None), ("text", line, None)])
+    fuzzer.play(conv)
