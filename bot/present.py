@@ -15,6 +15,7 @@ from babel import Locale
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
+from bot.truth import MAX_SECTION
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import Claim, Contact, DateWindow, Remedy, Source
 
@@ -118,6 +119,25 @@ def contact_lines(lang: str, contact: Contact) -> list[str]:
     if contact.wechat:
         lines.append(t(lang, "contact_wechat", wechat=contact.wechat))
     return lines
+
+
+def fitted_sections(heading: str, lines: list[str]) -> list[Section]:
+    """`lines` under `heading`, split over several sections so none is clipped.
+
+    Discord caps an embed field at 1,024 characters; translated claim steps can pass it.
+    """
+    sections: list[Section] = []
+    chunk: list[str] = []
+    used = 0
+    for line in lines:
+        if chunk and used + len(line) + 1 > MAX_SECTION:
+            sections.append(Section(heading=None if sections else heading, lines=chunk))
+            chunk, used = [], 0
+        chunk.append(line)
+        used += len(line) + 1
+    if chunk:
+        sections.append(Section(heading=None if sections else heading, lines=chunk))
+    return sections
 
 
 def checker_url(campaign: Campaign) -> str | None:
@@ -279,7 +299,7 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
             lines.append(campaign.disposal.get(lang))
             used.update(s.id for s in campaign.sources[:1])
         if lines:
-            sections.append(Section(heading=campaign.title.get(lang), lines=lines))
+            sections += fitted_sections(campaign.title.get(lang), lines)
     if topic == "dispose":
         sections.append(Section(heading=t(lang, "heading_dispose_general"),
                                 lines=[knowledge.guidance.disposal.text.get(lang)]))
