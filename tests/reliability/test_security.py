@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters import console
-from bot import dialog
+from bot import dialog, understanding
 from bot.catalog import CATALOG
 from bot.engine import Engine
 from bot.inbound import Inbound
@@ -36,7 +36,7 @@ async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
 
 def _in(user: str = "u", chat: str | None = None, platform: str = "telegram",
         **event: object) -> Inbound:
-    return Inbound(platform=platform, chat_id=chat or user, user_id=user, **event)  # type: ignore[arg-type]
+    return Inbound(platform=platform, chat_id=chat or user, user_id=user, **event)
 
 
 async def _check(engine: Engine, user: str, model: str, serial: str, region: str | None) -> None:
@@ -92,7 +92,7 @@ async def test_engine_and_console_never_log_secrets_or_serials(
     engine = await Engine.open(tmp_path / "state.db")
     lines = ["A1263", "ABCD1234EFGH5678", "Ohio", "/check", "A1263 SN: QW12ER34TY56UI78",
              "/ABCD1234EFGH5678", "1", "/forget", "explode QW12ER34TY56UI78"]
-    real_understand = dialog.understand
+    real_understand = understanding.understand
 
     def failing(text: str, index: object) -> object:
         if text.startswith("explode"):  # libraries (pydantic, re) quote their input in errors
