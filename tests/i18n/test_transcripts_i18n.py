@@ -217,6 +217,7 @@ async def test_questions_after_a_check(engine: Engine, lang: str) -> None:
                    ("dispose_after_confirmation", "return_kit", "courier_pickup", "unknown")]
     claim_lines.append(said(lang, "claim_unknown", brand="Anker"))
     assert any(line in text for line in claim_lines), text
+    assert_in_language(text, lang, "no_times_known")
 
     text = await owner.say(script.contact_question)
     assert_clean(owner, lang)
