@@ -20,6 +20,7 @@ from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import Claim, Contact, DateWindow, Remedy, Source
 
 _BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW"}
+_TRUST = ("primary", "corroborated", "single")  # source confidence, most trusted first
 
 
 def t(lang: str, msgid: str, /, **kwargs: object) -> str:
@@ -53,14 +54,32 @@ def _sources(campaigns: Iterable[Campaign], wanted: set[str] | None = None) -> l
         for source in campaign.sources:
             if wanted is None or source.id in wanted:
                 seen.setdefault(source.url + source.title, source)
-    return list(seen.values())
+    return sorted(seen.values(), key=lambda s: _TRUST.index(s.confidence))
+
+
+def _best(sources: Iterable[Source]) -> Source | None:
+    return min(sources, key=lambda s: _TRUST.index(s.confidence), default=None)
+
+
+def _lead_sources(result: CheckResult) -> list[Source]:
+    """One source per campaign shown (the one behind its remedy when there is one), in order."""
+    chosen: list[Source] = []
+    for cv in result.campaigns[:3]:
+        wanted = set(cv.remedy.sources) if cv.remedy else set()
+        best = _best(s for s in cv.campaign.sources if s.id in wanted) or _best(cv.campaign.sources)
+        if best and best not in chosen:
+            chosen.append(best)
+    for campaign in result.elsewhere:
+        best = _best(campaign.sources)
+        if len(chosen) < 3 and best and best not in chosen:
+            chosen.append(best)
+    return chosen
 
 
 def sources_footer(lang: str, sources: Sequence[Source], as_of: str) -> str:
-    """'Sources: …. Knowledge reviewed DATE.' — at most three sources, most trusted first."""
-    ranked = sorted(sources, key=lambda s: ("primary", "corroborated", "single").index(s.confidence))
+    """'Sources: …. Knowledge reviewed DATE.' — at most three sources, in the order given."""
     parts = []
-    for source in ranked[:3]:
+    for source in sources[:3]:
         dated = f", {source.date.isoformat()}" if source.date else ""
         confidence = t(lang, f"confidence_{source.confidence.value}")
         parts.append(f"{source.title}{dated} ({confidence}) {source.url}")
@@ -73,7 +92,8 @@ def authority_line(lang: str, campaign: Campaign) -> str:
         if authority.kind.value == "voluntary" else authority.kind.value
     number = f" {t(lang, 'recall_number', number=authority.recall_number)}" \
         if authority.recall_number else ""
-    return t(lang, "campaign_line", who=who, date=campaign.announced_label, number=number)
+    line = t(lang, "campaign_line", who=who, date=campaign.announced_label, number=number)
+    return f"{line} {authority.url}" if authority.url else line
 
 
 def campaign_lines(lang: str, campaign: Campaign) -> list[str]:
@@ -221,10 +241,9 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
                            for c in result.elsewhere)
         sections.append(Section(lines=[t(lang, "also_recalled_elsewhere", model=model,
                                          campaigns=others)]))
-    campaigns = [cv.campaign for cv in result.campaigns] + result.elsewhere
     return VerdictCard(
         verdict=verdict.value, model=model, title=title, sections=sections,
-        footer=sources_footer(lang, _sources(campaigns), as_of),
+        footer=sources_footer(lang, _lead_sources(result), as_of),
         buttons=next_step_buttons(lang, version),
         private=result.serial is not None and result.serial.serial is not None,
     )
