@@ -1,12 +1,14 @@
 """Anker campaigns and the shared guidance speak all six languages, and no translation changes a fact.
 
-A translation must keep every model number, URL, money amount, phone number and figure of the
+Other brands may stay English-only (LocalText.get falls back), but any translation they have must,
+like Anker's, keep every model number, URL, e-mail, money amount, phone number and figure of the
 English text (digits may be regrouped: 2,100 / 2.100), and must never claim a device is safe.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
@@ -22,12 +24,13 @@ _URL = re.compile(r"https?://[^\s\"'“”「」（）()，。、]+")
 _MODEL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,4}\d{3,5}(?![0-9])")  # CJK text has no \b
 _MONEY = re.compile(r"(?:NT\$|US\$|\$|¥|€)\d+(?:,\d{3})*")
 _NUMBER = re.compile(r"\d+(?:[,.]\d{3})*")
+_EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def facts(text: str) -> set[str]:
     """The tokens a faithful translation keeps: URLs, models, amounts, figures (2.100 = 2,100)."""
-    urls = {u.rstrip(".,;:") for u in _URL.findall(text)}
-    rest = _URL.sub(" ", text)
+    urls = {u.rstrip(".,;:") for u in _URL.findall(text)} | set(_EMAIL.findall(text))
+    rest = _EMAIL.sub(" ", _URL.sub(" ", text))
     numbers = {re.sub(r"[,.]", "", n) for n in _NUMBER.findall(rest)}
     return urls | set(_MODEL.findall(rest)) | set(_MONEY.findall(rest)) | numbers
 
@@ -43,8 +46,10 @@ def guidance_texts(kb: Knowledge) -> list[LocalText]:
     return [t.text for t in (g.emergency, g.stop_using, g.disposal, g.storage, g.flights) if t]
 
 
-def all_texts(kb: Knowledge) -> list[tuple[str, LocalText]]:
-    texts = [(c.id, t) for c in anker_campaigns(kb) for t in c.text_fields()]
+def all_texts(kb: Knowledge, campaigns: Sequence[Campaign] | None = None) -> list[tuple[str, LocalText]]:
+    """(where, text) for the campaigns' text fields (default: Anker's) and the guidance."""
+    chosen = anker_campaigns(kb) if campaigns is None else campaigns
+    texts = [(c.id, t) for c in chosen for t in c.text_fields()]
     return texts + [("guidance", t) for t in guidance_texts(kb)]
 
 
@@ -65,7 +70,7 @@ def test_anker_opening_hours_have_all_six_languages(kb: Knowledge) -> None:
 
 def test_translations_keep_models_urls_amounts_and_figures(kb: Knowledge) -> None:
     problems = []
-    for where, text in all_texts(kb):
+    for where, text in all_texts(kb, kb.index.campaigns):
         wanted = facts(text.en)
         for lang in OTHER_LANGUAGES:
             lost = wanted - facts(text.get(lang))
@@ -76,7 +81,7 @@ def test_translations_keep_models_urls_amounts_and_figures(kb: Knowledge) -> Non
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_translation_claims_a_device_is_safe(kb: Knowledge, lang: str) -> None:
-    texts = [t.get(lang) for _, t in all_texts(kb)]
+    texts = [t.get(lang) for _, t in all_texts(kb, kb.index.campaigns)]
     texts += [contact.hours.get(lang) for c in kb.index.campaigns for contact in c.contacts
               if contact.hours]
     assert [t for t in texts if UNSAFE_CLAIMS.search(t)] == []
@@ -84,11 +89,14 @@ def test_no_translation_claims_a_device_is_safe(kb: Knowledge, lang: str) -> Non
 
 def test_the_fact_check_catches_a_changed_amount_model_or_url() -> None:
     """The comparison above is not vacuous: each kind of drift is caught."""
-    en = "An NT$1,100 voucher, model A1259, 5,439 units: https://www.anker.com/product-recalls."
-    kept = "Anker 官網 NT$1,100 抵用券，型號 A1259，5.439顆：https://www.anker.com/product-recalls"
+    en = ("An NT$1,100 voucher, model A1259, 5,439 units: https://www.anker.com/product-recalls. "
+          "Mail support@esrtech.com.")
+    kept = ("Anker 官網 NT$1,100 抵用券，型號 A1259，5.439顆：https://www.anker.com/product-recalls"
+            " 寄到 support@esrtech.com。")
     assert facts(en) <= facts(kept)
     for wrong in (kept.replace("1,100", "1,000"), kept.replace("A1259", "A1257"),
-                  kept.replace("5.439", "5.500"), kept.replace("product-recalls", "rc2506")):
+                  kept.replace("5.439", "5.500"), kept.replace("product-recalls", "rc2506"),
+                  kept.replace("esrtech", "esr")):
         assert not facts(en) <= facts(wrong), wrong
 
 
