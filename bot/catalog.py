@@ -56,7 +56,16 @@ class Catalog:
         """Languages whose catalog file exists."""
         return tuple(lang for lang in LANGUAGES if _translations(lang) is not None)
 
+    def __init__(self) -> None:
+        self._templates: dict[tuple[str, str], str] = {}
+
     def _lookup(self, lang: str, msgid: str) -> str:
+        template = self._templates.get((lang, msgid))
+        if template is None:
+            template = self._templates[(lang, msgid)] = self._find(lang, msgid)
+        return template
+
+    def _find(self, lang: str, msgid: str) -> str:
         for candidate in (lang, DEFAULT_LANGUAGE):
             trans = _translations(candidate)
             if trans is None:

@@ -126,11 +126,14 @@ def _detect_han(sample: str) -> Detected:
 def _detect_latin(sample: str) -> Detected:
     words = [w for token in sample.lower().split() if not _is_noise(token)
              for w in _LETTERS.findall(token)]
-    scores = {
-        "es": sum(w in _ES_WORDS for w in words) + len(_ES_CHARS.findall(sample)),
-        "de": sum(w in _DE_WORDS for w in words) + len(_DE_CHARS.findall(sample)),
-        "en": sum(w in _EN_WORDS for w in words),
-    }
+    scores = {"es": len(_ES_CHARS.findall(sample)), "de": len(_DE_CHARS.findall(sample)), "en": 0}
+    for word in words:  # one pass: this runs on every message
+        if word in _ES_WORDS:
+            scores["es"] += 1
+        if word in _DE_WORDS:
+            scores["de"] += 1
+        if word in _EN_WORDS:
+            scores["en"] += 1
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top == 0 or top == second:

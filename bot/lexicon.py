@@ -231,6 +231,10 @@ _INTENTS: dict[str, str] = {
     ),
 }
 
+# Intent words are written in lower case and matched against the lower-cased message:
+# twice as fast as IGNORECASE, and this runs on every message (tests/engine/test_lexicon.py
+# keeps the patterns lower-case).
 INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(pattern, _I)) for name, pattern in _INTENTS.items()
+    (name, re.compile(pattern)) for name, pattern in _INTENTS.items()
 ]
+INTENT_SOURCES: dict[str, str] = dict(_INTENTS)

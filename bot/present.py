@@ -8,7 +8,7 @@ than the data supports (see bot/truth.py for the final guard on every outgoing r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 
@@ -165,13 +165,19 @@ def checker_url(campaign: Campaign) -> str | None:
     return match.checker_url if match.kind == "checker_only" else None
 
 
-def next_step_buttons(lang: str, version: int | None = None) -> list[Button]:
-    return [
+@cache
+def _topic_buttons(lang: str) -> tuple[Button, ...]:
+    return (
         Button(label=t(lang, "button_remedy"), token=Action("topic", "remedy").pack()),
         Button(label=t(lang, "button_claim"), token=Action("topic", "claim").pack()),
         Button(label=t(lang, "button_dispose"), token=Action("topic", "dispose").pack()),
-        Button(label=t(lang, "button_again"), token=Action("again", None, version).pack()),
-    ]
+    )
+
+
+def next_step_buttons(lang: str, version: int | None = None) -> list[Button]:
+    """What do I get · how to claim · how to dispose · check another device."""
+    again = Button(label=t(lang, "button_again"), token=Action("again", None, version).pack())
+    return [*_topic_buttons(lang), again]
 
 
 def _serial_section(lang: str, result: CheckResult) -> Section | None:
@@ -275,6 +281,7 @@ def check_text(knowledge: Knowledge, result: CheckResult, lang: str) -> str:
     return verdict_card(knowledge, result, lang).plain_text()
 
 
+@lru_cache(maxsize=4096)  # a pure function of its arguments; the cards are immutable
 def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lang: str,
                 topic: str) -> InfoCard:
     campaigns, _ = knowledge.index.campaigns_for(model, region) if model else ([], [])

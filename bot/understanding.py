@@ -130,7 +130,9 @@ def find_region(text: str) -> str | None:
 
 
 def find_intents(text: str) -> set[Intent]:
-    return {Intent(name) for name, pattern in INTENT_PATTERNS if pattern.search(text)}
+    """Every intent whose words appear in the message (patterns are lower-case)."""
+    lowered = text.lower()
+    return {Intent(name) for name, pattern in INTENT_PATTERNS if pattern.search(lowered)}
 
 
 def understand(raw: str, index: KnowledgeIndex) -> Understood:
@@ -147,14 +149,33 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             name = normalise_model(token)
             if name not in result.unknown_models:
                 result.unknown_models.append(name)
+    codes_only = _codes_only(text)
+    if not codes_only:  # words can name a region or ask something; codes alone cannot
+        result.region = find_region(text)
+        result.intents = find_intents(text)
     if not result.models and not result.unknown_models:
         result.fragments = [normalise_model(m.group(1)) for m in _FRAGMENT.finditer(text)][:3]
-        if len(text) <= 200:
+        if len(text) <= 200 and not codes_only and _may_name_a_product(text, result, index):
             result.names = index.search_names(text, limit=4)
     result.serial = find_serial(text, result.models + result.unknown_models)
-    result.region = find_region(text)
-    result.intents = find_intents(text)
     return result
+
+
+_ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
+
+
+def _codes_only(text: str) -> bool:
+    """A message of model numbers and serials only ('A1263', 'AKF1 2Z33 0L84 19B6')."""
+    words = text.split()
+    return 0 < len(words) <= 8 and _ASCII_CODES.fullmatch(text.strip()) is not None \
+        and all(any(c.isdigit() for c in w) for w in words)
+
+
+def _may_name_a_product(text: str, understood: Understood, index: KnowledgeIndex) -> bool:
+    """Fuzzy-search names for typo-tolerant lookups, but not for questions naming no product."""
+    if not understood.intents:
+        return True
+    return any(word in index.name_words for word in text.lower().split())
 
 
 def serial_only(text: str) -> str | None:

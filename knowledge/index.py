@@ -47,6 +47,10 @@ class KnowledgeIndex:
                 for name in (product.name, *product.aliases):
                     names.setdefault(utils.default_process(name), key)
         self._names = names
+        # Words of the marketing names ("powercore", "maggo"): a question that names none of
+        # them needs no fuzzy search.
+        self.name_words: frozenset[str] = frozenset(
+            word for name in names for word in name.split() if len(word) >= 4)
         self._name_choices = list(names)
         self.as_of: date = max((c.last_reviewed for c in self.campaigns), default=date.min)
 
