@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import present
 from bot.catalog import CATALOG, Catalog
@@ -26,6 +27,9 @@ from bot.store import CheckLogEntry, SQLiteStore, Store, VersionConflict
 from bot.tokens import Action
 from bot.truth import enforce
 from knowledge import Knowledge
+
+if TYPE_CHECKING:
+    from bot.reload import KnowledgeReloader
 
 log = logging.getLogger(__name__)
 # aiosqlite's DEBUG lines quote every SQL parameter, i.e. the state JSON with a live serial.
@@ -65,6 +69,7 @@ class Engine:
         self._clock = clock
         self._strict = strict_truth
         self.ttl = ttl
+        self._reloader: KnowledgeReloader | None = None
         self._next_expiry = 0.0
 
     @classmethod
@@ -78,7 +83,17 @@ class Engine:
         await store.open()
         return cls(source, store, **options)  # type: ignore[arg-type]
 
+    def watch_knowledge(self) -> None:
+        """Reload the knowledge on file change or SIGHUP while the bot runs (in its loop)."""
+        from bot.reload import watch
+
+        if self._reloader is None:
+            self._reloader = watch(self.source)
+
     async def close(self) -> None:
+        if self._reloader is not None:
+            await self._reloader.stop()
+            self._reloader = None
         await self.store.close()
 
     @property

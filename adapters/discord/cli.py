@@ -14,6 +14,8 @@ from pathlib import Path
 import discord
 from pydantic import ValidationError
 
+from adapters import logsafety
+
 from .client import RecallClient, use_api_base
 from .settings import DiscordSettings
 
@@ -60,6 +62,7 @@ async def serve(settings: DiscordSettings, db: Path | None) -> None:
 
     use_api_base(settings.discord_api_base_url)
     engine = await Engine.open(db)
+    engine.watch_knowledge()  # edits to the knowledge files go live without a restart
     try:
         client = RecallClient(engine)
         loop = asyncio.get_running_loop()
@@ -77,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings is None:
         return 2
+    logsafety.install(settings.token)
     try:
         if args.action == "sync":
             count = asyncio.run(sync_commands(settings, args.guild))

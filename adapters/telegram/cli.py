@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from adapters.telegram import logsafety
+from adapters import logsafety
 from adapters.telegram.app import ALLOWED_UPDATES, EngineLike, build_application
 from adapters.telegram.settings import TelegramSettings
 
@@ -60,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
     async def open_engine() -> EngineLike:
         from bot.engine import Engine  # the engine loads knowledge: only when the bot starts
 
-        engine: EngineLike = await Engine.open(db_path)
-        return engine
+        engine = await Engine.open(db_path)
+        engine.watch_knowledge()  # edits to the knowledge files go live without a restart
+        served: EngineLike = engine
+        return served
 
     app = build_application(
         settings.token, open_engine,

@@ -32,7 +32,7 @@ class TelegramSettings(BaseSettings):
 
     @property
     def token(self) -> str:
-        """The bot token (keep it out of logs: see adapters.telegram.logsafety)."""
+        """The bot token (keep it out of logs: see adapters.logsafety)."""
         return self.telegram_bot_token.get_secret_value()
 
     @property

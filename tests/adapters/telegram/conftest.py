@@ -11,7 +11,7 @@ import pytest
 from telegram import Update
 from telegram.request import HTTPXRequest
 
-from adapters.telegram import logsafety
+from adapters import logsafety
 from adapters.telegram.app import EngineLike, TelegramApp, build_application
 from bot.engine import Engine
 from tests.adapters.telegram.fake_bot_api import Call, FakeBotApi

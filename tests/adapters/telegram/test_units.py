@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.telegram import logsafety
+from adapters import logsafety
 from adapters.telegram.parse import split_command
 from adapters.telegram.render import MAX_MESSAGE, html_chunks, render
 from adapters.telegram.settings import TelegramSettings

@@ -1,7 +1,8 @@
-"""Keep the bot token out of every log line, at every level.
+"""Keep the bot tokens out of every log line, at every level (Telegram and Discord).
 
 httpx logs each request URL at INFO, and the Bot API URL contains the token; python-telegram-bot
-logs its base URL at DEBUG and puts the token into InvalidToken messages. Filters attached to a
+logs its base URL at DEBUG and puts the token into InvalidToken messages; discord.py logs
+request payloads (user text) at DEBUG. Filters attached to a
 logger do not see records propagated from child loggers, so redaction is installed as a log
 record factory: it runs for every record, whoever logs it and wherever it goes.
 """
@@ -16,10 +17,11 @@ REDACTED = "<redacted>"
 # Loggers whose chatty levels carry secrets or user data, and the most they may say:
 # httpx/httpcore log request URLs (with the token) at INFO; python-telegram-bot logs whole
 # updates and API results at DEBUG (user text, which can be a serial number); aiosqlite logs
-# every SQL statement with its parameters at DEBUG (the conversation state, serial included).
+# every SQL statement with its parameters at DEBUG (the conversation state, serial included);
+# discord.py logs HTTP payloads and gateway events at DEBUG (user text again).
 _NOISY_LOGGERS = {
     "httpx": logging.WARNING, "httpcore": logging.WARNING,
-    "telegram": logging.INFO, "aiosqlite": logging.INFO,
+    "telegram": logging.INFO, "aiosqlite": logging.INFO, "discord": logging.INFO,
 }
 
 
