@@ -10,7 +10,16 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.replies import ChoiceReply, Reply, Section, TextReply
+from bot.replies import (
+    ChoiceReply,
+    InfoCard,
+    PsaCard,
+    Reply,
+    SafetyCard,
+    Section,
+    TextReply,
+    VerdictCard,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +73,8 @@ def enforce(reply: Reply, *, strict: bool = False) -> Reply:
         if len(reply.text) > MAX_TEXT:
             return reply.model_copy(update={"text": _clip(reply.text, MAX_TEXT)})
         return reply
+    if _card_fits(reply):  # the common case: nothing to cut
+        return reply
     sections = [Section(heading=_clip(s.heading, MAX_TITLE) if s.heading else None,
                         lines=_clip_lines(s.lines)) for s in reply.sections[:MAX_SECTIONS]]
     update: dict[str, object] = {"title": _clip(reply.title, MAX_TITLE), "sections": sections,
@@ -72,6 +83,20 @@ def enforce(reply: Reply, *, strict: bool = False) -> Reply:
     while len(card.plain_text()) > MAX_CARD_TOTAL and len(card.sections) > 1:
         card = card.model_copy(update={"sections": card.sections[:-1]})
     return card
+
+
+def _card_fits(card: VerdictCard | InfoCard | SafetyCard | PsaCard) -> bool:
+    """True when the card is inside every limit as it is (checked without rebuilding it)."""
+    if len(card.title) > MAX_TITLE or len(card.sections) > MAX_SECTIONS \
+            or (card.footer is not None and len(card.footer) > MAX_FOOTER):
+        return False
+    total = len(card.title) + len(card.footer or "")
+    for section in card.sections:
+        size = sum(len(line) + 1 for line in section.lines)
+        if size - 1 > MAX_SECTION or (section.heading and len(section.heading) > MAX_TITLE):
+            return False
+        total += size + len(section.heading or "") + 2
+    return total <= MAX_CARD_TOTAL - 2 * len(card.sections) - 4  # the separators plain_text adds
 
 
 def _clip_lines(lines: list[str]) -> list[str]:
