@@ -80,6 +80,11 @@ REGION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"target|newegg|" + _US_STATES + r")(?!\w)|美国|美國|アメリカ|米国", _I)),
 ]
 
+# All regions in one alternation: one scan finds the earliest mention, and at the same
+# position the region listed first, exactly like trying each pattern (all are IGNORECASE).
+REGION_ANY: re.Pattern[str] = re.compile(
+    "|".join(f"(?P<{code}>{pattern.pattern})" for code, pattern in REGION_PATTERNS), _I)
+
 _INTENTS: dict[str, str] = {
     "emergency": (
         r"\b(?:hot|overheat\w*|heat(?:ing)? up|swell\w*|swollen|bulg\w*|puff\w*|smok\w*|"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.lexicon import INTENT_PATTERNS, REGION_PATTERNS
+from bot.lexicon import INTENT_PATTERNS, REGION_ANY
 from knowledge import KnowledgeIndex, NameMatch
 from knowledge.normalise import fold, normalise_model
 
@@ -121,12 +121,8 @@ def find_serial(text: str, models: list[str]) -> str | None:
 
 def find_region(text: str) -> str | None:
     """The first region a message names ('bought in Taiwan', 'amazon.ca', '台灣', 'Ohio')."""
-    best: tuple[int, str] | None = None
-    for region, pattern in REGION_PATTERNS:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), region)
-    return best[1] if best else None
+    match = REGION_ANY.search(text)
+    return match.lastgroup if match else None
 
 
 def find_intents(text: str) -> set[Intent]:
