@@ -23,12 +23,13 @@ from bot.replies import Button, ChoiceReply, Reply, TextReply
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
 from bot.understanding import Intent, Understood, serial_only, understand
-from knowledge import Knowledge, Verdict
+from knowledge import REGIONS, Knowledge, Verdict
 
 # Models offered as buttons when asking for the model: the recalls people have most.
 POPULAR_MODELS: tuple[str, ...] = ("A1263", "A1257", "A1647", "A1652", "A1681", "A1689")
 TOPICS: frozenset[str] = frozenset({"remedy", "claim", "dispose", "contact", "safety", "models",
                                     "help"})
+_REGION_CODES: set[str] = set(REGIONS)
 MAX_ECHO = 40  # never repeat more than this many characters of what a user typed
 
 
@@ -255,8 +256,7 @@ class Dialog:
         return next((w for w in args.upper().split() if w in codes and w != "*"), None)
 
     def _regions(self) -> set[str]:
-        from knowledge import REGIONS
-        return set(REGIONS)
+        return _REGION_CODES
 
     def _region_words(self, region: str, ctx: Context) -> str:
         return self.t(ctx, "region_other") if region == "*" else present.region_name(region, ctx.lang)

@@ -243,8 +243,7 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     if result.needs_region:
         sections.append(Section(lines=[t(lang, "remedy_depends_on_region")]))
     if result.elsewhere:
-        others = "; ".join(f"{c.title.get(lang)} ({', '.join(region_name(r, lang) for r in c.regions)})"
-                           for c in result.elsewhere)
+        others = _titles_with_regions(result.elsewhere, lang)
         sections.append(Section(lines=[t(lang, "also_recalled_elsewhere", model=model,
                                          campaigns=others)]))
     return VerdictCard(
@@ -255,13 +254,18 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     )
 
 
+def _titles_with_regions(campaigns: Iterable[Campaign], lang: str) -> str:
+    """'Title (Japan); Title (United States)' for campaigns the user's region is not in."""
+    return "; ".join(f"{c.title.get(lang)} ({', '.join(region_name(r, lang) for r in c.regions)})"
+                     for c in campaigns)
+
+
 def _not_in_known_recall(knowledge: Knowledge, result: CheckResult, lang: str,
                          version: int | None) -> VerdictCard:
     as_of = result.as_of.isoformat()
     lines = [t(lang, "verdict_not_in_known_recall_body", model=result.model, date=as_of)]
     if result.elsewhere:
-        where = "; ".join(f"{c.title.get(lang)} ({', '.join(region_name(r, lang) for r in c.regions)})"
-                          for c in result.elsewhere)
+        where = _titles_with_regions(result.elsewhere, lang)
         lines = [t(lang, "verdict_not_in_region_body", model=result.model, date=as_of,
                    region=_user_region(result.region, lang), campaigns=where)]
     lines.append(t(lang, "double_check_how"))
