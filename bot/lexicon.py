@@ -74,7 +74,8 @@ REGION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("CO", _region(r"colombia|kolumbien", r"哥伦比亚|哥倫比亞|コロンビア")),
     ("CL", _region(r"chile", r"智利|チリ")),
     ("PE", _region(r"per[uú]", r"秘鲁|秘魯|ペルー")),
-    ("US", re.compile(r"(?<![\w.])(?:U\.S\.A?\.?|USA|US|EE\.\s?UU\.?|EEUU)(?![\w])|"
+    # The abbreviations only in capitals: "help us" / "send us" are not the United States.
+    ("US", re.compile(r"(?<![\w.])(?-i:U\.S\.A?\.?|USA|US|EE\.\s?UU\.?|EEUU)(?![\w])|"
                       r"(?<![\w.])(?:united states|america|american|estados unidos|"
                       r"vereinigte staaten|amazon\.com(?!\.)|walmart|best buy|"
                       r"target|newegg|" + _US_STATES + r")(?!\w)|美国|美國|アメリカ|米国", _I)),

@@ -122,7 +122,11 @@ def find_serial(text: str, models: list[str]) -> str | None:
 def find_region(text: str) -> str | None:
     """The first region a message names ('bought in Taiwan', 'amazon.ca', '台灣', 'Ohio')."""
     match = REGION_ANY.search(text)
-    return match.lastgroup if match else None
+    if match is None:
+        return None
+    if match.lastgroup == "CN" and match.group(0) in ("¥", "￥") and _KANA.search(text):
+        return "JP"  # yen written in a Japanese sentence
+    return match.lastgroup
 
 
 def find_intents(text: str) -> set[Intent]:
@@ -157,6 +161,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     return result
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
 
 
