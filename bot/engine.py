@@ -6,6 +6,8 @@ so a crash between turns loses nothing the user was told.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -41,6 +43,7 @@ DEFAULT_FLOOD_WINDOW = 60.0  # seconds
 SAVE_ATTEMPTS = 3
 DEFAULT_TTL = timedelta(hours=24)  # a conversation idle this long is deleted, serial and all
 EXPIRY_INTERVAL = 600.0  # seconds between sweeps for expired conversations
+SCRUB_DELAY = 1.0  # seconds: ended checks' serials leave the WAL within about this long
 
 
 def default_db_path() -> Path:
@@ -71,6 +74,8 @@ class Engine:
         self._strict = strict_truth
         self.ttl = ttl
         self._reloader: KnowledgeReloader | None = None
+        self._scrub_task: asyncio.Task[None] | None = None
+        self.scrub_delay = SCRUB_DELAY
         self._next_expiry = 0.0
 
     @classmethod
@@ -93,6 +98,7 @@ class Engine:
             self._reloader = watch(self.source)
 
     async def close(self) -> None:
+        await self.settle()
         if self._reloader is not None:
             await self._reloader.stop()
             self._reloader = None
@@ -194,15 +200,42 @@ class Engine:
                 continue  # another turn of this user won: decide again on the fresh state
             await self._log_checks(turn.checks, inbound.platform)
             if stored and stored.state.get("serial") and not turn.state.serial:
-                await self._scrub()  # the check is over: no copy of its serial stays in the WAL
+                self._scrub_soon()  # the check is over: no copy of its serial stays in the WAL
             return self._finish(turn.replies)
         lang = from_locale(inbound.locale) or "en"
         return [TextReply(text=self.catalog.text(lang, "busy_retry"))]
 
+    def _scrub_soon(self) -> None:
+        """Truncate the WAL within SCRUB_DELAY, once for all checks that ended meanwhile.
+
+        A WAL checkpoint blocks the store's writer thread (it syncs the file): doing one per
+        verdict made every other user's turn queue behind it (p50 2 ms → 35–170 ms at 3,000
+        turns/s, bench/engine_bench paced). Batched, an ended check's serial stays in the WAL
+        file for at most about a second.
+        """
+        if self._scrub_task is None or self._scrub_task.done():
+            self._scrub_task = asyncio.get_running_loop().create_task(self._scrub_later())
+
+    async def _scrub_later(self) -> None:
+        await asyncio.sleep(self.scrub_delay)
+        await self._scrub()
+
     async def _scrub(self) -> None:
         scrub = getattr(self.store, "scrub", None)  # SQLite: checkpoint and truncate the WAL
         if scrub is not None:
-            await scrub()
+            try:
+                await scrub()
+            except Exception as exc:  # the next sweep tries again; never fail a user's turn
+                log.error("WAL scrub failed (%s); retrying at the next sweep", type(exc).__name__)
+
+    async def settle(self) -> None:
+        """Finish background privacy work now (the pending WAL scrub)."""
+        task, self._scrub_task = self._scrub_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await self._scrub()
 
     def _finish(self, replies: list[Reply]) -> list[Reply]:
         return [enforce(r, strict=self._strict) for r in replies]
