@@ -24,10 +24,9 @@ from bot.dialog import CheckLog, Context, Dialog, Turn
 from bot.inbound import COMMANDS, Inbound
 from bot.knowledge_source import KnowledgeSource
 from bot.language import choose_language, from_locale
-from bot.replies import Button, InfoCard, PsaCard, Reply, Section, TextReply
+from bot.replies import Button, InfoCard, PsaCard, Reply, TextReply
 from bot.state import ConversationState
 from bot.store import CheckLogEntry, SQLiteStore, Store, VersionConflict
-from bot.tokens import Action
 from bot.truth import enforce
 from knowledge import Knowledge
 
@@ -127,14 +126,17 @@ class Engine:
         return from_locale(locale) or "en"
 
     def psa(self, lang: str) -> PsaCard:
-        return present.psa_card(self.knowledge, lang)
+        """The PSA card, through the same truth rules and limits as every reply."""
+        card = enforce(present.psa_card(self.knowledge, lang), strict=self._strict)
+        assert isinstance(card, PsaCard)
+        return card
 
     def inline_answers(self, query: str, lang: str) -> list[Reply]:
         """For sharing: the PSA card, then a card per recalled model matching the query."""
         answers: list[Reply] = [self.psa(lang)]
         for model in self.match_models(query, limit=49):
             answers.append(self.model_card(model, lang))
-        return answers
+        return self._finish(answers)
 
     def model_card(self, model: str, lang: str) -> InfoCard:
         """A shareable card about one model's recalls (no personal data)."""
@@ -294,4 +296,4 @@ def _event_kind(inbound: Inbound) -> str:
     return "text"
 
 
-__all__ = ["Action", "Engine", "Section", "default_db_path"]
+__all__ = ["Engine", "default_db_path"]
