@@ -1,10 +1,12 @@
 """The conversation, as a pure function: (state, event) → (replies, new state). No I/O.
 
-    idle ──model──▶ await_serial ──serial/skip──▶ await_region ──region──▶ verdict ──▶ idle
-      ▲                 (only if a campaign            (only if campaigns or
-      └── cancel / again  has a serial rule)             remedies differ by region)
+    idle ──model──▶ [await_region] ──▶ [await_serial] ──▶ verdict ──▶ idle
+      ▲               (only if remedies      (only if a serial rule
+      └── cancel        differ by region)      can decide)
 
-See docs/conversation.md for the Mermaid diagram.
+Free text goes through one visible table of rules (POLICY, below): safety first, then the answer
+to what was asked (narrowed by the model and region of this message or the conversation), then
+whatever the open check still needs. See docs/conversation.md and docs/understanding.md.
 """
 
 from __future__ import annotations
@@ -13,22 +15,26 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
-from bot import present
+from bot import answers, present
 from bot.catalog import CATALOG, LANGUAGES
 from bot.inbound import Inbound
 from bot.language import parse_language
+from bot.questions import Question, by_command, by_id
 from bot.replies import Button, ChoiceReply, Reply, TextReply
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
-from bot.understanding import Intent, Understood, serial_only, understand
+from bot.understanding import Understood, find_region, serial_only, understand
 from knowledge import REGIONS, Knowledge, Verdict
+from knowledge.serial_rules import evaluate_serial
 
 # Models offered as buttons when asking for the model: the recalls people have most.
 POPULAR_MODELS: tuple[str, ...] = ("A1263", "A1257", "A1647", "A1652", "A1681", "A1689")
-TOPICS: frozenset[str] = frozenset({"remedy", "claim", "dispose", "contact", "safety", "models",
-                                    "help"})
+# Topic tokens of older buttons (still in chats after an upgrade) → today's question ids.
+TOPIC_ALIASES: dict[str, str] = {"claim": "claim_how", "models": "models_list", "safety": "safety"}
+# Question types that are about the check itself rather than a fact to answer.
+CHECK_REQUESTS: frozenset[str] = frozenset({"is_recalled", "model_only"})
+MAX_MODELS = 4  # models checked one after another from one message
+MAX_ANSWERS = 2  # question types answered from one message
 _REGION_CODES: set[str] = set(REGIONS)
 MAX_ECHO = 40  # never repeat more than this many characters of what a user typed
 
@@ -46,6 +52,7 @@ class Turn:
     state: ConversationState
     checks: list[CheckLog] = field(default_factory=list)
     forget: bool = False
+    rule: str = ""  # the policy rule that decided a free-text turn (for tests and the evaluation)
 
 
 @dataclass(frozen=True)
@@ -56,19 +63,77 @@ class Context:
     lang: str
     version: int  # the state version this turn will be saved as (stamped on stateful buttons)
 
-
-def _await_model(state: ConversationState) -> None:
-    """Asking for a model ends any check in progress, and drops its serial."""
-    state.step = "await_model"
-    state.model = None
-    state.serial = None
-    state.serial_skipped = False
+    @property
+    def group(self) -> bool:
+        return self.inbound.chat_kind == "group"
 
 
 def echo(text: str) -> str:
     """A short, single-line excerpt of user text, safe to repeat back."""
     flat = " ".join(text.split())
     return flat if len(flat) <= MAX_ECHO else flat[: MAX_ECHO - 1] + "…"
+
+
+# ----- the policy: one table, read top to bottom ------------------------------------------------
+# Each rule's `act` returns a Turn (the answer is complete) or None (go on to the next rule); it
+# may add replies to `pending` (the safety card) that lead whatever comes after.
+
+Act = Callable[["Dialog", ConversationState, Context, Understood, list[Reply]], Turn | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    applies: Callable[[ConversationState, Context, Understood], bool]
+    act: Act
+
+
+def _check_open(state: ConversationState) -> bool:
+    return state.model is not None and state.step in ("await_serial", "await_region")
+
+
+POLICY: tuple[Rule, ...] = (
+    Rule("refuse prompt injection", lambda s, c, u: u.injection,
+         lambda d, s, c, u, p: Turn([TextReply(text=d.t(c, "injection_refused"))], s)),
+    Rule("cancel", lambda s, c, u: u.reflex == "cancel",
+         lambda d, s, c, u, p: d.on_command(s, c, "cancel", "")),
+    Rule("a serial in a group goes to a private chat", lambda s, c, u: c.group and bool(u.serial),
+         lambda d, s, c, u, p: Turn([d.continue_privately(c, u.models[0] if u.models else None)],
+                                    d.reset(s))),
+    Rule("safety first", lambda s, c, u: u.safety, lambda d, s, c, u, p: d.add_safety(c, p)),
+    Rule("a region in this message beats the stored one", lambda s, c, u: u.region is not None,
+         lambda d, s, c, u, p: d.take_region(s, u)),
+    Rule("answer what was asked", lambda s, c, u: bool(d_questions(u)),
+         lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
+    Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
+         lambda d, s, c, u, p: d.fill_check(s, c, u, p)),
+    Rule("check the models named", lambda s, c, u: bool(u.models),
+         lambda d, s, c, u, p: d.check_models(s, c, u, p)),
+    Rule("a model number no recall names", lambda s, c, u: bool(u.unknown_models),
+         lambda d, s, c, u, p: d.unknown_model(s, c, u, p)),
+    Rule("did you mean this model", lambda s, c, u: bool(u.suggestions),
+         lambda d, s, c, u, p: d.did_you_mean_model(s, c, u, p)),
+    Rule("a question waiting for its region", lambda s, c, u: bool(s.pending_question and u.region),
+         lambda d, s, c, u, p: d.answer_pending(s, c, u, p)),
+    Rule("a place alone", lambda s, c, u: u.region is not None,
+         lambda d, s, c, u, p: d.region_noted(s, c, u, p)),
+    Rule("did you mean this question", lambda s, c, u: u.unsure,
+         lambda d, s, c, u, p: d.did_you_mean_question(s, c, u, p)),
+    Rule("the safety steps said it all", lambda s, c, u: u.safety,
+         lambda d, s, c, u, p: Turn(p, s)),
+    Rule("not understood", lambda s, c, u: True,
+         lambda d, s, c, u, p: Turn([*p, d.not_understood(s, c, u)], s)),
+)
+
+
+def d_questions(u: Understood) -> list[str]:
+    """The question types of a message that the policy answers.
+
+    `model_only` is no question (the entity rules act on it), and "is mine recalled?" with a
+    model in the message is the check itself.
+    """
+    return [q for q in u.questions if q != "model_only"
+            and not (q == "is_recalled" and (u.models or u.suggestions or u.unknown_models))]
 
 
 class Dialog:
@@ -92,17 +157,27 @@ class Dialog:
         buttons.append(self._button(ctx, self.t(ctx, "button_cant_find"), "nofind"))
         return buttons
 
+    def reset(self, state: ConversationState) -> ConversationState:
+        """End the check in progress (and drop its serial); keep the region and the context."""
+        region = state.region
+        state.reset_check()
+        state.region = region
+        return state
+
     # ----- the guided check ------------------------------------------------------------------
 
     def ask_model(self, state: ConversationState, ctx: Context, greet: bool = False) -> Reply:
-        _await_model(state)
+        state.step = "await_model"
+        state.model = None
+        state.serial = None
+        state.serial_skipped = False
         text = self.t(ctx, "ask_model")
         if greet:
             text = self.t(ctx, "greeting") + "\n\n" + text
         return ChoiceReply(text=text, buttons=self._model_buttons(ctx))
 
     def help_find_model(self, state: ConversationState, ctx: Context) -> Reply:
-        _await_model(state)
+        self.ask_model(state, ctx)
         return ChoiceReply(text=self.t(ctx, "help_find_model"), buttons=self._model_buttons(ctx))
 
     def ask_serial(self, state: ConversationState, ctx: Context) -> Reply:
@@ -118,43 +193,59 @@ class Dialog:
                    self._button(ctx, self.t(ctx, "button_other_model"), "again")]
         if ctx.inbound.platform == "discord":  # Discord can open a form for it; elsewhere users type
             buttons.insert(0, self._button(ctx, self.t(ctx, "button_enter_serial"), "serial"))
-        return ChoiceReply(text=text, buttons=buttons)
+        return ChoiceReply(text=text, buttons=buttons, about=("ask_serial",))
 
-    def ask_region(self, state: ConversationState, ctx: Context) -> Reply:
-        assert state.model is not None
-        state.step = "await_region"
+    def _region_buttons(self, ctx: Context, model: str) -> list[Button]:
         regions: list[str] = []
-        for campaign in self.knowledge.index.campaigns_for_model(state.model):
+        for campaign in self.knowledge.index.campaigns_for_model(model):
             for region in [*campaign.regions, *(r.region for r in campaign.remedies)]:
                 if region != "*" and region not in regions:
                     regions.append(region)
         buttons = [self._button(ctx, present.region_name(r, ctx.lang), "region", r)
                    for r in regions[:7]]
         buttons.append(self._button(ctx, self.t(ctx, "button_region_other"), "region", "*"))
-        return ChoiceReply(text=self.t(ctx, "ask_region", model=state.model), buttons=buttons)
+        return buttons
+
+    def ask_region(self, state: ConversationState, ctx: Context) -> Reply:
+        assert state.model is not None
+        state.step = "await_region"
+        return ChoiceReply(text=self.t(ctx, "ask_region", model=state.model),
+                           buttons=self._region_buttons(ctx, state.model), about=("ask_region",))
 
     def needs_serial(self, state: ConversationState) -> bool:
+        """Ask for the serial unless every campaign covers all units.
+
+        Where only the manufacturer's checker decides (most Anker recalls) the serial is still
+        asked for: its length and look-alike letters are checked and the cleaned serial shown,
+        the typos behind most "the checker says no" questions (the prompt can be skipped).
+        """
         if state.model is None or state.serial or state.serial_skipped:
             return False
         campaigns = self.knowledge.index.campaigns_for_model(state.model)
         return any(c.serial_rule.match.kind != "all_units" for c in campaigns)
 
     def continue_check(self, state: ConversationState, ctx: Context) -> Turn:
-        """Ask for whatever the check still needs, or give the verdict."""
+        """Ask for whatever the check still needs (the country first), or give the verdict."""
         if state.model is None:
             return Turn([self.ask_model(state, ctx)], state)
-        if ctx.inbound.chat_kind == "group":
-            return Turn([self.continue_privately(ctx, state.model)], self._reset(state))
+        if ctx.group:
+            return Turn([self.continue_privately(ctx, state.model)], self.reset(state))
+        index = self.knowledge.index
+        if state.serial:  # what the owner typed decides now; the country can follow
+            return self.give_verdict(state, ctx)
+        if state.region is None and index.region_matters(state.model):
+            return Turn([self.ask_region(state, ctx)], state)
+        if state.region not in (None, "*") and not index.campaigns_for(state.model, state.region)[0]:
+            return self.give_verdict(state, ctx)  # no campaign there: the serial cannot matter
         if self.needs_serial(state):
             return Turn([self.ask_serial(state, ctx)], state)
-        if state.region is None and self.knowledge.index.region_matters(state.model):
-            return Turn([self.ask_region(state, ctx)], state)
         return self.give_verdict(state, ctx)
 
     def give_verdict(self, state: ConversationState, ctx: Context) -> Turn:
         assert state.model is not None
         result = self.knowledge.check(state.model, state.serial, state.region)
         card = present.verdict_card(self.knowledge, result, ctx.lang, ctx.version)
+        card = card.model_copy(update={"about": ("verdict",)})
         log = CheckLog(result.model, result.verdict.value, state.region)
         replies: list[Reply] = [card]
         state.last_model = state.model
@@ -162,19 +253,26 @@ class Dialog:
         state.knowledge_version = self.knowledge.version
         wants_serial = result.verdict in (Verdict.SERIAL_INVALID, Verdict.SERIAL_NEEDED)
         model = state.model
-        self._reset(state)
+        self.reset(state)
         if wants_serial:  # let them type (or enter) the serial without starting over
             state.model = model
             state.step = "await_serial"
             enter = self._button(ctx, self.t(ctx, "button_enter_serial"), "serial")
             replies[0] = card.model_copy(update={"buttons": [enter, *card.buttons]})
             replies.append(TextReply(text=self.t(ctx, "serial_retry")))
+        elif result.needs_region and not ctx.group:
+            state.last_model = model
+            replies.append(ChoiceReply(text=self.t(ctx, "reprompt_region", model=model),
+                                       buttons=self._region_buttons(ctx, model),
+                                       about=("ask_region",)))
         elif state.queued_models:
             next_model = state.queued_models.pop(0)
             replies.append(TextReply(text=self.t(ctx, "next_unit", model=next_model)))
             state.model = next_model
+            state.serial = None
             following = self.continue_check(state, ctx)
             replies += following.replies
+            return Turn(replies, state, [log, *following.checks])
         return Turn(replies, state, [log])
 
     def continue_privately(self, ctx: Context, model: str | None) -> Reply:
@@ -182,22 +280,48 @@ class Dialog:
         return TextReply(text=self.t(ctx, "group_continue_privately"), buttons=[
             Button(label=self.t(ctx, "ui_open_private_chat"), deep_link=payload)])
 
-    def _reset(self, state: ConversationState) -> ConversationState:
-        region = state.region
-        state.reset_check()
-        state.region = region
-        return state
-
     def start_check(self, state: ConversationState, ctx: Context, model: str,
                     understood: Understood | None = None) -> Turn:
+        region = state.region
         state.reset_check()
         state.model = model
+        state.region = region
         if understood is not None:
             if understood.serial:
+                problem = self.serial_problem(model, understood.serial, ctx)
+                if problem is not None:
+                    state.step = "await_serial"
+                    return Turn([problem, self.ask_serial(state, ctx)], state)
                 state.serial = understood.serial
             if understood.region:
                 state.region = understood.region
-        return self.continue_check(state, ctx)
+        turn = self.continue_check(state, ctx)
+        if turn.replies and turn.replies[0].about in (("ask_region",), ("ask_serial",)):
+            turn.replies.insert(0, self.model_preview(model, state.region, ctx))
+        return turn
+
+    def model_preview(self, model: str, region: str | None, ctx: Context) -> Reply:
+        """Is this model recalled? Answered before the check asks for its country or serial."""
+        result = self.knowledge.check(model, None, None if region == "*" else region)
+        card = present.verdict_card(self.knowledge, result, ctx.lang, None)
+        return card.model_copy(update={"about": ("verdict", "preview"), "buttons": [
+            b for b in card.buttons if b.url]})
+
+    def serial_problem(self, model: str, serial: str, ctx: Context) -> Reply | None:
+        """A serial that cannot be this model's (wrong length or letters): say so at once."""
+        results = [evaluate_serial(c.serial_rule, serial)
+                   for c in self.knowledge.index.campaigns_for_model(model)
+                   if c.serial_rule.format.lengths or c.serial_rule.format.alphabet == "digits"]
+        if not results or not all(r.invalid_reason is not None for r in results):
+            return None
+        first = results[0]
+        lengths = "/".join(str(n) for n in first.expected_lengths) or "?"
+        cleaned = first.serial or serial
+        reason = first.invalid_reason.value if first.invalid_reason else "length"
+        return TextReply(text=self.t(ctx, f"serial_invalid_{reason}", length=len(cleaned),
+                                     expected=lengths) + "\n" + self.t(ctx, "serial_cleaned",
+                                                                       serial=cleaned),
+                         private=True, about=("serial_format",))
 
     # ----- entry points ----------------------------------------------------------------------
 
@@ -221,11 +345,14 @@ class Dialog:
                          self.current_prompt(state, ctx)], state)
         verb, arg = action.verb, action.arg
         if verb == "pick" and arg and self.knowledge.index.known_model(arg):
-            return self.start_check(state, ctx, self.knowledge.index.canonical_model(arg) or arg)
+            model = self.knowledge.index.canonical_model(arg) or arg
+            if state.pending_question:
+                return self.answer_pending(state, ctx, None, [], model=model)
+            return self.start_check(state, ctx, model)
         if verb in ("check", "again"):
             state.reset_check()
             state.queued_models = [] if verb == "again" else state.queued_models
-            if ctx.inbound.chat_kind == "group":
+            if ctx.group:
                 return Turn([self.continue_privately(ctx, None)], state)
             return Turn([self.ask_model(state, ctx)], state)
         if verb == "nofind":
@@ -236,30 +363,32 @@ class Dialog:
             return self.continue_check(state, ctx)
         if verb == "serial" and state.model:
             return Turn([self.ask_serial(state, ctx)], state)
-        if verb == "region" and arg and (arg == "*" or arg in self._regions()):
+        if verb == "region" and arg and (arg == "*" or arg in _REGION_CODES):
             state.region = arg
+            if state.pending_question:
+                return self.answer_pending(state, ctx, None, [])
             if state.model and state.step == "await_region":
                 return self.continue_check(state, ctx)
             return Turn([TextReply(text=self.t(ctx, "region_noted",
                                                region=self._region_words(arg, ctx)))], state)
-        if verb == "topic" and arg in TOPICS:
-            return Turn(self.answer_topic(state, ctx, arg), state)
+        if verb == "topic" and arg:
+            question = TOPIC_ALIASES.get(arg, arg)
+            if question == "safety":
+                return Turn([self.safety_card(ctx)], state)
+            if question in by_id():
+                return self.ask_question(state, ctx, by_id()[question], None, [])
         if verb == "lang" and arg in LANGUAGES:
             state.language = arg
             return Turn([TextReply(text=CATALOG.text(arg, "language_set"))], state)
         return Turn([TextReply(text=self.t(ctx, "button_invalid")),
                      self.current_prompt(state, ctx)], state)
 
-    def _region_code(self, args: str) -> str | None:
-        """A region code given as a command argument ('/remedy A1257 TW')."""
-        codes = self._regions()
-        return next((w for w in args.upper().split() if w in codes and w != "*"), None)
-
-    def _regions(self) -> set[str]:
-        return _REGION_CODES
-
     def _region_words(self, region: str, ctx: Context) -> str:
         return self.t(ctx, "region_other") if region == "*" else present.region_name(region, ctx.lang)
+
+    def _region_code(self, args: str) -> str | None:
+        """A region code given as a command argument ('/remedy A1257 TW', Discord's region:JP)."""
+        return next((w for w in args.upper().split() if w in _REGION_CODES and w != "*"), None)
 
     def current_prompt(self, state: ConversationState, ctx: Context) -> Reply:
         """Repeat the question the conversation is waiting on."""
@@ -269,6 +398,16 @@ class Dialog:
             return self.ask_region(state, ctx)
         return self.ask_model(state, ctx)
 
+    def reprompt(self, state: ConversationState, ctx: Context) -> Reply | None:
+        """One line back to the open check after answering something else."""
+        if state.step == "await_serial" and state.model:
+            return ChoiceReply(text=self.t(ctx, "reprompt_serial", model=state.model),
+                               buttons=self.ask_serial(state, ctx).buttons, about=("ask_serial",))
+        if state.step == "await_region" and state.model:
+            return ChoiceReply(text=self.t(ctx, "reprompt_region", model=state.model),
+                               buttons=self._region_buttons(ctx, state.model), about=("ask_region",))
+        return None
+
     def on_command(self, state: ConversationState, ctx: Context, command: str, args: str) -> Turn:
         args = args.strip()[:200]
         if command == "start":
@@ -277,27 +416,28 @@ class Dialog:
                 model = self.knowledge.index.canonical_model(match.group(1)) or match.group(1)
                 return self.start_check(state, ctx, model)
             state.reset_check()
-            if ctx.inbound.chat_kind == "group":
+            if ctx.group:
                 return Turn([self.continue_privately(ctx, None)], state)
             return Turn([self.ask_model(state, ctx, greet=True)], state)
         if command == "check":
+            explicit = self._region_code(args)
+            if explicit:  # an explicit option beats the stored region
+                state.region = explicit
             if args:
                 return self.on_text(state, ctx, args)
             state.reset_check()
-            if ctx.inbound.chat_kind == "group":
+            if ctx.group:
                 return Turn([self.continue_privately(ctx, None)], state)
             return Turn([self.ask_model(state, ctx)], state)
-        if command in ("remedy", "dispose", "contact", "models", "help"):
-            if args:
-                understood = understand(args, self.knowledge.index)
-                if understood.models:
-                    state.last_model = understood.models[0]
-                region = understood.region or self._region_code(args)
-                if region:
-                    state.region = region
-            return Turn(self.answer_topic(state, ctx, command), state)
+        question = by_command().get(command)
+        if question is not None:
+            understood = understand(args, self.knowledge.index) if args else None
+            region = self._region_code(args) or (understood.region if understood else None)
+            if region:
+                state.region = region
+            return self.ask_question(state, ctx, question, understood, [])
         if command == "psa":
-            if ctx.inbound.chat_kind == "group" and not ctx.inbound.is_moderator:
+            if ctx.group and not ctx.inbound.is_moderator:
                 return Turn([TextReply(text=self.t(ctx, "psa_refused"))], state)
             return Turn([present.psa_card(self.knowledge, ctx.lang)], state)
         if command == "language":
@@ -321,28 +461,11 @@ class Dialog:
         return Turn([ChoiceReply(text=self.t(ctx, "language_choose"), buttons=buttons)], state)
 
     def help_reply(self, ctx: Context) -> Reply:
-        return TextReply(text=self.t(ctx, "help"))
+        return TextReply(text=self.t(ctx, "help"), about=("help",))
 
-    def answer_topic(self, state: ConversationState, ctx: Context, topic: str) -> list[Reply]:
-        model = state.model or state.last_model
-        k = self.knowledge
-        if topic == "models":
-            return [present.models_card(k, ctx.lang)]
-        if topic == "help":
-            return [self.help_reply(ctx)]
-        if topic == "safety":
-            return [present.safety_card(k, ctx.lang)]
-        region = None if state.region == "*" else state.region
-        if topic == "dispose":
-            return [present.dispose_card(k, model, region, ctx.lang)]
-        if model is None:
-            state.pending_topic = topic
-            state.step = "await_model"
-            return [ChoiceReply(text=self.t(ctx, f"topic_{topic}_needs_model"),
-                                buttons=self._model_buttons(ctx))]
-        builders = {"remedy": present.remedy_card, "claim": present.claim_card,
-                    "contact": present.contact_card}
-        return [builders[topic](k, model, region, ctx.lang)]
+    def safety_card(self, ctx: Context) -> Reply:
+        card = present.safety_card(self.knowledge, ctx.lang)
+        return card.model_copy(update={"about": ("safety", "safety_steps")})
 
     # ----- free text -------------------------------------------------------------------------
 
@@ -353,13 +476,14 @@ class Dialog:
         if pressed is not None:
             return pressed(state, ctx)
         understood = understand(text, self.knowledge.index)
-        intents = understood.intents
-        first: list[Reply] = []
-        if Intent.EMERGENCY in intents:
-            first.append(present.safety_card(self.knowledge, ctx.lang))
-        turn = self._on_text(state, ctx, understood)
-        turn.replies = first + turn.replies
-        return turn
+        pending: list[Reply] = []
+        for rule in POLICY:
+            if rule.applies(state, ctx, understood):
+                turn = rule.act(self, state, ctx, understood, pending)
+                if turn is not None:
+                    turn.rule = rule.name
+                    return turn
+        raise AssertionError("the last rule always applies")  # pragma: no cover
 
     def numbered_button(self, state: ConversationState, text: str) -> Callable[
             [ConversationState, Context], Turn] | None:
@@ -377,126 +501,210 @@ class Dialog:
             return lambda s, c: self.on_action(s, c, target)
         return None
 
-    def _on_text(self, state: ConversationState, ctx: Context, u: Understood) -> Turn:
-        intents = u.intents
-        group = ctx.inbound.chat_kind == "group"
-        if Intent.INJECTION in intents:
-            return Turn([TextReply(text=self.t(ctx, "injection_refused"))], state)
-        if Intent.CANCEL in intents:
-            return self.on_command(state, ctx, "cancel", "")
-        if Intent.HELP in intents:
-            return Turn([self.help_reply(ctx)], state)
-        if group and u.serial:
-            return Turn([self.continue_privately(ctx, u.models[0] if u.models else None)],
-                        self._reset(state))
-        if u.models:
-            pending = state.pending_topic
-            if (pending or self._asks_question_only(u)) and not group:
-                state.reset_check()
-                state.last_model = u.models[0]
-                state.region = u.region or state.region
-                replies = self._answer_intents(state, ctx, u) if not pending else []
-                if pending in TOPICS:
-                    replies += self.answer_topic(state, ctx, pending)
-                return Turn(replies or [self.ask_model(state, ctx)], state)
-            several = Intent.SEVERAL in intents or len(u.models) > 1
-            state.queued_models = u.models[1:4] if several else []
-            return self.start_check(state, ctx, u.models[0], u)
-        if state.step == "await_serial" and state.model:
+    # ----- the policy's actions --------------------------------------------------------------
+
+    def add_safety(self, ctx: Context, pending: list[Reply]) -> None:
+        pending.append(self.safety_card(ctx))
+
+    def take_region(self, state: ConversationState, u: Understood) -> None:
+        state.region = u.region
+
+    def answer_questions(self, state: ConversationState, ctx: Context, u: Understood,
+                         pending: list[Reply]) -> Turn:
+        """Answer each question asked (at most two), then go on with the check, if any."""
+        asked = [by_id()[q] for q in d_questions(u) if q in by_id()][:MAX_ANSWERS]
+        filled = _check_open(state) and not u.models and (
+            (state.step == "await_region" and u.region is not None)
+            or (state.step == "await_serial" and u.serial is not None))
+        if u.models and not ctx.group:
+            state.last_model = u.models[0]
+            state.queued_models = u.models[1:MAX_MODELS]
+        replies = list(pending)
+        for question in asked:
+            turn = self.ask_question(state, ctx, question, u, [])
+            replies += turn.replies
+            if state.pending_question:  # it needs a model or region first: ask that only
+                return Turn(replies, state)
+        if u.models and any(q.after == "check" for q in asked) and not _check_open(state):
+            following = self.start_check(state, ctx, u.models[0], u)
+            return Turn(replies + following.replies, following.state, following.checks)
+        if filled:  # the message also gave what the open check waited for
+            if u.serial:
+                state.serial = u.serial
+            following = self.continue_check(state, ctx)
+            return Turn(replies + following.replies, following.state, following.checks)
+        prompt = self.reprompt(state, ctx)
+        if prompt is None and any(q.after == "check" for q in asked) and not ctx.group \
+                and state.step in ("idle", "await_model"):
+            prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
+        return Turn(replies + ([prompt] if prompt else []), state)
+
+    def ask_question(self, state: ConversationState, ctx: Context, question: Question,
+                     u: Understood | None, pending: list[Reply]) -> Turn:
+        """Answer one question for the model and region in play, or ask for what it needs."""
+        model = (u.models[0] if u and u.models else None) or state.model or state.last_model
+        brand = u.brand if u else None
+        if question.id in CHECK_REQUESTS:
+            if model and u and u.models:
+                return self.start_check(state, ctx, model, u)
+            listed = self.answer(ctx, question, None, state.region, brand)
+            return Turn([*pending, *listed, self.ask_model(state, ctx)], state)
+        if "model" in question.needs and model is None and not brand:
+            # What holds for every recall first, then the model for the exact answer.
+            general = self.answer(ctx, question, None, state.region, None)
+            state.pending_question = question.id
+            text = self.t(ctx, "which_model_exact") if general else \
+                self.t(ctx, "question_needs_model", question=question.label.get(ctx.lang, ""))
+            if not _check_open(state):
+                state.step = "await_model"
+            return Turn([*pending, *general, ChoiceReply(text=text, buttons=self._model_buttons(ctx),
+                                                         about=("ask_model",))], state)
+        if "region" in question.needs and model and state.region is None \
+                and self.knowledge.index.region_matters(model):
+            # The answer for every country first; the country then narrows it down.
+            replies = self.answer(ctx, question, model, None, brand)
+            state.pending_question = question.id
+            state.last_model = model
+            text = self.t(ctx, "question_needs_region", model=model, question="").strip()
+            return Turn([*pending, *replies,
+                         ChoiceReply(text=text, buttons=self._region_buttons(ctx, model),
+                                     about=("ask_region",))], state)
+        state.pending_question = None
+        if state.step == "await_model":
+            state.step = "idle"
+        return Turn([*pending, *self.answer(ctx, question, model, state.region, brand)], state)
+
+    def answer(self, ctx: Context, question: Question, model: str | None, region: str | None,
+               brand: str | None) -> list[Reply]:
+        """The replies that answer `question`, built from its answer items."""
+        replies: list[Reply] = []
+        for item in question.answer:
+            if item.part is not None:
+                reply = answers.build(self.knowledge, item.part, model, region, brand, ctx.lang)
+            else:
+                assert item.message is not None
+                reply = TextReply(text=self.t(ctx, item.message, model=model or "",
+                                              brand=brand or ""))
+            about = (question.id, *(reply.about or ((item.part,) if item.part else ())))
+            replies.append(reply.model_copy(update={"about": about}))
+        return replies
+
+    def answer_pending(self, state: ConversationState, ctx: Context, u: Understood | None,
+                       pending: list[Reply], model: str | None = None) -> Turn:
+        """The model or region a waiting question needed has come: answer it now."""
+        question = by_id().get(state.pending_question or "")
+        state.pending_question = None
+        if question is None:
+            return self.continue_check(state, ctx)
+        if model:
+            state.last_model = model
+            if state.step == "await_model":
+                state.step = "idle"
+        if u is not None and u.models:
+            state.last_model = u.models[0]
+        turn = self.ask_question(state, ctx, question, u, pending)
+        prompt = None if state.pending_question else self.reprompt(state, ctx)
+        return Turn(turn.replies + ([prompt] if prompt else []), state)
+
+    def fill_check(self, state: ConversationState, ctx: Context, u: Understood,
+                   pending: list[Reply]) -> Turn | None:
+        """A serial or a place, when the open check asked for it."""
+        assert state.model is not None
+        if state.step == "await_serial" and not u.models:
             serial = u.serial or serial_only(u.text)
             if serial:
+                problem = self.serial_problem(state.model, serial, ctx)
+                if problem is not None:
+                    return Turn([*pending, problem, self.reprompt_or_prompt(state, ctx)], state)
                 state.serial = serial
-                if u.region:
-                    state.region = u.region
-                return self.continue_check(state, ctx)
-        if state.step == "await_region" and state.model and u.region:
-            state.region = u.region
-            return self.continue_check(state, ctx)
-        if u.unknown_models:
-            result = self.knowledge.check(u.unknown_models[0], None, u.region)
-            card = present.verdict_card(self.knowledge, result, ctx.lang, ctx.version)
-            return Turn([card], state, [CheckLog(result.model, result.verdict.value, u.region)])
-        if u.region:
-            state.region = u.region
-        replies = self._answer_intents(state, ctx, u)
-        if replies:
-            return Turn(replies, state)
-        if u.region:
-            if state.step == "idle" and state.last_model:
-                return Turn(self.answer_topic(state, ctx, "remedy"), state)
-            return Turn([TextReply(text=self.t(ctx, "region_noted",
-                                               region=self._region_words(u.region, ctx))),
-                         self.current_prompt(state, ctx)], state)
-        if Intent.EMERGENCY in intents:  # the safety card already answers it
-            return Turn([], state)
-        return Turn([self.not_understood(state, ctx, u)], state)
+                turn = self.continue_check(state, ctx)
+                turn.replies = pending + turn.replies
+                return turn
+        if state.step == "await_region" and u.region and not u.models:
+            line = self.region_line(state.model, u.region, ctx)
+            turn = self.continue_check(state, ctx)
+            turn.replies = [*pending, line, *turn.replies]
+            return turn
+        return None
 
-    def _asks_question_only(self, u: Understood) -> bool:
-        """'What do I get for my A1263?' is a question, not the start of a check."""
-        questions = {Intent.REMEDY, Intent.COMPARE, Intent.CLAIM, Intent.PHOTOS, Intent.RECEIPT,
-                     Intent.SEND_BACK, Intent.DISPOSE, Intent.CONTACT, Intent.KEEP_USING}
-        return bool(u.intents & questions) and not u.serial
+    def region_line(self, model: str, region: str, ctx: Context) -> Reply:
+        """One line: which recall covers this model where it was bought (or that none does)."""
+        where = self._region_words(region, ctx)
+        applicable, _ = self.knowledge.index.campaigns_for(model, None if region == "*" else region)
+        if applicable and region != "*":
+            titles = "; ".join(c.title.get(ctx.lang) for c in applicable[:2])
+            text = self.t(ctx, "region_covered", model=model, region=where, campaigns=titles)
+        else:
+            text = self.t(ctx, "region_not_listed", model=model, region=where)
+        return TextReply(text=text, about=("region_campaigns",))
 
-    def _answer_intents(self, state: ConversationState, ctx: Context, u: Understood) -> list[Reply]:
-        """Direct answers to questions, most urgent first; at most three replies."""
-        intents = u.intents
-        replies: list[Reply] = []
-        simple = [
-            (Intent.KEEP_USING, "answer_keep_using"), (Intent.FLIGHT, "answer_flight"),
-            (Intent.CHECKER_SAYS_NO, "answer_checker_says_no"),
-            (Intent.ALREADY_CLAIMED, "answer_already_claimed"), (Intent.SCAM, "answer_scam"),
-            (Intent.DELIVERY_TIME, "answer_delivery_time"), (Intent.DEADLINE, "answer_deadline"),
-            (Intent.SEVERAL, "answer_several"), (Intent.OTHER_BRAND, "answer_other_brand"),
-        ]
-        for intent, msgid in simple:
-            if intent in intents:
-                replies.append(TextReply(text=self.t(ctx, msgid)))
-        if Intent.KEEP_USING in intents:
-            replies.append(TextReply(text=self.knowledge.guidance.stop_using.text.get(ctx.lang)))
-        if Intent.UNREADABLE in intents:
-            if state.step == "await_serial" and state.model:
-                replies.append(self.ask_serial(state, ctx))
-                replies.insert(-1, TextReply(text=self.t(ctx, "help_unreadable_serial")))
-            else:
-                replies.append(self.help_find_model(state, ctx))
-        topic_for = [
-            ({Intent.REMEDY, Intent.COMPARE}, "remedy"),
-            ({Intent.CLAIM, Intent.PHOTOS, Intent.RECEIPT, Intent.SEND_BACK}, "claim"),
-            ({Intent.DISPOSE}, "dispose"),
-            ({Intent.CONTACT}, "contact"),
-        ]
-        for wanted, topic in topic_for:
-            if intents & wanted:
-                replies += self.answer_topic(state, ctx, topic)
-        if Intent.MODELS in intents:
-            replies.append(present.models_card(self.knowledge, ctx.lang))
-        if Intent.IS_RECALLED in intents and not replies:
-            replies.append(self.ask_model(state, ctx))
-        if not replies:
-            for intent, msgid in ((Intent.HOSTILE, "answer_hostile"),
-                                  (Intent.OFF_TOPIC, "answer_off_topic"),
-                                  (Intent.THANKS, "answer_thanks")):
-                if intent in intents:
-                    replies.append(TextReply(text=self.t(ctx, msgid)))
-                    break
-            if Intent.GREETING in intents and not replies:
-                replies.append(self.ask_model(state, ctx, greet=True))
-        return replies[:4]
+    def reprompt_or_prompt(self, state: ConversationState, ctx: Context) -> Reply:
+        return self.reprompt(state, ctx) or self.current_prompt(state, ctx)
+
+    def check_models(self, state: ConversationState, ctx: Context, u: Understood,
+                     pending: list[Reply]) -> Turn:
+        """A message naming models: check the first, queue the others (up to four)."""
+        if state.pending_question and not ctx.group:
+            return self.answer_pending(state, ctx, u, pending, model=u.models[0])
+        state.queued_models = u.models[1:MAX_MODELS]
+        turn = self.start_check(state, ctx, u.models[0], u)
+        if len(u.models) > 1 and not ctx.group:
+            note = TextReply(text=self.t(ctx, "several_models", count=min(len(u.models), MAX_MODELS),
+                                         models=", ".join(u.models[:MAX_MODELS])))
+            turn.replies = [note, *turn.replies]
+        turn.replies = pending + turn.replies
+        return turn
+
+    def unknown_model(self, state: ConversationState, ctx: Context, u: Understood,
+                      pending: list[Reply]) -> Turn:
+        """A model-shaped word no recall names: near misses first, else the honest verdict."""
+        if u.suggestions:
+            return self.did_you_mean_model(state, ctx, u, pending)
+        result = self.knowledge.check(u.unknown_models[0], None, u.region)
+        card = present.verdict_card(self.knowledge, result, ctx.lang, ctx.version)
+        card = card.model_copy(update={"about": ("verdict",)})
+        return Turn([*pending, card], state, [CheckLog(result.model, result.verdict.value, u.region)])
+
+    def did_you_mean_model(self, state: ConversationState, ctx: Context, u: Understood,
+                           pending: list[Reply]) -> Turn:
+        typed = u.unknown_models[0] if u.unknown_models else echo(u.text)
+        text = self.t(ctx, "did_you_mean_model", text=typed,
+                      models=", ".join(u.suggestions[:4]))
+        return Turn([*pending, ChoiceReply(text=text,
+                                           buttons=self._model_buttons(ctx, u.suggestions[:4]),
+                                           about=("did_you_mean",))], state)
+
+    def region_noted(self, state: ConversationState, ctx: Context, u: Understood,
+                     pending: list[Reply]) -> Turn:
+        assert u.region is not None
+        if state.step == "idle" and state.last_model:
+            turn = self.ask_question(state, ctx, by_id()["remedy"], None, pending)
+            return turn
+        note = TextReply(text=self.t(ctx, "region_noted", region=self._region_words(u.region, ctx)))
+        return Turn([*pending, note, self.current_prompt(state, ctx)], state)
+
+    def did_you_mean_question(self, state: ConversationState, ctx: Context, u: Understood,
+                              pending: list[Reply]) -> Turn:
+        """Not sure what was asked: offer the likeliest questions as buttons."""
+        if state.step == "await_serial" and state.model and not pending:
+            return Turn([ChoiceReply(text=self.t(ctx, "serial_not_understood", model=state.model),
+                                     buttons=self.ask_serial(state, ctx).buttons)], state)
+        likely = [s.question for s in u.ranked if s.question in by_id()
+                  and s.question not in ("greeting", "thanks", "off_topic", "hostile")][:3]
+        if u.models:
+            state.last_model = u.models[0]
+        buttons = [self._button(ctx, by_id()[q].label[ctx.lang], "topic", q) for q in likely]
+        return Turn([*pending, ChoiceReply(text=self.t(ctx, "did_you_mean_question"),
+                                           buttons=buttons, about=("did_you_mean",))], state)
 
     def not_understood(self, state: ConversationState, ctx: Context, u: Understood) -> Reply:
-        """Garbage or a fragment: say so, and offer the likeliest models if a piece looks like one."""
+        """Garbage: say so, and offer the popular models."""
         if state.step == "await_serial" and state.model:
             return ChoiceReply(text=self.t(ctx, "serial_not_understood", model=state.model),
                                buttons=self.ask_serial(state, ctx).buttons)
-        suggestions = [n.product.model for n in u.names]
-        for fragment in u.fragments:
-            digits = re.sub(r"\D", "", fragment)
-            hits = process.extract(fragment, self.knowledge.index.models, scorer=fuzz.partial_ratio,
-                                   limit=3, score_cutoff=85)
-            for model, _, _ in hits:
-                if digits and digits in model and model not in suggestions:
-                    suggestions.append(model)
-        if suggestions:
-            return ChoiceReply(text=self.t(ctx, "did_you_mean", text=echo(u.text)),
-                               buttons=self._model_buttons(ctx, suggestions[:4]))
         return ChoiceReply(text=self.t(ctx, "not_understood"), buttons=self._model_buttons(ctx))
+
+
+def region_of(text: str) -> str | None:
+    """The region a text names (kept for callers that only need the place)."""
+    return find_region(text)

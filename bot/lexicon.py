@@ -1,7 +1,10 @@
-"""Words that signal regions and intents, in the bot's languages.
+"""Rule-based word lists: regions (places, shops, currencies) and the few reflexes that must
+never depend on a learned model — safety, prompt injection, cancel/yes/no.
 
-Patterns are plain alternations (linear time). Latin-script words use word boundaries;
-Chinese and Japanese terms match anywhere. Add a language by adding words, not code.
+Question types are NOT here: they are data (bot/data/questions.yaml) and a learned matcher
+(bot/matcher.py). Patterns are plain alternations with bounded whitespace (linear time, see
+tests/reliability/test_regex.py). Latin-script words use word boundaries; Chinese and Japanese
+terms match anywhere. Add a place or a word by adding it here, not code.
 """
 
 from __future__ import annotations
@@ -16,16 +19,9 @@ _US_STATES = (
     "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
     "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
     "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
-    "west virginia|wisconsin|wyoming"
+    "west virginia|wisconsin|wyoming|los angeles|san francisco|chicago|houston|seattle|boston|"
+    "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn"
 )
-
-
-def _words(alternation: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)", _I)
-
-
-def _anywhere(alternation: str) -> re.Pattern[str]:
-    return re.compile(f"(?:{alternation})", _I)
 
 
 def _region(latin: str, cjk: str = "") -> re.Pattern[str]:
@@ -36,49 +32,69 @@ def _region(latin: str, cjk: str = "") -> re.Pattern[str]:
 
 # Order matters only for ties at the same position; the earliest mention in a message wins.
 REGION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("TW", _region(r"taiwan|taiwán|r\.?o\.?c\.?|twd",
-                   r"台灣|台湾|臺灣|NT\$|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン")),
-    ("HK", _region(r"hong\s?kong|hongkong", r"香港|ホンコン")),
-    ("CN", _region(r"mainland china|china|prc|yuan|rmb|cny|volksrepublik china",
+    ("TW", _region(r"taiwan|taiwán|r\.?o\.?c\.?|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee\.tw",
+                   r"台灣|台湾|臺灣|NT\$|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|"
+                   r"新竹|桃園|全聯|燦坤|momo購物|PChome|台北市|新北")),
+    ("HK", _region(r"hong\s?kong|hongkong|kowloon|hk\$", r"香港|ホンコン|九龍|九龙|新界|旺角|HK\$")),
+    ("CN", _region(r"mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
+                   r"guangzhou|hangzhou|chengdu|wuhan|taobao|jd\.com|tmall|pinduoduo|temu china",
                    r"中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|"
-                   r"人民币|人民幣|¥|元(?!\w)|中国(?!台)|中國(?!台)")),
-    ("JP", _region(r"japan|japón|japon|amazon\.co\.jp|jpy",
-                   r"日本(?!語)|にほん|楽天|円(?!\w)")),
-    ("CA", _region(r"canada|canadian|amazon\.ca|kanada|canadá|ontario|quebec|québec|"
-                   r"british columbia|alberta|toronto|vancouver|montreal|montréal|health canada",
-                   r"加拿大|カナダ")),
-    ("MX", _region(r"m[ée]xico|mexican[oa]?|amazon\.com\.mx|mexiko|cdmx|guadalajara|monterrey",
+                   r"人民币|人民幣|¥|元(?!\w)|中国(?!台)|中國(?!台)|深圳|上海|北京|广州|廣州|杭州|成都|武汉|"
+                   r"武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|上海市|北京市")),
+    ("JP", _region(r"japan|japanese|japonés|japones|japanisch\w*|japón|japon|amazon\.co\.jp|jpy|tokyo|osaka|kyoto|yokohama|nagoya|sapporo|"
+                   r"fukuoka|rakuten|yodobashi|bic camera",
+                   r"日本(?!語)|にほん|楽天|円(?!\w)|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|"
+                   r"ヤマダ電機|ケーズデンキ|アマゾン|東京都|大阪府")),
+    ("CA", _region(r"canada|canadian|canadiense|kanadisch\w*|amazon\.ca|kanada|canadá|ontario|quebec|québec|"
+                   r"british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
+                   r"health canada|c\$|cad",
+                   r"加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華")),
+    ("MX", _region(r"m[ée]xico|mexican[oa]?|amazon\.com\.mx|mexiko|cdmx|guadalajara|monterrey|"
+                   r"mercado libre m[ée]xico|liverpool",
                    r"墨西哥|メキシコ")),
     ("GB", _region(r"united kingdom|uk|u\.k\.|england|scotland|wales|britain|amazon\.co\.uk|"
-                   r"großbritannien|grossbritannien|reino unido|inglaterra",
-                   r"英国|英國|イギリス")),
-    ("DE", _region(r"germany|deutschland|german|amazon\.de|alemania|berlin|münchen|muenchen|"
-                   r"munich|hamburg|köln|koeln|frankfurt",
-                   r"德国|德國|ドイツ")),
-    ("AT", _region(r"austria|österreich|oesterreich|amazon\.at|wien|vienna", r"奥地利|奧地利|オーストリア")),
-    ("CH", _region(r"switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich", r"瑞士|スイス")),
-    ("FR", _region(r"france|frankreich|francia|amazon\.fr", r"法国|法國|フランス")),
-    ("ES", _region(r"spain|españa|espana|spanien|amazon\.es|madrid|barcelona|valencia|sevilla",
+                   r"großbritannien|grossbritannien|reino unido|inglaterra|london|manchester|"
+                   r"birmingham|glasgow|currys|argos|£",
+                   r"英国|英國|イギリス|伦敦|倫敦|ロンドン|£")),
+    ("DE", _region(r"germany|deutschland|german|alemán|aleman|amazon\.de|alemania|berlin|münchen|muenchen|"
+                   r"munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|"
+                   r"dresden|mediamarkt|media markt|saturn",
+                   r"德国|德國|ドイツ|柏林|ベルリン")),
+    ("AT", _region(r"austria|österreich|oesterreich|amazon\.at|wien|vienna|graz|salzburg",
+                   r"奥地利|奧地利|オーストリア")),
+    ("CH", _region(r"switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern",
+                   r"瑞士|スイス")),
+    ("FR", _region(r"france|frankreich|francia|amazon\.fr|paris|lyon|marseille|fnac",
+                   r"法国|法國|フランス|巴黎|パリ")),
+    ("ES", _region(r"spain|españa|espana|spanien|amazon\.es|madrid|barcelona|valencia|sevilla|"
+                   r"el corte inglés|el corte ingles",
                    r"西班牙|スペイン")),
-    ("IT", _region(r"italy|italia|italien|amazon\.it", r"意大利|義大利|イタリア")),
-    ("NL", _region(r"netherlands|nederland|niederlande|holland|países bajos|amazon\.nl",
+    ("IT", _region(r"italy|italia|italien|amazon\.it|rome|roma|milan|milano|naples|napoli",
+                   r"意大利|義大利|イタリア")),
+    ("NL", _region(r"netherlands|nederland|niederlande|holland|países bajos|amazon\.nl|amsterdam|"
+                   r"rotterdam|bol\.com",
                    r"荷兰|荷蘭|オランダ")),
-    ("EU", _region(r"europe|european union|eu|europa|unión europea|europäische union",
-                   r"欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州")),
-    ("KR", _region(r"korea|south korea|corea|südkorea", r"韩国|韓國|韓国|대한민국|한국")),
-    ("AU", _region(r"australia|australien|amazon\.com\.au", r"澳大利亚|澳大利亞|澳洲|オーストラリア")),
-    ("IN", _region(r"india|indien|amazon\.in", r"印度|インド")),
-    ("SG", _region(r"singapore|singapur", r"新加坡|シンガポール")),
-    ("BR", _region(r"brazil|brasil|brasilien", r"巴西|ブラジル")),
-    ("AR", _region(r"argentina|argentinien", r"阿根廷|アルゼンチン")),
-    ("CO", _region(r"colombia|kolumbien", r"哥伦比亚|哥倫比亞|コロンビア")),
-    ("CL", _region(r"chile", r"智利|チリ")),
-    ("PE", _region(r"per[uú]", r"秘鲁|秘魯|ペルー")),
+    ("EU", _region(r"europe|european union|eu|europa|unión europea|europäische union|€|euro|euros",
+                   r"欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州|€")),
+    ("KR", _region(r"korea|south korea|corea|südkorea|seoul|busan|incheon|coupang|krw",
+                   r"韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川|₩")),
+    ("AU", _region(r"australia|australien|amazon\.com\.au|sydney|melbourne|brisbane|perth|adelaide|"
+                   r"canberra|jb hi-fi|jb hifi|officeworks|a\$|aud",
+                   r"澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン")),
+    ("IN", _region(r"india|indien|amazon\.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupees?|inr|₹",
+                   r"印度|インド")),
+    ("SG", _region(r"singapore|singapur|lazada sg", r"新加坡|シンガポール")),
+    ("BR", _region(r"brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro|r\$", r"巴西|ブラジル")),
+    ("AR", _region(r"argentina|argentinien|buenos aires", r"阿根廷|アルゼンチン")),
+    ("CO", _region(r"colombia|kolumbien|bogotá|bogota|medell[ií]n", r"哥伦比亚|哥倫比亞|コロンビア")),
+    ("CL", _region(r"chile|santiago de chile", r"智利|チリ")),
+    ("PE", _region(r"per[uú]|lima", r"秘鲁|秘魯|ペルー")),
     # The abbreviations only in capitals: "help us" / "send us" are not the United States.
     ("US", re.compile(r"(?<![\w.])(?-i:U\.S\.A?\.?|USA|US|EE\.\s?UU\.?|EEUU)(?![\w])|"
                       r"(?<![\w.])(?:united states|america|american|estados unidos|"
                       r"vereinigte staaten|amazon\.com(?!\.)|walmart|best buy|"
-                      r"target|newegg|" + _US_STATES + r")(?!\w)|美国|美國|アメリカ|米国", _I)),
+                      r"target|newegg|costco|" + _US_STATES + r")(?!\w)|美国|美國|アメリカ|米国|"
+                      r"纽约|紐約|洛杉矶|洛杉磯|ニューヨーク", _I)),
 ]
 
 # All regions in one alternation: one scan finds the earliest mention, and at the same
@@ -86,161 +102,75 @@ REGION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 REGION_ANY: re.Pattern[str] = re.compile(
     "|".join(f"(?P<{code}>{pattern.pattern})" for code, pattern in REGION_PATTERNS), _I)
 
-_INTENTS: dict[str, str] = {
-    "emergency": (
-        r"\b(?:hot|overheat\w*|heat(?:ing)? up|swell\w*|swollen|bulg\w*|puff\w*|smok\w*|"
-        r"burning smell|smells? (?:like )?burn\w*|smell\w* burn\w*|sparks?|flames?|on fire|"
-        r"caught fire|melt\w*|hissing|explod\w*)\b|"
-        # es
-        r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
-        r"inflad[ao]|abombad[ao]|humo|humea|quemad[ao]|fuego|llamas?|chispas?|"
-        r"olor a quemado|huele a quemado|derreti\w*|explot\w*|se prendió)\b|"
-        # de
-        r"\b(?:heiß|heiss|überhitz\w*|aufgebläht|gebläht|aufgequollen|bläht sich|rauch\w*|"
-        r"brandgeruch|riecht verbrannt|verbrannt riecht|brennt|feuer|flammen?|funken|qualm\w*|"
-        r"geschmolzen|schmilzt|explodiert)\b|"
-        # zh-Hans, zh-Hant
-        r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
-        r"焦味|着火|著火|起火|火花|爆炸|变形|變形|"
-        # ja
-        r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂"
-    ),
-    "is_recalled": (
-        r"\b(?:recall\w*|affected|included|is (?:it|mine) (?:safe|ok|okay)|covered)\b|"
-        r"\b(?:retirad[ao]s?|retiro|retirada|afectad[ao]s?|llamado a revisión|incluid[ao])\b|"
-        r"\b(?:rückruf\w*|zurückgerufen|betroffen)\b|"
-        r"召回|回收|受影响|受影響|有问题吗|有問題嗎|リコール|対象|對象|对象|該当"
-    ),
-    "remedy": (
-        r"\b(?:what do i get|refund\w*|replac\w*|gift ?card|voucher|compensat\w*|money back|"
-        r"remed\w*)\b|"
-        r"\b(?:reembols\w*|reemplaz\w*|tarjeta de regalo|cupón|cupon|compensaci[oó]n|"
-        r"qué (?:recibo|me dan|obtengo)|que (?:recibo|me dan)|devuelven el dinero)\b|"
-        r"\b(?:was bekomme ich|erstattung|rückerstattung|erstattet|ersatz\w*|gutschein|"
-        r"geld zurück|entschädigung|austausch\w*|umtausch\w*)\b|"
-        r"退款|退钱|退錢|退货|退貨|换新|換新|升级|升級|代金券|抵用券|购物金|購物金|折价券|折價券|"
-        r"补偿|補償|赔偿|賠償|得到什么|得到什麼|拿到什么|拿到什麼|"
-        r"返金|交換|ギフト|もらえ|補償|代替品"
-    ),
-    "compare": r"\b(?:gift ?card (?:or|vs\.?|versus) (?:a )?(?:replacement|refund)|"
-               r"(?:replacement|refund) (?:or|vs\.?|versus) (?:a )?gift ?card|which (?:is|one) better)\b",
-    "claim": (
-        r"\b(?:claim\w*|how (?:do|can) i (?:get|apply|register)|apply|form|register)\b|"
-        r"\b(?:reclam\w*|solicit\w*|formulario|registrar\w*|cómo (?:lo )?pido)\b|"
-        r"\b(?:antrag|beantrag\w*|formular|anmelden|anmeldung|melde ich|einreichen)\b|"
-        r"申请|申請|登记|登記|办理|辦理|填表|表格|表單|申し込|申込|手続|申請"
-    ),
-    "photos": (
-        r"\b(?:photo\w*|picture\w*|pic|pics|image|marker|foto\w*|imagen\w*|bild\w*)\b|"
-        r"照片|相片|拍照|写真|撮影|画像"
-    ),
-    "receipt": (
-        r"\b(?:receipt|proof of purchase|invoice|order number|no box|recibo de compra|"
-        r"comprobante|ticket de compra|factura|kassenbon|quittung|rechnung|kaufbeleg|"
-        r"kaufnachweis)\b|发票|發票|收据|收據|购买凭证|購買證明|レシート|領収書|購入証明"
-    ),
-    "send_back": (
-        r"\b(?:send (?:it )?back|return (?:it|the unit|the device)|ship (?:it )?back|"
-        r"dispose (?:of it )?first|before (?:i )?dispos\w*|devolver\w*|enviarla|"
-        r"zurückschicken|zurücksenden|einschicken)\b|寄回|送回|退回|返送|返品|送り返"
-    ),
-    "dispose": (
-        r"\b(?:dispos\w*|throw (?:it )?(?:away|out)|trash|recycl\w*|get rid of|landfill|"
-        r"hazardous waste|hhw|(?:the|a|rubbish|recycling|trash|garbage|wheelie) bin|desech\w*|deshacerme|tirar\w*|tiro|basura|reciclaj\w*|"
-        r"punto limpio|residuos|entsorg\w*|müll|wertstoff\w*|recyclinghof|wegwerfen|"
-        r"schadstoff\w*)\b|"
-        r"处理|處理|丢弃|丟棄|丢掉|丟掉|扔掉|回收站|回收点|回收點|垃圾|报废|報廢|"
-        r"処分|捨て|廃棄|ゴミ|ごみ"
-    ),
-    "keep_using": (
-        r"\b(?:(?:can|could|should) i (?:still |keep )?(?:use|using|charge)|keep using|"
-        r"still use|safe to use|is it safe|seguir usando|sigo usando|puedo usar\w*|"
-        r"seguir us[aá]ndola|weiter (?:benutzen|nutzen|verwenden)|noch benutzen|"
-        r"noch verwenden)\b|还能用|還能用|继续用|繼續用|继续使用|繼續使用|可以用吗|可以用嗎|"
-        r"使い続け|まだ使え|使っても"
-    ),
-    "flight": (
-        r"\b(?:flight|fly|flying|plane|airline|airport|carry[- ]on|luggage|avión|vuelo|"
-        r"flugzeug|flug|fliegen)\b|飞机|飛機|航班|登机|登機|飛行機|機内"
-    ),
-    "contact": (
-        r"\b(?:contact|phone|call|email|e-mail|support|customer service|hotline|number to call|"
-        r"contacto|contactar|teléfono|telefono|correo|soporte|atención al cliente|"
-        r"a quién (?:llamo|escribo)|kontakt\w*|telefon\w*|kundendienst|kundenservice|"
-        r"wen (?:kontaktiere|rufe|frage) ich)\b|"
-        r"联系|聯繫|聯絡|客服|电话|電話|找谁|找誰|問い合わせ|問合せ|連絡|サポート|窓口|"
-        r"wechat|微信"
-    ),
-    "checker_says_no": (
-        r"(?:checker|tool|website|site|page|form)\b.{0,40}\b(?:not affected|says? no|"
-        r"not (?:included|eligible|recalled)|doesn'?t (?:match|qualify))|"
-        r"\bnot affected\b.{0,40}\b(?:checker|tool|website|site)"
-    ),
-    "already_claimed": r"\b(?:already (?:been )?(?:claimed|registered|used|submitted))\b|已被登记|已登記|已申请|登録済",
-    "unreadable": (
-        r"\b(?:can'?t (?:read|find|see)|cannot (?:read|find|see)|unreadable|faded|worn|"
-        r"rubbed off|illegible|too small|where is (?:the )?(?:model|serial|sn)|no label|"
-        r"no encuentro|no puedo leer|no se lee|borros[ao]|borrad[ao]|"
-        r"kann (?:es |die |sie )?nicht (?:lesen|finden)|unleserlich|nicht lesbar|verblasst)\b|"
-        r"看不清|看不到|看不见|看不見|找不到|模糊|磨掉|読めない|見つからない|かすれ"
-    ),
-    "several": (
-        r"\b(?:(?:two|three|four|several|multiple|2|3|4|5) (?:units|power ?banks|of them|devices)|"
-        r"more than one|(?:dos|tres|varias) (?:unidades|baterías)|"
-        r"(?:zwei|drei|mehrere) (?:geräte|powerbanks))\b|两台|兩台|几台|幾台|多台|複数台"
-    ),
-    "other_brand": (
-        r"\b(?:romoss|baseus|xiaomi|iniu|esr|belkin|charmast|ugreen|mophie|samsung|"
-        r"anker alternative|other brands?)\b|小米|罗马仕|羅馬仕|倍思"
-    ),
-    "scam": (
-        r"\b(?:scam\w*|phishing|fake|legit\w*|genuine|suspicious|fraud\w*|estafa|betrug|"
-        r"echt)\b|诈骗|詐騙|詐欺|骗|騙"
-    ),
-    "delivery_time": (
-        r"\b(?:how long|when will|no reply|no response|haven'?t heard|still waiting|"
-        r"cuánto tarda|cuánto tiempo|sin respuesta|wie lange|keine antwort)\b|"
-        r"多久|多长时间|多長時間|什么时候到|什麼時候到|いつ届|どのくらい|いつまで待"
-    ),
-    "deadline": (
-        r"\b(?:deadline|until when|expire\w*|last day|fecha límite|plazo|hasta cuándo|frist|"
-        r"bis wann)\b|截止|期限|締め切り|締切"
-    ),
-    "injection": (
-        r"\b(?:ignore (?:all |your |the |previous |prior )*(?:instructions|rules|prompts?)|"
-        r"system prompt|you are now|developer mode|jailbreak|"
-        r"(?:give|send|generate) me (?:a |an |some |free )*(?:gift ?card|voucher|coupon|promo) ?"
-        r"(?:code|number)s?)\b"
-    ),
-    "hostile": (
-        r"\b(?:stupid|idiot|useless|garbage bot|shut up|hate you|f+u+c+k\w*|wtf|"
-        r"dumb bot|scheiß\w*|idiota|estúpid[oa])\b"
-    ),
-    "greeting": (
-        r"^\s*(?:(?:hi|hello|hey|hola|buenas|buenos días|hallo|guten tag|servus|moin)\b|"
-        r"你好|您好|こんにちは|こんばんは|やあ)"
-    ),
-    "thanks": (
-        r"\b(?:thanks|thank you|thx|gracias|danke|vielen dank)\b|谢谢|謝謝|多谢|多謝|ありがとう"
-    ),
-    "help": r"^\s*(?:help|\?|ayuda|hilfe|帮助|幫助|ヘルプ)\s*[!?.]*\s*$",
-    "models": (
-        r"\b(?:which models|what models|list (?:of )?(?:the )?models|all models|qué modelos|"
-        r"cuáles modelos|welche modelle|alle modelle)\b|哪些型号|哪些型號|対象機種|どの型番"
-    ),
-    "cancel": r"^\s*(?:cancel|stop|quit|exit|abbrechen|cancelar|取消|キャンセル)\s*[!.]*\s*$",
-    "yes": r"^\s*(?:yes|yep|yeah|y|sí|si|ja|是|是的|对|對|はい)\s*[!.]*\s*$",
-    "no": r"^\s*(?:no|nope|n|nein|不|不是|いいえ)\s*[!.]*\s*$",
-    "off_topic": (
-        r"\b(?:weather|joke|recipe|football|soccer|bitcoin|stock price|homework|poem|song|"
-        r"movie|president)\b"
-    ),
+# Region codes written as codes ("bought in CA", "region: JP"): capitals only, so "de", "es",
+# "it" and "in" in a sentence are words. Ambiguous in capitals too (IT, IN, AT): only alone.
+REGION_CODE: re.Pattern[str] = re.compile(
+    r"(?<![\w.])(CA|TW|JP|DE|GB|UK|AU|KR|HK|CN|MX|FR|ES|NL|SG|BR|AR|CO|CL|PE|CH|EU)(?![\w.])")
+REGION_CODE_ALONE: re.Pattern[str] = re.compile(
+    r"(?:region[: ]{1,3})?([A-Za-z]{2})[.!]{0,3}", _I)
+
+# ----- reflexes: decided before (and regardless of) the learned matcher -----------------------
+
+# A device in a dangerous state now. High recall on purpose: a false alarm costs one card,
+# a miss can cost a house. Lower-case; matched against the lower-cased message.
+SAFETY: re.Pattern[str] = re.compile(
+    # en
+    r"\b(?:hot|very warm|overheat\w*|heat(?:ing|s|ed)? up|swell\w*|swollen|bulg\w*|puff\w*|"
+    r"bloat\w*|expanded|expanding|pillow\w*|smok\w*|fumes?|burn(?:ing|t|ed)? (?:plastic|smell)|"
+    r"smells? (?:like |of )?(?:burn\w*|plastic|chemical\w*)|smell\w* burn\w*|odou?r|sparks?|sparking|"
+    r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|started a fire|melt\w*|hiss\w*|"
+    r"explod\w*|pop(?:ped|ping)|crack(?:ed|s)?|dent(?:ed)?|punctur\w*|pierc\w*|chew\w*|"
+    r"bit(?:ten)? into|dropped|drop(?:ped)? it|fell (?:off|on|from|down|in|into)|got wet|wet|"
+    r"in(?:to)? (?:the )?(?:water|pool|toilet|sink|bath\w*|rain)|water damage|soaked|spill\w*|"
+    r"leak\w*|scorch\w*|discolou?r\w*|charred|sizzl\w*|burned? (?:my|me|his|her))\b|"
+    # es
+    r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
+    r"inflad[ao]|abombad[ao]|humo|humea|olor a quemado|huele a quemado|huele raro|quemad[ao]|"
+    r"en llamas|chispas?|se incendió|incendiad[ao]|prendió fuego|se prendió|echó fuego|"
+    r"derreti\w*|explot\w*|mojad[ao]|se mojó|al agua|en el agua|se (?:me )?cayó|golpead[ao]|"
+    r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao])\b|"
+    # de
+    r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht|gebläht|aufgequollen|bläht sich|"
+    r"dick geworden|rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
+    r"brennt|feuer gefangen|in flammen|flammen|funken|qualm\w*|geschmolzen|schmilzt|explodiert|"
+    r"nass|ins wasser|wasserschaden|runtergefallen|heruntergefallen|hingefallen|fallen gelassen|"
+    r"durchstochen|angebohrt|angekaut|rumgekaut|herumgekaut|zerkaut|angeknabbert|zerbissen|gebissen|"
+    r"loch|kaputt|riss|beschädigt|zischt|gefunkt|funkt|sprüht funken|verschmort|schwarz geworden)\b|"
+    # zh-Hans, zh-Hant
+    r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
+    r"焦味|糊味|怪味|着火|著火|起火|火花|爆炸|变形|變形|进水|進水|泡水|掉水|湿了|濕了|摔|掉在地|"
+    r"扎破|刺破|戳破|咬|裂|凹|漏液|冒火|自燃|"
+    # ja
+    r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
+    r"落とし|落下|穴が|刺さ|かじった|かじられ|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|燃えた|燃えて"
+)
+# A fire that happens to be hypothetical or about the news is still answered with the safety
+# steps first; that is the cost of high recall, accepted.
+
+INJECTION: re.Pattern[str] = re.compile(
+    r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
+    r"system prompt|you are now|developer mode|jailbreak|pretend (?:you are|to be)|"
+    r"(?:give|send|generate) me (?:a |an |some |free ){0,3}(?:gift ?card|voucher|coupon|promo) ?"
+    r"(?:code|number)s?)\b"
+)
+
+# Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
+REFLEX_MAX = 24
+REFLEXES: dict[str, re.Pattern[str]] = {
+    "cancel": re.compile(r"(?:(?:nvm|never ?mind|forget it|ok|okay)[ ,]{0,2})?(?:cancel|stop|quit|exit|"
+                         r"abbrechen|vergiss es|cancelar|déjalo|olvídalo|取消|算了|不用了|キャンセル|やめる|"
+                         r"やめて|nvm|never ?mind|forget it)[!.]{0,3}"),
+    "yes": re.compile(r"(?:yes|yep|yeah|y|ok|okay|sí|si|ja|是|是的|对|對|好|はい|うん)[!.]{0,3}"),
+    "no": re.compile(r"(?:no|nope|n|nein|不|不是|否|いいえ|いや)[!.]{0,3}"),
 }
 
-# Intent words are written in lower case and matched against the lower-cased message:
-# twice as fast as IGNORECASE, and this runs on every message (tests/engine/test_lexicon.py
-# keeps the patterns lower-case).
-INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(pattern)) for name, pattern in _INTENTS.items()
-]
-INTENT_SOURCES: dict[str, str] = dict(_INTENTS)
+# Brands the bot knows (for contacts and other products without a model).
+BRANDS: re.Pattern[str] = re.compile(
+    r"\b(anker|soundcore|romoss|baseus|xiaomi|iniu|esr|belkin|charmast)\b|(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ)",
+    _I)
+BRAND_NAMES: dict[str, str] = {
+    "anker": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
+    "romoss": "Romoss", "罗马仕": "Romoss", "羅馬仕": "Romoss",
+    "baseus": "Baseus", "倍思": "Baseus", "xiaomi": "Xiaomi", "小米": "Xiaomi", "シャオミ": "Xiaomi",
+    "iniu": "INIU", "esr": "ESR", "belkin": "Belkin", "charmast": "Charmast",
+}

@@ -44,6 +44,8 @@ class _Reply(BaseModel):
 
     buttons: list[Button] = Field(default_factory=list)
     private: bool = Field(default=False, description="Holds personal data (a serial): not public")
+    about: tuple[str, ...] = Field(default=(), description="Question types and answer parts this "
+                                   "reply answers (for tests and the evaluation; never shown)")
 
 
 class TextReply(_Reply):

@@ -21,7 +21,8 @@ class ConversationState(BaseModel):
     serial: str | None = Field(default=None, description="Cleared as soon as the verdict is given")
     serial_skipped: bool = False
     region: str | None = None
-    pending_topic: str | None = None
+    pending_question: str | None = Field(default=None,
+                                         description="A question waiting for its model or region")
     queued_models: list[str] = Field(default_factory=list, description="Several units: next ones")
     language: str | None = Field(default=None, description="Explicit choice (/language)")
     last_language: str | None = None
@@ -53,4 +54,4 @@ class ConversationState(BaseModel):
         self.model = None
         self.serial = None
         self.serial_skipped = False
-        self.pending_topic = None
+        self.pending_question = None

@@ -16,7 +16,7 @@ VERBS: frozenset[str] = frozenset({
     "pick",      # arg: model number — start a check for it
     "nofind",    # I can't find the model number
     "region",    # arg: region code
-    "topic",     # arg: remedy | claim | dispose | contact | safety | models | help
+    "topic",     # arg: a question id of bot/data/questions.yaml (remedy, claim_how, dispose…)
     "again",     # check another device
     "serial",    # I'll type the serial (Discord opens a modal)
     "noserial",  # I can't read the serial

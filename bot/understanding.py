@@ -1,54 +1,43 @@
-"""Free-text understanding: models, serials, regions, intents and language in any message.
+"""Free-text understanding: entities by rule, question types by the learned matcher.
 
-Pure functions over the text and the knowledge index; no I/O. Every regular expression here is
-linear (no nested quantifiers) and runs on at most `MAX_TEXT` characters, so 100 KB of hostile
-input costs microseconds, not seconds.
+    understand(text) → Understood: models (+ did-you-mean), serial, regions, brand, the safety
+    reflex, cancel/yes/no, and the ranked question types of bot/data/questions.yaml.
+
+Entities are exact rules over the knowledge (a model number is never guessed into another one:
+near misses become "did you mean" suggestions). The matcher sees the message with its entities
+replaced by placeholders (MODEL, SERIAL, PLACE), so "where is the serial on the A1263" and
+"where is the serial on my Zolo" are the same question. Pure functions; no I/O. Every pattern is
+linear with bounded whitespace, and runs on at most `MAX_TEXT` characters.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
+from functools import lru_cache
 
-from bot.lexicon import INTENT_PATTERNS, REGION_ANY
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.lexicon import (
+    BRAND_NAMES,
+    BRANDS,
+    INJECTION,
+    REFLEX_MAX,
+    REFLEXES,
+    REGION_ANY,
+    REGION_CODE,
+    REGION_CODE_ALONE,
+    SAFETY,
+)
+from bot.matcher import PLACEHOLDERS, Scored, default_matcher, prepare
 from knowledge import KnowledgeIndex, NameMatch
-from knowledge.normalise import fold, normalise_model
+from knowledge.normalise import fold, model_key, normalise_model
+from knowledge.schema import REGIONS
 
 MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the end
-
-
-class Intent(StrEnum):
-    EMERGENCY = "emergency"
-    IS_RECALLED = "is_recalled"
-    REMEDY = "remedy"
-    COMPARE = "compare"
-    CLAIM = "claim"
-    PHOTOS = "photos"
-    RECEIPT = "receipt"
-    SEND_BACK = "send_back"
-    DISPOSE = "dispose"
-    KEEP_USING = "keep_using"
-    FLIGHT = "flight"
-    CONTACT = "contact"
-    CHECKER_SAYS_NO = "checker_says_no"
-    ALREADY_CLAIMED = "already_claimed"
-    UNREADABLE = "unreadable"
-    SEVERAL = "several"
-    OTHER_BRAND = "other_brand"
-    SCAM = "scam"
-    DELIVERY_TIME = "delivery_time"
-    DEADLINE = "deadline"
-    INJECTION = "injection"
-    HOSTILE = "hostile"
-    GREETING = "greeting"
-    THANKS = "thanks"
-    HELP = "help"
-    MODELS = "models"
-    CANCEL = "cancel"
-    YES = "yes"
-    NO = "no"
-    OFF_TOPIC = "off_topic"
+CONFIDENT = 0.45  # a question type scored at least this is answered; below: "did you mean"
+SECOND = 0.25  # a second question type in the same message is answered from this score on
+AHEAD, AHEAD_FLOOR = 2.0, 0.2  # …or a best score of at least 0.2, twice the second one
 
 
 @dataclass
@@ -56,31 +45,70 @@ class Understood:
     """What one message says, as far as the bot can tell."""
 
     text: str
-    models: list[str] = field(default_factory=list)          # known recalled models, as written
+    models: list[str] = field(default_factory=list)          # known recalled models, canonical
     unknown_models: list[str] = field(default_factory=list)  # model-shaped but not known
-    fragments: list[str] = field(default_factory=list)       # model-ish pieces ("a126", "1263")
+    suggestions: list[str] = field(default_factory=list)     # "did you mean" models
     names: list[NameMatch] = field(default_factory=list)     # fuzzy marketing-name hits
     serial: str | None = None
     region: str | None = None
-    intents: set[Intent] = field(default_factory=set)
+    regions: list[str] = field(default_factory=list)         # every place named, in order
+    brand: str | None = None
+    safety: bool = False
+    injection: bool = False
+    reflex: str | None = None                                # cancel | yes | no
+    ranked: list[Scored] = field(default_factory=list)       # question types, best first
+    codes_only: bool = False
+    masked: str = ""                                         # what the matcher saw
+
+    @property
+    def confident(self) -> bool:
+        """The best question type is likely, or clearly ahead of the next one."""
+        if not self.ranked:
+            return False
+        best = self.ranked[0].score
+        second = self.ranked[1].score if len(self.ranked) > 1 else 0.0
+        return best >= CONFIDENT or (best >= AHEAD_FLOOR and best >= AHEAD * second)
+
+    @property
+    def questions(self) -> list[str]:
+        """Question types asked, confidently: the best, and a clear second one."""
+        if not self.confident:
+            return []
+        found = [self.ranked[0].question]
+        if len(self.ranked) > 1 and self.ranked[1].score >= SECOND:
+            found.append(self.ranked[1].question)
+        return found
+
+    @property
+    def unsure(self) -> bool:
+        """A question-like message the matcher could not place confidently."""
+        return bool(self.ranked) and not self.confident
 
     @property
     def is_empty(self) -> bool:
         return not (self.models or self.unknown_models or self.serial or self.region
-                    or self.intents or self.names)
+                    or self.questions or self.names or self.safety or self.suggestions)
 
 
 # Model numbers as brands print them: A1263, BI-B41, PB2030MI, PPCXM06, 2G512B, PAC20-272, W1056.
 _MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-9]{0,4}(?:-\d{2,4})?"
                           r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})(?![A-Za-z0-9])")
 _ANKER_FULL = re.compile(r"^A\d{4}$")
-_FRAGMENT = re.compile(r"(?<![A-Za-z0-9])(A\s?\d{2,3}|\d{4})(?![A-Za-z0-9])", re.IGNORECASE)
+_BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
 # A serial: "SN: XXXX…" or a run of 10–40 letters/digits (spaces or dashes between groups).
-_SN_LABEL = re.compile(r"\bS/?N(?:\s*code)?\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9 \-]{4,46})",
+_SN_LABEL = re.compile(r"\bS/?N(?: {0,3}code)?[ \t]{0,3}[:：#]?[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9 \-]{4,46})",
                        re.IGNORECASE)
 _SERIAL_RUN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3,8}(?:[ \-][A-Za-z0-9]{3,8}){1,5}"
                          r"|[A-Za-z0-9]{10,40})(?![A-Za-z0-9])")
 _LOT_CODE = re.compile(r"(?<![A-Za-z0-9])(\d{3}[A-Za-z]\d{2})(?![A-Za-z0-9])")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "portable", "charger",
+                            "mah", "the", "built", "cable", "usb", "model", "wireless", "charging",
+                            "magnetic", "with", "and", "10k", "20k", "10000mah", "20000mah", "22w",
+                            "30w", "33w", "stand", "black", "white"})
+_ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
+_SERIAL_ONLY = re.compile(r"(?:s/?n(?: {0,3}code)?[ \t]{0,3}[:：#]?[ \t]{0,3})?([A-Za-z0-9 \-]{4,60})",
+                          re.IGNORECASE)
 
 
 def clip(text: str) -> str:
@@ -119,50 +147,156 @@ def find_serial(text: str, models: list[str]) -> str | None:
     return lot.group(1) if lot else None
 
 
+def find_regions(text: str) -> list[tuple[str, int, int]]:
+    """Every place a message names, as (region code, start, end), in order of mention."""
+    found: list[tuple[str, int, int]] = []
+    for match in REGION_ANY.finditer(text):
+        code = match.lastgroup or ""
+        if code == "CN" and match.group(0) in ("¥", "￥") and _KANA.search(text):
+            code = "JP"  # yen written in a Japanese sentence
+        found.append((code, match.start(), match.end()))
+    if not _mostly_capitals(text):  # "IS IT OK" is shouting, not Italy
+        for match in REGION_CODE.finditer(text):
+            code = "GB" if match.group(1) == "UK" else match.group(1)
+            found.append((code, match.start(), match.end()))
+    alone = REGION_CODE_ALONE.fullmatch(text.strip())
+    if alone and alone.group(1).upper() in REGIONS:
+        found.append((alone.group(1).upper(), 0, len(text)))
+    found.sort(key=lambda f: f[1])
+    return found
+
+
 def find_region(text: str) -> str | None:
-    """The first region a message names ('bought in Taiwan', 'amazon.ca', '台灣', 'Ohio')."""
-    match = REGION_ANY.search(text)
-    if match is None:
-        return None
-    if match.lastgroup == "CN" and match.group(0) in ("¥", "￥") and _KANA.search(text):
-        return "JP"  # yen written in a Japanese sentence
-    return match.lastgroup
+    """The first region a message names ('bought in Taiwan', 'amazon.ca', '台灣', 'Ohio', 'CA')."""
+    regions = find_regions(text)
+    return regions[0][0] if regions else None
 
 
-def find_intents(text: str) -> set[Intent]:
-    """Every intent whose words appear in the message (patterns are lower-case)."""
-    lowered = text.lower()
-    return {Intent(name) for name, pattern in INTENT_PATTERNS if pattern.search(lowered)}
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    return len(letters) > 6 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+class _ModelFinder:
+    """Model numbers, aliases and near misses, for one knowledge index (built once per index)."""
+
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self.index = index
+        self.aliases: dict[str, str] = {}
+        for campaign in index.campaigns:
+            for product in campaign.products:
+                for alias in product.aliases:
+                    if _MODEL_TOKEN.fullmatch(alias):  # a model-like alias (a common misprint)
+                        self.aliases[model_key(alias)] = product.model
+        self.models = index.models
+        self.anker = {m for m in self.models if _ANKER_FULL.match(m)}
+        # Words that name a product line ("powercore", "maggo", "zolo", "334"), not any power bank.
+        counts: dict[str, set[str]] = {}
+        for campaign in index.campaigns:
+            for product in campaign.products:
+                for name in (product.name, *product.aliases):
+                    for word in re.findall(r"[a-z0-9]+", name.lower()):
+                        counts.setdefault(word, set()).add(product.model)
+        self.product_words = frozenset(w for w, models in counts.items()
+                                       if len(w) >= 3 and w not in _GENERIC_WORDS
+                                       and len(models) <= 4 and not w.isdigit() or w in ("334", "321", "535"))
+
+    def names_a_product(self, lowered: str) -> bool:
+        return any(word in self.product_words for word in re.findall(r"[a-z0-9]+", lowered))
+
+    def canonical(self, token: str) -> str | None:
+        return self.index.canonical_model(token) or self.aliases.get(model_key(token))
+
+    def near(self, token: str) -> list[str]:
+        """Known models one edit (or one swap) away: 'A1236' → A1263."""
+        key = model_key(token)
+        return [m for m in self.models
+                if abs(len(model_key(m)) - len(key)) <= 1
+                and DamerauLevenshtein.distance(model_key(m), key, score_cutoff=1) <= 1][:4]
+
+
+@lru_cache(maxsize=4)
+def _finder(index: KnowledgeIndex) -> _ModelFinder:
+    return _ModelFinder(index)
 
 
 def understand(raw: str, index: KnowledgeIndex) -> Understood:
     """Read one message: everything the dialog might need, found anywhere in it."""
     text = clip(raw)
     result = Understood(text=text)
+    finder = _finder(index)
+    spans: list[tuple[int, int, str]] = []  # what the matcher sees as placeholders
     for match in _MODEL_TOKEN.finditer(text):
         token = match.group(1)
-        canonical = index.canonical_model(token)
+        canonical = finder.canonical(token)
         if canonical:
             if canonical not in result.models:
                 result.models.append(canonical)
-        elif _ANKER_FULL.match(normalise_model(token)):
-            name = normalise_model(token)
+            spans.append((match.start(1), match.end(1), "MODEL"))
+            continue
+        name = normalise_model(token)
+        near = finder.near(token) if any(c.isdigit() for c in token) else []
+        if _ANKER_FULL.match(name) or near:
             if name not in result.unknown_models:
                 result.unknown_models.append(name)
-    codes_only = _codes_only(text)
-    if not codes_only:  # words can name a region or ask something; codes alone cannot
-        result.region = find_region(text)
-        result.intents = find_intents(text)
-    if not result.models and not result.unknown_models:
-        result.fragments = [normalise_model(m.group(1)) for m in _FRAGMENT.finditer(text)][:3]
-        if len(text) <= 200 and not codes_only and _may_name_a_product(text, result, index):
-            result.names = index.search_names(text, limit=4)
+            result.suggestions += [m for m in near if m not in result.suggestions]
+            spans.append((match.start(1), match.end(1), "MODEL"))
+    if not result.models:
+        for match in _BARE_DIGITS.finditer(text):  # "1263" → did you mean A1263?
+            candidate = "A" + match.group(1)
+            if candidate in finder.anker and candidate not in result.suggestions:
+                result.suggestions.append(candidate)
+                spans.append((match.start(1), match.end(1), "MODEL"))
+    result.codes_only = _codes_only(text)
     result.serial = find_serial(text, result.models + result.unknown_models)
+    if result.serial:
+        at = text.find(result.serial)
+        if at >= 0:
+            spans.append((at, at + len(result.serial), "SERIAL"))
+    if result.codes_only:
+        return result
+    lowered = text.lower()
+    result.safety = SAFETY.search(lowered) is not None
+    result.injection = INJECTION.search(lowered) is not None
+    stripped = lowered.strip(" \t\n?!.,")
+    if len(stripped) <= REFLEX_MAX:
+        result.reflex = next((name for name, p in REFLEXES.items() if p.fullmatch(stripped)), None)
+    regions = find_regions(text)
+    result.regions = list(dict.fromkeys(code for code, _, _ in regions))
+    result.region = result.regions[0] if result.regions else None
+    spans += [(start, end, "PLACE") for _, start, end in regions]
+    brand = BRANDS.search(text)
+    if brand:
+        result.brand = BRAND_NAMES.get(brand.group(0).lower(), brand.group(0))
+    if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
+        result.names = index.search_names(text, limit=4)
+        ranked_names = sorted(result.names, key=lambda n: -n.score)
+        clear = ranked_names and ranked_names[0].score >= 90 and (
+            len(ranked_names) == 1 or ranked_names[0].score - ranked_names[1].score >= 5)
+        if clear:
+            result.models.append(ranked_names[0].product.model)  # "my PowerCore 10000": one model
+        else:
+            result.suggestions += [n.product.model for n in ranked_names
+                                   if n.product.model not in result.suggestions]
+    if result.reflex is None:
+        result.masked = prepare(_masked(text, spans))
+        result.ranked = default_matcher().rank(result.masked)
     return result
 
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
+def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The text with its entities replaced by the matcher's placeholders."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    at = 0
+    for start, end, kind in sorted(spans):
+        if start < at:
+            continue  # overlapping mentions: the first wins
+        parts += [text[at:start], f" {PLACEHOLDERS[kind]} "]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _codes_only(text: str) -> bool:
@@ -172,18 +306,13 @@ def _codes_only(text: str) -> bool:
         and all(any(c.isdigit() for c in w) for w in words)
 
 
-def _may_name_a_product(text: str, understood: Understood, index: KnowledgeIndex) -> bool:
-    """Fuzzy-search names for typo-tolerant lookups, but not for questions naming no product."""
-    if not understood.intents:
-        return True
-    return any(word in index.name_words for word in text.lower().split())
-
-
 def serial_only(text: str) -> str | None:
     """When the bot asked for a serial, a short message of letters and digits is the serial."""
     cleaned = clip(text).strip()
-    cleaned = re.sub(r"^(?:s/?n(?:\s*code)?\s*[:：#]?\s*)", "", cleaned, flags=re.IGNORECASE)
-    if 4 <= len(cleaned) <= 60 and re.fullmatch(r"[A-Za-z0-9 \-]+", cleaned) \
-            and any(c.isdigit() for c in cleaned):
-        return cleaned
+    match = _SERIAL_ONLY.fullmatch(cleaned)
+    if match is None:
+        return None
+    serial = match.group(1).strip()
+    if len(serial) >= 4 and any(c.isdigit() for c in serial):
+        return serial
     return None

@@ -31,7 +31,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
             if isinstance(value, re.Pattern):
                 found.append((f"{module.__name__}.{name}", value))
     found += [(f"lexicon.region.{code}", p) for code, p in lexicon.REGION_PATTERNS]
-    found += [(f"lexicon.intent.{name}", p) for name, p in lexicon.INTENT_PATTERNS]
+    found += [(f"lexicon.reflex.{name}", p) for name, p in lexicon.REFLEXES.items()]
     return found
 
 

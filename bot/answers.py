@@ -1,0 +1,288 @@
+"""Answer parts: the piece of the knowledge that answers one question, for a model and region.
+
+A question in bot/data/questions.yaml names the parts that answer it ({part: claim_photos});
+this module builds each part as a short card from the campaigns that apply to the model in the
+user's region (all of the model's campaigns when the region is unknown). Wording comes from the
+catalog, facts from the knowledge, each card closes with its sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot import present
+from bot.catalog import CATALOG
+from bot.replies import Button, InfoCard, Reply, Section
+from knowledge import Campaign, Knowledge, pick_regional
+from knowledge.schema import Source
+
+t = CATALOG.text
+
+
+def _campaigns(knowledge: Knowledge, model: str | None, region: str | None,
+               brand: str | None = None) -> list[Campaign]:
+    """The campaigns a part speaks of: the model's (in the region, if known), else the brand's."""
+    index = knowledge.index
+    if model:
+        applicable, _ = index.campaigns_for(model, None if region == "*" else region)
+        return applicable
+    if brand:
+        return [c for c in index.campaigns if c.brand.lower() == brand.lower()]
+    return []
+
+
+def _card(knowledge: Knowledge, part: str, lang: str, model: str | None, sections: list[Section],
+          sources: Iterable[Source], buttons: list[Button] | None = None) -> InfoCard:
+    unique = list({s.url + s.title: s for s in sources}.values())
+    footer = present.sources_footer(lang, unique, knowledge.index.as_of.isoformat()) if unique \
+        else t(lang, "footer_as_of", date=knowledge.index.as_of.isoformat())
+    return InfoCard(topic=part, title=t(lang, f"part_{part}_title", model=model or ""),
+                    sections=sections, footer=footer, buttons=buttons or [], about=(part,))
+
+
+def _by_campaign(campaigns: list[Campaign], lang: str,
+                 lines_for: Callable[[Campaign], tuple[list[str], list[Source]]]
+                 ) -> tuple[list[Section], list[Source]]:
+    """One section per campaign that has something to say (headed by its title if several)."""
+    sections: list[Section] = []
+    sources: list[Source] = []
+    said: list[tuple[str, ...]] = []
+    for campaign in campaigns[:4]:
+        lines, used = lines_for(campaign)
+        if not lines or tuple(lines) in said:  # regional parts often repeat the same words
+            continue
+        said.append(tuple(lines))
+        heading = campaign.title.get(lang) if len(campaigns) > 1 else None
+        sections.append(Section(heading=heading, lines=lines))
+        sources += used
+    return sections, sources
+
+
+def _cited(campaign: Campaign, ids: Iterable[str]) -> list[Source]:
+    wanted = set(ids)
+    return [s for s in campaign.sources if s.id in wanted][:1] or campaign.sources[:1]
+
+
+def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str | None,
+               lang: str) -> InfoCard:
+    """Photos, proof of purchase or what happens to the unit: one line set per campaign."""
+    def lines_for(campaign: Campaign) -> tuple[list[str], list[Source]]:
+        claim = pick_regional(campaign.claims, region)
+        if claim is None:
+            return [t(lang, "claim_unknown", brand=campaign.brand)], campaign.sources[:1]
+        if part == "claim_photos":
+            lines = [f"• {p.get(lang)}" for p in claim.photos] or \
+                [t(lang, "claim_photos_unknown", brand=campaign.brand)]
+        elif part == "proof_of_purchase":
+            lines = [t(lang, f"proof_{claim.proof_of_purchase}")]
+        else:
+            lines = [t(lang, f"unit_fate_{claim.unit_fate}")]
+        return lines, _cited(campaign, claim.sources)
+
+    sections, sources = _by_campaign(_campaigns(knowledge, model, region), lang, lines_for)
+    buttons = _form_buttons(knowledge, model, region, lang)
+    return _card(knowledge, part, lang, model, sections, sources, buttons)
+
+
+def _form_buttons(knowledge: Knowledge, model: str | None, region: str | None,
+                  lang: str) -> list[Button]:
+    """A link button to the official claim form or checker, when there is one."""
+    for campaign in _campaigns(knowledge, model, region):
+        claim = pick_regional(campaign.claims, region)
+        url = (claim.form_url if claim else None) or present.checker_url(campaign)
+        if url:
+            return [Button(label=t(lang, "button_official_form", brand=campaign.brand), url=url)]
+    return []
+
+
+def guidance_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
+    """Storage while waiting, or 'stop using it': the same for every recall."""
+    guidance = knowledge.guidance
+    item = guidance.storage if part == "storage" else guidance.stop_using
+    sources = [s for s in guidance.sources if s.id in item.sources]
+    return _card(knowledge, part, lang, None, [Section(lines=[item.text.get(lang)])], sources)
+
+
+def checker_part(knowledge: Knowledge, model: str | None, region: str | None,
+                 lang: str) -> InfoCard:
+    """Who decides: the official checker (a link button) or, without one, the brand's support."""
+    sections: list[Section] = []
+    buttons: list[Button] = []
+    sources: list[Source] = []
+    for campaign in _campaigns(knowledge, model, region)[:3]:
+        url = present.checker_url(campaign)
+        if url and not any(b.url == url for b in buttons):
+            buttons.append(Button(label=t(lang, "button_official_checker", brand=campaign.brand),
+                                  url=url))
+            sources += campaign.sources[:1]
+        elif not url:
+            contact = pick_regional(campaign.contacts, region)
+            if contact is not None:
+                sections.append(Section(heading=campaign.title.get(lang),
+                                        lines=present.contact_lines(lang, contact)))
+                sources += _cited(campaign, contact.sources)
+    lead = t(lang, "checker_decides") if buttons else t(lang, "brand_decides")
+    if model is None and not buttons and not sections:
+        lead = t(lang, "checker_needs_model")
+    return _card(knowledge, "checker", lang, model, [Section(lines=[lead]), *sections], sources,
+                 buttons)
+
+
+def serial_location_part(knowledge: Knowledge, model: str | None, lang: str) -> InfoCard:
+    """Where the model number and serial are printed on this model (or in general)."""
+    lines: list[str] = []
+    sources: list[Source] = []
+    if model:
+        product = knowledge.index.product(model)
+        if product and product.label_location:
+            lines.append(product.label_location.get(lang))
+        for campaign in knowledge.index.campaigns_for_model(model):
+            where = campaign.serial_rule.where_printed
+            if where and where.get(lang) not in lines:
+                lines.append(where.get(lang))
+                sources += campaign.sources[:1]
+                break
+    if not lines:
+        lines = [t(lang, "help_find_model"), t(lang, "serial_where_default")]
+    return _card(knowledge, "serial_location", lang, model, [Section(lines=lines)], sources)
+
+
+def serial_format_part(knowledge: Knowledge, model: str | None, lang: str) -> InfoCard:
+    """How to type the serial: lengths, letters the brand never prints, spaces and dashes."""
+    lines = [t(lang, "serial_format_spaces")]
+    sources: list[Source] = []
+    campaigns = knowledge.index.campaigns_for_model(model) if model else \
+        [c for c in knowledge.index.campaigns if c.brand == "Anker"][:1]
+    for campaign in campaigns:
+        fmt = campaign.serial_rule.format
+        if fmt.lengths:
+            lengths = "/".join(str(n) for n in fmt.lengths)
+            lines.append(t(lang, "serial_format_length", brand=campaign.brand, lengths=lengths))
+        if fmt.never_uses:
+            lines.append(t(lang, "serial_format_never_uses", brand=campaign.brand,
+                           letters=", ".join(fmt.never_uses)))
+        if fmt.lengths or fmt.never_uses:
+            sources += campaign.sources[:1]
+            break
+    lines.append(t(lang, "serial_format_not_model"))
+    return _card(knowledge, "serial_format", lang, model, [Section(lines=lines)], sources)
+
+
+def region_part(knowledge: Knowledge, model: str | None, region: str | None,
+                lang: str) -> InfoCard:
+    """Where the model is recalled, and whether the user's country is among those places."""
+    if model is None:
+        return _card(knowledge, "region_campaigns", lang, None,
+                     [Section(lines=[t(lang, "topic_remedy_needs_model")])], [])
+    every = knowledge.index.campaigns_for_model(model)
+    places = sorted({r for c in every for r in c.regions})
+    names = ", ".join(present.region_name(r, lang) for r in places)
+    lines = [t(lang, "region_recalled_in", model=model, regions=names)]
+    sources: list[Source] = [s for c in every[:2] for s in c.sources[:1]]
+    if region and region != "*":
+        applicable, _ = knowledge.index.campaigns_for(model, region)
+        where = present.region_name(region, lang)
+        if applicable:
+            titles = "; ".join(c.title.get(lang) for c in applicable[:2])
+            lines.insert(0, t(lang, "region_covered", model=model, region=where, campaigns=titles))
+        else:
+            lines.insert(0, t(lang, "region_not_listed", model=model, region=where))
+    return _card(knowledge, "region_campaigns", lang, model, [Section(lines=lines)], sources,
+                 _form_buttons(knowledge, model, region, lang))
+
+
+def hazard_part(knowledge: Knowledge, model: str | None, region: str | None,
+                lang: str) -> InfoCard:
+    def lines_for(campaign: Campaign) -> tuple[list[str], list[Source]]:
+        lines = [campaign.hazard.get(lang)]
+        if campaign.figures.incidents:
+            lines.append(campaign.figures.incidents.get(lang))
+        return lines, campaign.sources[:1]
+
+    sections, sources = _by_campaign(_campaigns(knowledge, model, region), lang, lines_for)
+    return _card(knowledge, "hazard", lang, model, sections, sources)
+
+
+def other_products_part(knowledge: Knowledge, brand: str | None, lang: str) -> InfoCard:
+    """The recalled products this bot knows, of one brand or of all."""
+    by_brand: dict[str, list[str]] = {}
+    for campaign in knowledge.index.campaigns:
+        if brand and campaign.brand.lower() != brand.lower():
+            continue
+        for product in campaign.products:
+            if product.model not in by_brand.setdefault(campaign.brand, []):
+                by_brand[campaign.brand].append(product.model)
+    lines = [f"{name}: {', '.join(sorted(models))}" for name, models in by_brand.items()]
+    lines.append(t(lang, "other_products_note", date=knowledge.index.as_of.isoformat()))
+    return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
+
+
+def contact_part(knowledge: Knowledge, model: str | None, region: str | None, brand: str | None,
+                 lang: str) -> Reply:
+    """The manufacturer's contacts: for the model, else the brand, else every brand's first."""
+    if model:
+        return present.contact_card(knowledge, model, None if region == "*" else region, lang)
+    sections: list[Section] = []
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for campaign in knowledge.index.campaigns:
+        if campaign.brand in seen or (brand and campaign.brand.lower() != brand.lower()):
+            continue
+        contact = pick_regional(campaign.contacts, region) or \
+            (campaign.contacts[0] if campaign.contacts else None)
+        if contact is None:
+            continue
+        seen.add(campaign.brand)
+        sections.append(Section(heading=campaign.brand, lines=present.contact_lines(lang, contact)))
+        sources += _cited(campaign, contact.sources)
+    return _card(knowledge, "contact", lang, None, sections[:8], sources[:3])
+
+
+# Parts that, with no model named, have a general answer true of every recall in the knowledge.
+GENERAL: frozenset[str] = frozenset({"remedy", "claim_steps", "claim_photos", "proof_of_purchase",
+                                     "unit_fate", "hazard", "region_campaigns"})
+
+
+def general_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
+    return InfoCard(topic=part, title=t(lang, "part_general_title"),
+                    sections=[Section(lines=[t(lang, f"general_{part}")])],
+                    footer=t(lang, "footer_as_of", date=knowledge.index.as_of.isoformat()),
+                    about=(part, "general"))
+
+
+def build(knowledge: Knowledge, part: str, model: str | None, region: str | None,
+          brand: str | None, lang: str) -> Reply:
+    """The card for one answer part (a general one when the part needs a model and has none)."""
+    region = None if region == "*" else region
+    if model is None and part in GENERAL:
+        return general_part(knowledge, part, lang)
+    if part == "remedy":
+        return present.remedy_card(knowledge, model, region, lang)
+    if part == "claim_steps":
+        return present.claim_card(knowledge, model, region, lang)
+    if part in ("claim_photos", "proof_of_purchase", "unit_fate"):
+        return claim_part(knowledge, part, model, region, lang)
+    if part == "contact":
+        return contact_part(knowledge, model, region, brand, lang)
+    if part == "disposal":
+        return present.dispose_card(knowledge, model, region, lang)
+    if part in ("storage", "stop_using"):
+        return guidance_part(knowledge, part, lang)
+    if part == "checker":
+        return checker_part(knowledge, model, region, lang)
+    if part == "serial_location":
+        return serial_location_part(knowledge, model, lang)
+    if part == "serial_format":
+        return serial_format_part(knowledge, model, lang)
+    if part == "region_campaigns":
+        return region_part(knowledge, model, region, lang)
+    if part == "hazard":
+        return hazard_part(knowledge, model, region, lang)
+    if part == "models_list":
+        return present.models_card(knowledge, lang)
+    if part == "other_products":
+        return other_products_part(knowledge, brand, lang)
+    if part == "flight_rules":
+        return InfoCard(topic="flight_rules", title=t(lang, "part_flight_rules_title"),
+                        sections=[Section(lines=[t(lang, "answer_flight")])], about=(part,))
+    raise ValueError(f"no builder for answer part {part!r}")
