@@ -318,10 +318,10 @@ class Dialog:
         lengths = "/".join(str(n) for n in first.expected_lengths) or "?"
         cleaned = first.serial or serial
         reason = first.invalid_reason.value if first.invalid_reason else "length"
-        return TextReply(text=self.t(ctx, f"serial_invalid_{reason}", length=len(cleaned),
-                                     expected=lengths) + "\n" + self.t(ctx, "serial_cleaned",
-                                                                       serial=cleaned),
-                         private=True, about=("serial_format",))
+        lines = [self.t(ctx, "verdict_serial_invalid_title", model=model),
+                 self.t(ctx, f"serial_invalid_{reason}", length=len(cleaned), expected=lengths),
+                 self.t(ctx, "serial_cleaned", serial=cleaned)]
+        return TextReply(text="\n".join(lines), private=True, about=("serial_format",))
 
     # ----- entry points ----------------------------------------------------------------------
 
@@ -368,7 +368,10 @@ class Dialog:
             if state.pending_question:
                 return self.answer_pending(state, ctx, None, [])
             if state.model and state.step == "await_region":
-                return self.continue_check(state, ctx)
+                line = self.region_line(state.model, arg, ctx)
+                turn = self.continue_check(state, ctx)
+                turn.replies.insert(0, line)
+                return turn
             return Turn([TextReply(text=self.t(ctx, "region_noted",
                                                region=self._region_words(arg, ctx)))], state)
         if verb == "topic" and arg:
@@ -525,7 +528,8 @@ class Dialog:
             replies += turn.replies
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
-        if u.models and any(q.after == "check" for q in asked) and not _check_open(state):
+        if u.models and (u.serial or any(q.after == "check" for q in asked)) \
+                and not _check_open(state):
             following = self.start_check(state, ctx, u.models[0], u)
             return Turn(replies + following.replies, following.state, following.checks)
         if filled:  # the message also gave what the open check waited for

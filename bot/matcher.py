@@ -114,6 +114,22 @@ class Matcher:
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best]
 
+    def familiarity(self, text: str) -> float:
+        """Share of a Latin-script text's 3- and 4-grams seen in training (1.0 for other scripts).
+
+        Keyboard mashing ("qwpoeiruty") shares almost none; any real sentence shares many.
+        Chinese and Japanese are not measured: their n-grams are sparse even for real questions.
+        """
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return 0.0  # emoji, digits, punctuation: nothing to read a question from
+        if sum(c.isascii() for c in letters) < 0.8 * len(letters):
+            return 1.0
+        grams = [g for g in self._analyze(text) if len(g.strip()) >= 3 and "⟨" not in g]
+        if not grams:
+            return 1.0
+        return sum(g in self._vocabulary for g in grams) / len(grams)
+
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The same through scikit-learn's public API (tests compare the two)."""
         probabilities = self.model.predict_proba(self.vectorizer.transform([text]))[0]

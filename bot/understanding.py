@@ -36,8 +36,11 @@ from knowledge.schema import REGIONS
 
 MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the end
 CONFIDENT = 0.45  # a question type scored at least this is answered; below: "did you mean"
-SECOND = 0.25  # a second question type in the same message is answered from this score on
+SECOND = 0.3  # a second question type in the same message is answered from this score on
 AHEAD, AHEAD_FLOOR = 2.0, 0.2  # …or a best score of at least 0.2, twice the second one
+FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
+PAIR = 0.7  # two question types scoring this much together are both answered
+LONG = 300  # characters of a long message's end that the matcher reads
 
 
 @dataclass
@@ -59,15 +62,16 @@ class Understood:
     ranked: list[Scored] = field(default_factory=list)       # question types, best first
     codes_only: bool = False
     masked: str = ""                                         # what the matcher saw
+    familiar: float = 1.0                                    # share of its n-grams ever seen
 
     @property
     def confident(self) -> bool:
         """The best question type is likely, or clearly ahead of the next one."""
-        if not self.ranked:
+        if not self.ranked or self.familiar < FAMILIAR:
             return False
         best = self.ranked[0].score
         second = self.ranked[1].score if len(self.ranked) > 1 else 0.0
-        return best >= CONFIDENT or (best >= AHEAD_FLOOR and best >= AHEAD * second)
+        return best >= CONFIDENT or (best >= AHEAD_FLOOR and best >= AHEAD * second) or self._pair()
 
     @property
     def questions(self) -> list[str]:
@@ -75,14 +79,19 @@ class Understood:
         if not self.confident:
             return []
         found = [self.ranked[0].question]
-        if len(self.ranked) > 1 and self.ranked[1].score >= SECOND:
+        if len(self.ranked) > 1 and self.ranked[1].score >= SECOND and found[0] != "model_only":
             found.append(self.ranked[1].question)
         return found
+
+    def _pair(self) -> bool:
+        """Two likely questions that together are clearly what was asked: answer both."""
+        return len(self.ranked) > 1 and self.ranked[1].score >= SECOND \
+            and self.ranked[0].score + self.ranked[1].score >= PAIR
 
     @property
     def unsure(self) -> bool:
         """A question-like message the matcher could not place confidently."""
-        return bool(self.ranked) and not self.confident
+        return bool(self.ranked) and self.familiar >= FAMILIAR and not self.confident
 
     @property
     def is_empty(self) -> bool:
@@ -134,9 +143,7 @@ def find_serial(text: str, models: list[str]) -> str | None:
     model_keys = {re.sub(r"[^A-Z0-9]", "", m) for m in models}
     for match in _SERIAL_RUN.finditer(text):
         # Printed serials come in groups of letters and digits; every group has a digit.
-        groups = [g for g in re.split(r"[ \-]", match.group(1)) if g]
-        while groups and groups[0].upper() in model_keys:
-            groups.pop(0)
+        groups = [g for g in re.split(r"[ \-]", match.group(1)) if g and g.upper() not in model_keys]
         if not groups or not all(any(c.isdigit() for c in g) for g in groups):
             continue
         candidate = " ".join(groups)
@@ -279,8 +286,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.suggestions += [n.product.model for n in ranked_names
                                    if n.product.model not in result.suggestions]
     if result.reflex is None:
-        result.masked = prepare(_masked(text, spans))
-        result.ranked = default_matcher().rank(result.masked)
+        matcher = default_matcher()
+        masked = _masked(text, spans)
+        if len(masked) > LONG:  # a story: the question is nearly always at its end
+            masked = masked[-LONG:]
+        result.masked = prepare(masked)
+        result.ranked = matcher.rank(result.masked)
+        result.familiar = matcher.familiarity(result.masked)
     return result
 
 

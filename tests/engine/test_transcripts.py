@@ -71,6 +71,12 @@ async def test_conversation(chat: Chat, conversation: dict[str, Any]) -> None:
         previous = before
         _check_invariants(chat.last)
         where = f"turn {number} of {conversation['name']!r}:\n{chat.text}"
+        about = [tag for reply in chat.last for tag in reply.about]
+        for tag in turn.get("about", []):
+            assert tag in about, f"no reply about {tag!r} ({about}) in {where}"
+        if "first" in turn:
+            assert chat.last and turn["first"] in chat.last[0].about, \
+                f"the first reply is not about {turn['first']!r} in {where}"
         for wanted in turn.get("expect", []):
             assert str(wanted).lower() in chat.text.lower(), f"missing {wanted!r} in {where}"
         for unwanted in turn.get("absent", []):
