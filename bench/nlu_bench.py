@@ -28,11 +28,11 @@ from bot.dialog import Context, Dialog, d_questions
 from bot.inbound import Inbound
 from bot.matcher import Matcher, training_set
 from bot.questions import questions
-from bot.replies import InfoCard, Reply, SafetyCard, VerdictCard, plain_text
+from bot.replies import Reply, SafetyCard, VerdictCard, plain_text
 from bot.state import ConversationState
 from bot.truth import UNSAFE_CLAIMS
 from bot.understanding import Understood, understand
-from knowledge import Knowledge, pick_regional
+from knowledge import Knowledge
 
 CORPUS = Path(__file__).resolve().parent.parent / "evaluation" / "corpus"
 LANGS = ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
@@ -81,7 +81,7 @@ def type_matches(item: dict[str, Any], predicted: list[str]) -> bool:
     Asking whether a named model is recalled and just naming it lead to the same action (the
     check starts), so is_recalled and model_only count as one when the message names a model.
     """
-    wanted = item["types"][0]
+    wanted = str(item["types"][0])
     got = predicted[0] if predicted else "none"
     same = {"is_recalled", "model_only"}
     if wanted in same and got in same and (item["entities"].get("models") or got == "model_only"):
@@ -213,7 +213,7 @@ def fact_present(fact: str, item: dict[str, Any], replies: Sequence[Reply],
             or "ask_model" in about or any_in([_msg(lang, "ask_model")])),
     }
     check = checks.get(fact)
-    return bool(check and check())
+    return check is not None and bool(check())
 
 
 # ----- reporting -----------------------------------------------------------------------------
@@ -266,9 +266,11 @@ def failures(outcomes: list[Outcome]) -> None:
 class _Candidate:
     name = ""
 
-    def fit(self, texts: list[str], labels: list[str]) -> None: ...
+    def fit(self, texts: list[str], labels: list[str]) -> None:
+        raise NotImplementedError
 
-    def predict(self, text: str) -> str: ...
+    def predict(self, text: str) -> str:
+        raise NotImplementedError
 
 
 class _Ours(_Candidate):

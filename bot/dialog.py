@@ -33,6 +33,8 @@ POPULAR_MODELS: tuple[str, ...] = ("A1263", "A1257", "A1647", "A1652", "A1681", 
 TOPIC_ALIASES: dict[str, str] = {"claim": "claim_how", "models": "models_list", "safety": "safety"}
 # Question types that are about the check itself rather than a fact to answer.
 CHECK_REQUESTS: frozenset[str] = frozenset({"is_recalled", "model_only"})
+# Greetings and thanks are answered only when nothing else in the message needs an answer.
+SOCIAL: frozenset[str] = frozenset({"greeting", "thanks", "help"})
 MAX_MODELS = 4  # models checked one after another from one message
 MAX_ANSWERS = 2  # question types answered from one message
 _REGION_CODES: set[str] = set(REGIONS)
@@ -132,8 +134,11 @@ def d_questions(u: Understood) -> list[str]:
     `model_only` is no question (the entity rules act on it), and "is mine recalled?" with a
     model in the message is the check itself.
     """
-    return [q for q in u.questions if q != "model_only"
-            and not (q == "is_recalled" and (u.models or u.suggestions or u.unknown_models))]
+    named = bool(u.models or u.suggestions or u.unknown_models)
+    asked = [q for q in u.questions if q != "model_only" and not (q == "is_recalled" and named)]
+    if named or u.serial or any(q not in SOCIAL for q in asked):
+        asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
+    return asked
 
 
 class Dialog:
@@ -624,6 +629,14 @@ class Dialog:
                 turn = self.continue_check(state, ctx)
                 turn.replies = pending + turn.replies
                 return turn
+        if state.step == "await_region" and u.serial and not u.models and not u.region:
+            problem = self.serial_problem(state.model, u.serial, ctx)  # typed ahead: welcome
+            if problem is not None:
+                return Turn([*pending, problem, self.reprompt_or_prompt(state, ctx)], state)
+            state.serial = u.serial
+            turn = self.continue_check(state, ctx)
+            turn.replies = pending + turn.replies
+            return turn
         if state.step == "await_region" and u.region and not u.models:
             line = self.region_line(state.model, u.region, ctx)
             turn = self.continue_check(state, ctx)

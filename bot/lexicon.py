@@ -12,102 +12,100 @@ from __future__ import annotations
 import re
 
 _I = re.IGNORECASE
-
-_US_STATES = (
+_US_PLACES = (
     "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|"
     "hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
     "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
     "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
     "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
     "west virginia|wisconsin|wyoming|los angeles|san francisco|chicago|houston|seattle|boston|"
-    "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn"
+    "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
+    "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
+    "best buy|target|newegg|costco|ee uu|eeuu|usa"
 )
 
+# Where a device was bought: places, shops, sites and currencies, per region code.
+# Latin-script entries are whole words or phrases (matched case-insensitively, word by word);
+# Chinese and Japanese entries match anywhere in the text (no spaces there).
+REGION_WORDS: dict[str, tuple[str, str]] = {
+    "TW": ("taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
+           "台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
+           "全聯|燦坤|momo購物|新北"),
+    "HK": ("hong kong|hongkong|kowloon", "香港|ホンコン|九龍|九龙|新界|旺角"),
+    "CN": ("mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
+           "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo",
+           "中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
+           "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン"),
+    "JP": ("japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
+           "tokyo|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera",
+           "日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン"),
+    "CA": ("canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
+           "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
+           "health canada|cad", "加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
+    "MX": ("méxico|mexico|mexicano|mexicana|amazon.com.mx|mexiko|cdmx|guadalajara|monterrey|"
+           "mercado libre méxico|liverpool", "墨西哥|メキシコ"),
+    "GB": ("united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
+           "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos",
+           "英国|英國|イギリス|伦敦|倫敦|ロンドン"),
+    "DE": ("germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
+           "munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
+           "mediamarkt|media markt|saturn", "德国|德國|ドイツ|柏林|ベルリン"),
+    "AT": ("austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
+    "CH": ("switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
+           "瑞士|スイス"),
+    "FR": ("france|frankreich|francia|amazon.fr|paris|lyon|marseille|fnac", "法国|法國|フランス|巴黎|パリ"),
+    "ES": ("spain|españa|espana|spanien|amazon.es|madrid|barcelona|valencia|sevilla|el corte inglés|"
+           "el corte ingles", "西班牙|スペイン"),
+    "IT": ("italy|italia|italien|amazon.it|rome|roma|milan|milano|naples|napoli", "意大利|義大利|イタリア"),
+    "NL": ("netherlands|nederland|niederlande|holland|países bajos|amazon.nl|amsterdam|rotterdam|bol.com",
+           "荷兰|荷蘭|オランダ"),
+    "EU": ("europe|european union|eu|europa|unión europea|europäische union|euro|euros",
+           "欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州"),
+    "KR": ("korea|south korea|corea|südkorea|seoul|busan|incheon|coupang|krw",
+           "韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川"),
+    "AU": ("australia|australien|amazon.com.au|sydney|melbourne|brisbane|perth|adelaide|canberra|"
+           "jb hi-fi|jb hifi|officeworks|aud", "澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン"),
+    "IN": ("india|indien|amazon.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupee|rupees|inr",
+           "印度|インド"),
+    "SG": ("singapore|singapur", "新加坡|シンガポール"),
+    "BR": ("brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro", "巴西|ブラジル"),
+    "AR": ("argentina|argentinien|buenos aires", "阿根廷|アルゼンチン"),
+    "CO": ("colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
+    "CL": ("chile|santiago de chile", "智利|チリ"),
+    "PE": ("perú|peru|lima", "秘鲁|秘魯|ペルー"),
+    "US": (_US_PLACES, "美国|美國|アメリカ|米国|纽约|紐約|洛杉矶|洛杉磯|ニューヨーク"),
+}
+# Order matters only for ties at the same position (the first listed wins).
+REGION_ORDER: tuple[str, ...] = tuple(REGION_WORDS)
 
-def _region(latin: str, cjk: str = "") -> re.Pattern[str]:
-    """Latin-script names as whole words; Chinese and Japanese names anywhere (no spaces there)."""
-    cjk_part = f"|(?:{cjk})" if cjk else ""
-    return re.compile(rf"(?<![\w.])(?:{latin})(?!\w){cjk_part}", _I)
+LATIN_PLACES: dict[str, str] = {}
+CJK_PLACES: dict[str, str] = {}
+for _code, (_latin, _cjk) in REGION_WORDS.items():
+    for _word in _latin.split("|"):
+        LATIN_PLACES.setdefault(_word, _code)
+    for _word in _cjk.split("|"):
+        CJK_PLACES.setdefault(_word, _code)
+MAX_PLACE_WORDS = max(len(p.split()) for p in LATIN_PLACES)
 
-
-# Order matters only for ties at the same position; the earliest mention in a message wins.
-REGION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("TW", _region(r"taiwan|taiwán|r\.?o\.?c\.?|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee\.tw",
-                   r"台灣|台湾|臺灣|NT\$|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|"
-                   r"新竹|桃園|全聯|燦坤|momo購物|PChome|台北市|新北")),
-    ("HK", _region(r"hong\s?kong|hongkong|kowloon|hk\$", r"香港|ホンコン|九龍|九龙|新界|旺角|HK\$")),
-    ("CN", _region(r"mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
-                   r"guangzhou|hangzhou|chengdu|wuhan|taobao|jd\.com|tmall|pinduoduo|temu china",
-                   r"中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|"
-                   r"人民币|人民幣|¥|元(?!\w)|中国(?!台)|中國(?!台)|深圳|上海|北京|广州|廣州|杭州|成都|武汉|"
-                   r"武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|上海市|北京市")),
-    ("JP", _region(r"japan|japanese|japonés|japones|japanisch\w*|japón|japon|amazon\.co\.jp|jpy|tokyo|osaka|kyoto|yokohama|nagoya|sapporo|"
-                   r"fukuoka|rakuten|yodobashi|bic camera",
-                   r"日本(?!語)|にほん|楽天|円(?!\w)|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|"
-                   r"ヤマダ電機|ケーズデンキ|アマゾン|東京都|大阪府")),
-    ("CA", _region(r"canada|canadian|canadiense|kanadisch\w*|amazon\.ca|kanada|canadá|ontario|quebec|québec|"
-                   r"british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
-                   r"health canada|c\$|cad",
-                   r"加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華")),
-    ("MX", _region(r"m[ée]xico|mexican[oa]?|amazon\.com\.mx|mexiko|cdmx|guadalajara|monterrey|"
-                   r"mercado libre m[ée]xico|liverpool",
-                   r"墨西哥|メキシコ")),
-    ("GB", _region(r"united kingdom|uk|u\.k\.|england|scotland|wales|britain|amazon\.co\.uk|"
-                   r"großbritannien|grossbritannien|reino unido|inglaterra|london|manchester|"
-                   r"birmingham|glasgow|currys|argos|£",
-                   r"英国|英國|イギリス|伦敦|倫敦|ロンドン|£")),
-    ("DE", _region(r"germany|deutschland|german|alemán|aleman|amazon\.de|alemania|berlin|münchen|muenchen|"
-                   r"munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|"
-                   r"dresden|mediamarkt|media markt|saturn",
-                   r"德国|德國|ドイツ|柏林|ベルリン")),
-    ("AT", _region(r"austria|österreich|oesterreich|amazon\.at|wien|vienna|graz|salzburg",
-                   r"奥地利|奧地利|オーストリア")),
-    ("CH", _region(r"switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern",
-                   r"瑞士|スイス")),
-    ("FR", _region(r"france|frankreich|francia|amazon\.fr|paris|lyon|marseille|fnac",
-                   r"法国|法國|フランス|巴黎|パリ")),
-    ("ES", _region(r"spain|españa|espana|spanien|amazon\.es|madrid|barcelona|valencia|sevilla|"
-                   r"el corte inglés|el corte ingles",
-                   r"西班牙|スペイン")),
-    ("IT", _region(r"italy|italia|italien|amazon\.it|rome|roma|milan|milano|naples|napoli",
-                   r"意大利|義大利|イタリア")),
-    ("NL", _region(r"netherlands|nederland|niederlande|holland|países bajos|amazon\.nl|amsterdam|"
-                   r"rotterdam|bol\.com",
-                   r"荷兰|荷蘭|オランダ")),
-    ("EU", _region(r"europe|european union|eu|europa|unión europea|europäische union|€|euro|euros",
-                   r"欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州|€")),
-    ("KR", _region(r"korea|south korea|corea|südkorea|seoul|busan|incheon|coupang|krw",
-                   r"韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川|₩")),
-    ("AU", _region(r"australia|australien|amazon\.com\.au|sydney|melbourne|brisbane|perth|adelaide|"
-                   r"canberra|jb hi-fi|jb hifi|officeworks|a\$|aud",
-                   r"澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン")),
-    ("IN", _region(r"india|indien|amazon\.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupees?|inr|₹",
-                   r"印度|インド")),
-    ("SG", _region(r"singapore|singapur|lazada sg", r"新加坡|シンガポール")),
-    ("BR", _region(r"brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro|r\$", r"巴西|ブラジル")),
-    ("AR", _region(r"argentina|argentinien|buenos aires", r"阿根廷|アルゼンチン")),
-    ("CO", _region(r"colombia|kolumbien|bogotá|bogota|medell[ií]n", r"哥伦比亚|哥倫比亞|コロンビア")),
-    ("CL", _region(r"chile|santiago de chile", r"智利|チリ")),
-    ("PE", _region(r"per[uú]|lima", r"秘鲁|秘魯|ペルー")),
-    # The abbreviations only in capitals: "help us" / "send us" are not the United States.
-    ("US", re.compile(r"(?<![\w.])(?-i:U\.S\.A?\.?|USA|US|EE\.\s?UU\.?|EEUU)(?![\w])|"
-                      r"(?<![\w.])(?:united states|america|american|estados unidos|"
-                      r"vereinigte staaten|amazon\.com(?!\.)|walmart|best buy|"
-                      r"target|newegg|costco|" + _US_STATES + r")(?!\w)|美国|美國|アメリカ|米国|"
-                      r"纽约|紐約|洛杉矶|洛杉磯|ニューヨーク", _I)),
-]
-
-# All regions in one alternation: one scan finds the earliest mention, and at the same
-# position the region listed first, exactly like trying each pattern (all are IGNORECASE).
-REGION_ANY: re.Pattern[str] = re.compile(
-    "|".join(f"(?P<{code}>{pattern.pattern})" for code, pattern in REGION_PATTERNS), _I)
-
-# Region codes written as codes ("bought in CA", "region: JP"): capitals only, so "de", "es",
-# "it" and "in" in a sentence are words. Ambiguous in capitals too (IT, IN, AT): only alone.
-REGION_CODE: re.Pattern[str] = re.compile(
-    r"(?<![\w.])(CA|TW|JP|DE|GB|UK|AU|KR|HK|CN|MX|FR|ES|NL|SG|BR|AR|CO|CL|PE|CH|EU)(?![\w.])")
-REGION_CODE_ALONE: re.Pattern[str] = re.compile(
-    r"(?:region[: ]{1,3})?([A-Za-z]{2})[.!]{0,3}", _I)
+# Words of a Latin-script text (with the dots and dashes of "amazon.co.jp", "u.s.a.", "hi-fi").
+WORD: re.Pattern[str] = re.compile(r"[^\W_][\w.$'’\-]{0,40}")
+# Chinese and Japanese place names, longest first (one flat alternation: fast on any input).
+CJK_PLACE: re.Pattern[str] = re.compile("|".join(sorted(CJK_PLACES, key=len, reverse=True)))
+# What must not follow a CJK place for it to count (日本語 is the language, 中国台湾 is Taiwan).
+CJK_NOT_BEFORE: dict[str, str] = {"日本": "語", "中国": "台", "中國": "台"}
+# Currencies: a price says where it was paid.
+CURRENCY: re.Pattern[str] = re.compile(r"NT\$|HK\$|C\$|A\$|R\$|[£€¥￥₩₹]|(?<=\d)[元円]", re.IGNORECASE)
+CURRENCY_REGIONS: dict[str, str] = {"nt$": "TW", "hk$": "HK", "c$": "CA", "a$": "AU", "r$": "BR",
+                                    "£": "GB", "€": "EU", "¥": "CN", "￥": "CN", "₩": "KR", "₹": "IN",
+                                    "元": "CN", "円": "JP"}
+# Codes written as codes ("bought in CA"): capitals only, so "de", "es", "in" in a sentence are
+# words; US/USA only in capitals too ("help us" is not the United States).
+REGION_CODES_WRITTEN: dict[str, str] = {
+    **{code: code for code in ("CA", "TW", "JP", "DE", "GB", "AU", "KR", "HK", "CN", "MX", "FR",
+                               "ES", "NL", "SG", "BR", "AR", "CO", "CL", "PE", "CH", "EU")},
+    "UK": "GB", "US": "US", "U.S": "US", "U.S.A": "US", "USA": "US",
+}
+REGION_CODE_ALONE: re.Pattern[str] = re.compile(r"(?:region[: ]{1,3})?([A-Za-z]{2})[.!]{0,3}", re.IGNORECASE)
 
 # ----- reflexes: decided before (and regardless of) the learned matcher -----------------------
 

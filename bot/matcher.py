@@ -1,14 +1,14 @@
 """Which question a message asks: a classifier learned from the examples in questions.yaml.
 
-Character n-grams (1–4, within words) weighted by TF-IDF, and a linear classifier trained with
-a logistic loss (scikit-learn's SGDClassifier, one-vs-rest). Character n-grams need no tokenizer, so Chinese and Japanese (no spaces) work the
-same way as English, and typos cost a few n-grams instead of the whole word. The method was
-chosen by measurement against two other candidates (docs/understanding.md, `python -m bench
---only nlu`).
+Character n-grams (1–4, within words) weighted by TF-IDF, and a linear classifier trained with a
+logistic loss (scikit-learn's SGDClassifier, one-vs-rest). Character n-grams need no tokenizer,
+so Chinese and Japanese (no spaces) work the same way as English, and a typo costs a few n-grams
+instead of the whole word. The method was chosen by measurement against three other candidates
+(docs/understanding.md; `python -m bench --only nlu`).
 
-Training takes a fraction of a second and runs once per process, on first use. Scoring does not go
+Training takes well under a second and runs once per process, on first use. Scoring does not go
 through scikit-learn's per-call validation: the fitted vocabulary, IDF weights and coefficients
-are used directly (≈ 30 µs a message); a test checks it agrees with scikit-learn's own output.
+are used directly (tens of µs a message); a test checks it agrees with scikit-learn's output.
 """
 
 from __future__ import annotations

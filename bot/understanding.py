@@ -21,13 +21,21 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.lexicon import (
     BRAND_NAMES,
     BRANDS,
+    CJK_NOT_BEFORE,
+    CJK_PLACE,
+    CJK_PLACES,
+    CURRENCY,
+    CURRENCY_REGIONS,
     INJECTION,
+    LATIN_PLACES,
+    MAX_PLACE_WORDS,
     REFLEX_MAX,
     REFLEXES,
-    REGION_ANY,
-    REGION_CODE,
     REGION_CODE_ALONE,
+    REGION_CODES_WRITTEN,
+    REGION_ORDER,
     SAFETY,
+    WORD,
 )
 from bot.matcher import PLACEHOLDERS, Scored, default_matcher, prepare
 from knowledge import KnowledgeIndex, NameMatch
@@ -139,7 +147,14 @@ def find_serial(text: str, models: list[str]) -> str | None:
     """A serial number in the text, if there is one that is not a model number."""
     labelled = _SN_LABEL.search(text)
     if labelled:
-        return labelled.group(1).strip(" -")
+        # "SN: ABCD 1234 EFGH 5678 bought in Ohio": the printed groups, not the words after them
+        groups = re.split(r"([ \-])", labelled.group(1).strip(" -"))
+        kept = groups[:1]
+        for separator, group in zip(groups[1::2], groups[2::2], strict=False):
+            if not any(c.isdigit() for c in group) and not (group.isupper() and len(group) <= 8):
+                break  # a word ("bought"), not a printed group ("EFGH")
+            kept += [separator, group]
+        return "".join(kept)
     model_keys = {re.sub(r"[^A-Z0-9]", "", m) for m in models}
     for match in _SERIAL_RUN.finditer(text):
         # Printed serials come in groups of letters and digits; every group has a digit.
@@ -155,21 +170,46 @@ def find_serial(text: str, models: list[str]) -> str | None:
 
 
 def find_regions(text: str) -> list[tuple[str, int, int]]:
-    """Every place a message names, as (region code, start, end), in order of mention."""
+    """Every place a message names, as (region code, start, end), in order of mention.
+
+    Words are looked up in tables (bot/lexicon.py) rather than matched by one big alternation:
+    the tables grow with every city and shop, the cost per message does not.
+    """
     found: list[tuple[str, int, int]] = []
-    for match in REGION_ANY.finditer(text):
-        code = match.lastgroup or ""
-        if code == "CN" and match.group(0) in ("¥", "￥") and _KANA.search(text):
+    shouting = _mostly_capitals(text)
+    words = list(WORD.finditer(text))
+    keys = [w.group(0).lower().rstrip(".'’-") for w in words]
+    skip_until = -1
+    for i, word in enumerate(words):
+        if i <= skip_until:
+            continue
+        for size in range(min(MAX_PLACE_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(keys[i:i + size])
+            code = LATIN_PLACES.get(phrase) or LATIN_PLACES.get(phrase.replace(".", ""))
+            if code and not (phrase == "usa" and word.group(0) != "USA"):
+                found.append((code, word.start(), words[i + size - 1].end()))
+                skip_until = i + size - 1
+                break
+        else:
+            written = word.group(0).rstrip(".")
+            if not shouting and written in REGION_CODES_WRITTEN:
+                found.append((REGION_CODES_WRITTEN[written], word.start(), word.end()))
+    for match in CJK_PLACE.finditer(text):
+        term = match.group(0)
+        after = CJK_NOT_BEFORE.get(term)
+        if after and text[match.end():match.end() + 1] == after:
+            continue
+        found.append((CJK_PLACES[term], match.start(), match.end()))
+    for match in CURRENCY.finditer(text):
+        symbol = match.group(0).lower()
+        code = CURRENCY_REGIONS[symbol]
+        if symbol in ("¥", "￥") and _KANA.search(text):
             code = "JP"  # yen written in a Japanese sentence
         found.append((code, match.start(), match.end()))
-    if not _mostly_capitals(text):  # "IS IT OK" is shouting, not Italy
-        for match in REGION_CODE.finditer(text):
-            code = "GB" if match.group(1) == "UK" else match.group(1)
-            found.append((code, match.start(), match.end()))
     alone = REGION_CODE_ALONE.fullmatch(text.strip())
     if alone and alone.group(1).upper() in REGIONS:
         found.append((alone.group(1).upper(), 0, len(text)))
-    found.sort(key=lambda f: f[1])
+    found.sort(key=lambda f: (f[1], REGION_ORDER.index(f[0]) if f[0] in REGION_ORDER else 99))
     return found
 
 
@@ -180,7 +220,8 @@ def find_region(text: str) -> str | None:
 
 
 def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isascii() and c.isalpha()]
+    """Shouting ("IS IT OK TO USE"), judged on plain words only (serials are capitals anyway)."""
+    letters = [c for word in text.split() if word.isascii() and word.isalpha() for c in word]
     return len(letters) > 6 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
@@ -204,9 +245,10 @@ class _ModelFinder:
                 for name in (product.name, *product.aliases):
                     for word in re.findall(r"[a-z0-9]+", name.lower()):
                         counts.setdefault(word, set()).add(product.model)
-        self.product_words = frozenset(w for w, models in counts.items()
-                                       if len(w) >= 3 and w not in _GENERIC_WORDS
-                                       and len(models) <= 4 and not w.isdigit() or w in ("334", "321", "535"))
+        self.product_words = frozenset(
+            w for w, models in counts.items()
+            if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 4 and not w.isdigit())
+            or w in ("334", "321", "535"))
 
     def names_a_product(self, lowered: str) -> bool:
         return any(word in self.product_words for word in re.findall(r"[a-z0-9]+", lowered))

@@ -72,8 +72,8 @@ def test_console_conversation_continues_after_sigkill_between_turns(tmp_path: Pa
     """`recall-bot chat` killed with -9 after each answer: the next process picks up the check."""
     db = tmp_path / "state.db"
     chat = [sys.executable, "-m", "bot", "chat", "--db", str(db), "--user", "u"]
-    steps = [("A1263", "Now the serial number"), ("ABCD1234EFGH5678", "Where did you buy"),
-             ("Ohio", "confirm your serial with Anker")]
+    steps = [("A1263", "Where did you buy"), ("Ohio", "Now the serial number"),
+             ("ABCD1234EFGH5678", "confirm your serial with Anker")]
     for said, expected in steps:
         bot = Bot(chat, stdin=True)
         bot.send(said)

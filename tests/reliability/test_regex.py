@@ -23,6 +23,7 @@ def test_regexes_are_linear_on_adversarial_100kb_inputs() -> None:
             from None
     assert run.returncode == 0, run.stderr[-2000:]
     timings = [line.split(" ", 2) for line in out.splitlines() if line.startswith("took")]
-    assert len(timings) > 800, "the script timed too few patterns"
+    # ~20 inputs × every pattern (regions are table lookups now, no longer 25 patterns)
+    assert len(timings) > 400, "the script timed too few patterns"
     slow = [(float(t), what) for _, t, what in timings if float(t) > LIMIT]
     assert not slow, f"super-linear patterns on 100 KB input: {sorted(slow, reverse=True)[:5]}"

@@ -67,13 +67,25 @@ def last_message_with_buttons(fake: FakeDiscord) -> dict[str, Any]:
 
 
 async def test_check_without_serial_asks_for_it_privately(bot: Bot) -> None:
-    requests = await bot.interact(slash("recall", "check", model="A1263"))
+    requests = await bot.interact(slash("recall", "check", model="A1263", region="US"))
 
     assert deferred_ephemeral(requests)
-    first = answers(requests)[0]
-    assert "A1263" in first["content"] and "serial" in first["content"]
-    assert "rc1:noserial@1" in custom_ids(first)
-    assert first["allowed_mentions"] == {"parse": []}
+    verdict, prompt = answers(requests)[:2]  # is the model recalled (yes), then the serial
+    assert "A1263" in shown(verdict) and verdict["embeds"]
+    assert "A1263" in prompt["content"] and "serial" in prompt["content"]
+    assert "rc1:noserial@1" in custom_ids(prompt)
+    assert prompt["allowed_mentions"] == {"parse": []}
+    assert prompt["flags"] & EPHEMERAL
+
+
+async def test_explicit_region_option_beats_the_stored_region(bot: Bot) -> None:
+    """The issue's finding: region:JP lost to a region stored earlier (a wrong verdict)."""
+    await bot.interact(slash("recall", "check", model="A1263", serial=SERIAL, region="US"))
+    requests = await bot.interact(slash("recall", "check", model="A1263", serial=SERIAL,
+                                        region="JP"))
+    text = " ".join(shown(a) for a in answers(requests))
+    assert "A1256" in text  # Japan's replacement model
+    assert "A1388" not in text  # not the US one
 
 
 async def test_check_with_serial_gives_a_verdict_embed_only_to_the_user(bot: Bot) -> None:
@@ -241,7 +253,7 @@ async def test_slow_engine_still_answers_within_three_seconds(
         fake: FakeDiscord, engine: Engine) -> None:
     slow = GatedEngine(engine)
     bot = await start_bot(fake, slow)
-    payload = slash("recall", "check", model="A1263")
+    payload = slash("recall", "check", model="A1263", region="US")
     loop = asyncio.get_running_loop()
     try:
         sent_at = loop.time()
@@ -259,7 +271,7 @@ async def test_slow_engine_still_answers_within_three_seconds(
 
     edits = [r for r in fake.for_interaction(payload) if r.method == "PATCH"]
     assert edits and edits[0].at > deferral.at
-    assert "serial" in edits[0].json["content"]
+    assert "A1263" in shown(edits[0].json)  # the answer arrives as the deferred reply
 
 
 class FailingEngine(GatedEngine):
@@ -283,19 +295,21 @@ async def test_a_failure_becomes_the_catalogued_apology(fake: FakeDiscord, engin
 async def test_a_dm_conversation(bot: Bot) -> None:
     first = await bot.dm(dm_message("Hi, is my A1263 recalled?"))
     ignored = await bot.dm(dm_message("I am another bot", bot=True))
-    second = await bot.dm(dm_message(SERIAL))
 
     assert ignored == []
-    assert first and "serial" in first[0].json["content"]
-    assert all(r.json["allowed_mentions"] == {"parse": []} for r in first + second)
-    region_question = second[-1].json
+    assert first and first[0].json["embeds"], "the model's verdict comes first"
+    region_question = first[-1].json
+    assert "A1263" in region_question["content"]
     us = next(c for c in custom_ids(region_question) if c.startswith("rc1:region:US"))
     # the conversation continues with a button pressed in the DM
     message = bot.fake.messages[next(m for m, body in bot.fake.messages.items()
                                      if body["components"] == region_question["components"])]
     requests = await bot.interact(press(message, us, guild=False))
     assert deferred_ephemeral(requests)
-    assert answers(requests)[0]["embeds"], "serial and region known: the verdict card"
+    assert any("serial" in (a.get("content") or "") for a in answers(requests))
+    second = await bot.dm(dm_message(SERIAL))
+    assert all(r.json["allowed_mentions"] == {"parse": []} for r in first + second)
+    assert second[0].json["embeds"], "serial and region known: the verdict card"
 
 
 async def test_guild_messages_are_ignored(bot: Bot) -> None:

@@ -34,7 +34,7 @@ async def test_the_bot_process_answers_a_check_end_to_end(fake: FakeDiscord,
 
     log = output.decode(errors="replace")
     assert deferral.json == {"type": 5, "data": {"flags": 64}}
-    assert "A1263" in answer.json["content"] and answer.json["allowed_mentions"] == {"parse": []}
+    assert "A1263" in str(answer.json["embeds"]) and answer.json["allowed_mentions"] == {"parse": []}
     assert process.returncode == 0, log
     assert TOKEN not in log  # the token never reaches the logs
     assert [r.path for r in fake.requests[:3]] == ["/users/@me", "/oauth2/applications/@me",

@@ -80,7 +80,8 @@ async def test_polling_conversation_survives_kill_9_and_restart(tmp_path: Path) 
             assert "deleteWebhook" in [c.method for c in fake.calls], "polling clears a webhook"
             assert "A1263" in await reply_to(fake, fake.message("/start", user=user))
             model_update = fake.message("A1263", user=user)
-            assert "serial" in (await reply_to(fake, model_update)).lower()
+            assert "where did you buy" in (await reply_to(fake, model_update)).lower()
+            asked = fake.sent()[-1]
             # wait until Telegram would consider the update delivered, then pull the plug
             await fake.wait_for(lambda: any(
                 int(p.get("offset") or 0) > model_update["update_id"]
@@ -91,12 +92,11 @@ async def test_polling_conversation_survives_kill_9_and_restart(tmp_path: Path) 
         calls = len(fake.calls)
         async with recall_bot(base_url, tmp_path) as proc:
             await started(fake, proc, calls)
-            region = await reply_to(fake, fake.message(SERIAL, user=user))
-            assert "A1263" in region, "the restarted bot remembers the model"
-            asked = fake.sent()[-1]
             button = next(b["callback_data"] for row in asked.params["reply_markup"]
                           ["inline_keyboard"] for b in row if b["text"] == "United States")
-            verdict = await reply_to(fake, fake.callback(button, asked.result, user=user))
+            serial = await reply_to(fake, fake.callback(button, asked.result, user=user))
+            assert "A1263" in serial, "the restarted bot remembers the model"
+            verdict = await reply_to(fake, fake.message(SERIAL, user=user))
             assert "A1263" in verdict and "https://www.anker.com/" in verdict
             assert any(c.method == "answerCallbackQuery" for c in fake.calls[calls:])
         assert proc.returncode == 0, "SIGTERM stops the bot cleanly"
