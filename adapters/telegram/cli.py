@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
         engine = await Engine.open(db_path)
         engine.watch_knowledge()  # edits to the knowledge files go live without a restart
+        engine.start_sweeping()  # idle conversations expire now and every 10 minutes
         served: EngineLike = engine
         return served
 
