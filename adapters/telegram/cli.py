@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -90,8 +91,10 @@ def _serve(app: TelegramApp, args: argparse.Namespace, settings: TelegramSetting
         return
     host, port = listen or ("127.0.0.1", 8443)
     log.info("starting the webhook server on %s:%d", host, port)
-    app.run_webhook(
-        listen=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
-        webhook_url=args.webhook_url, secret_token=settings.webhook_secret(),
+    from adapters.telegram.webhook import serve_webhook  # tornado: only for webhooks
+
+    asyncio.run(serve_webhook(
+        app, host=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
+        webhook_url=args.webhook_url, secret=settings.webhook_secret(),
         allowed_updates=ALLOWED_UPDATES,
-    )
+    ))
