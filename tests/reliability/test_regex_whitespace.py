@@ -71,13 +71,15 @@ def _slowest(pattern: re.Pattern[str], text: str) -> float:
     worst = 0.0
     for use in uses:
         best = float("inf")
-        for _ in range(3):
+        for _ in range(3):  # retried only when near the limit: a clearly slow one is slow
             began = time.perf_counter()
             use(text)
             best = min(best, time.perf_counter() - began)
-            if best < LIMIT:
+            if best < LIMIT or best > 10 * LIMIT:
                 break
         worst = max(worst, best)
+        if worst > LIMIT:
+            break
     return worst
 
 
@@ -89,9 +91,6 @@ def test_the_scan_found_the_patterns() -> None:
 
 @pytest.mark.parametrize("pattern", _params())
 def test_whitespace_runs_take_under_5_ms(pattern: re.Pattern[str]) -> None:
-    slow = []
     for text in INPUTS:
         took = _slowest(pattern, text)
-        if took > LIMIT:
-            slow.append((round(took * 1000, 1), repr(text[:6]), repr(text[-3:])))
-    assert not slow, f"ms, input start, input end: {sorted(slow, reverse=True)[:3]}"
+        assert took <= LIMIT, f"{took * 1000:.1f} ms on {text[:6]!r} + {len(text)} characters"
