@@ -26,6 +26,9 @@ REDACTED = "<redacted>"
 _NOISY_LOGGERS = {
     "httpx": logging.WARNING, "httpcore": logging.WARNING,
     "telegram": logging.INFO, "aiosqlite": logging.INFO, "discord": logging.INFO,
+    # tornado (the webhook server) logs one line per request, a warning per refused one: under
+    # a flood of refused requests that is a log flood. Our handler logs what matters.
+    "tornado.access": logging.ERROR,
 }
 
 
