@@ -81,3 +81,25 @@ def test_uncaught_errors_in_any_thread_are_printed_redacted(
     printed = capsys.readouterr().err
     assert printed.count(f"RuntimeError: request to /bot{logsafety.REDACTED}/getMe") == 2
     assert not [f for f in fragments(REFUSED) if f in printed]
+
+
+def test_settings_strip_tokens_and_never_quote_a_bad_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from adapters.discord.settings import DiscordSettings
+    from adapters.telegram.settings import TelegramSettings
+
+    monkeypatch.chdir(Path(__file__).parent)  # no stray .env
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", f"  {REFUSED} \n")
+    monkeypatch.setenv("DISCORD_BOT_TOKEN", "\tMTIz.abc.def-ghi \n")
+    assert TelegramSettings().token == REFUSED
+    assert DiscordSettings().token == "MTIz.abc.def-ghi"
+    for bad in ("123:short", "no-colon-" + "x" * 40, REFUSED.replace("_", " ")):
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", bad)
+        with pytest.raises(ValidationError) as caught:
+            TelegramSettings()
+        assert [e["msg"] for e in caught.value.errors()] == [
+            "Value error, not a bot token: expected <digits>:<secret> from @BotFather"]
+    monkeypatch.setenv("DISCORD_BOT_TOKEN", "two words")
+    with pytest.raises(ValidationError):
+        DiscordSettings()
