@@ -110,6 +110,9 @@ def _log_to_file(path: Path) -> None:
     """Problems go to a log file beside the database, never onto the user's terminal."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # 0600 like the database beside it: created so, and tightened if it already existed.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        os.chmod(path, 0o600)
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()

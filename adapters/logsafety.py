@@ -10,7 +10,11 @@ record factory: it runs for every record, whoever logs it and wherever it goes.
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import traceback
 from collections.abc import Callable
+from types import TracebackType
 from urllib.parse import quote
 
 REDACTED = "<redacted>"
@@ -22,6 +26,9 @@ REDACTED = "<redacted>"
 _NOISY_LOGGERS = {
     "httpx": logging.WARNING, "httpcore": logging.WARNING,
     "telegram": logging.INFO, "aiosqlite": logging.INFO, "discord": logging.INFO,
+    # tornado (the webhook server) logs one line per request, a warning per refused one: under
+    # a flood of refused requests that is a log flood. Our handler logs what matters.
+    "tornado.access": logging.ERROR,
 }
 
 
@@ -31,11 +38,12 @@ class TokenRedactor(logging.Filter):
     def __init__(self, *secrets: str) -> None:
         super().__init__()
         forms: set[str] = set()
-        for secret in filter(None, secrets):
-            forms.update({secret, quote(secret, safe="")})
-            _, _, tail = secret.partition(":")  # the secret half of "<bot id>:<secret>"
-            if len(tail) >= 8:
-                forms.add(tail)
+        for raw in filter(None, secrets):
+            for secret in filter(None, {raw, raw.strip()}):  # as configured and as used
+                forms.update({secret, quote(secret, safe="")})
+                _, _, tail = secret.partition(":")  # the secret half of "<bot id>:<secret>"
+                if len(tail) >= 8:
+                    forms.add(tail)
         self._forms = sorted(forms, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
@@ -57,10 +65,35 @@ class TokenRedactor(logging.Filter):
         return True
 
 
+_ACTIVE: list[TokenRedactor] = []
+
+
+def redact(text: str) -> str:
+    """`text` with every installed secret replaced: for anything printed outside logging."""
+    for redactor in _ACTIVE:
+        text = redactor.redact(text)
+    return text
+
+
+def _print_redacted(exc_type: type[BaseException], exc: BaseException | None,
+                    tb: TracebackType | None) -> None:
+    sys.stderr.write(redact("".join(traceback.format_exception(exc_type, exc, tb))))
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is not SystemExit:
+        _print_redacted(args.exc_type, args.exc_value, args.exc_traceback)
+
+
 def install(*secrets: str) -> Callable[[], None]:
-    """Redact `secrets` from all log records from now on; returns a function that undoes it."""
+    """Redact `secrets` from all log records, and from uncaught exceptions printed by Python
+    (main thread and other threads), from now on; returns a function that undoes it."""
     redactor = TokenRedactor(*secrets)
     previous = logging.getLogRecordFactory()
+    _ACTIVE.append(redactor)
+    hooks = (sys.excepthook, threading.excepthook)
+    sys.excepthook = _print_redacted
+    threading.excepthook = _thread_hook
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
         record = previous(*args, **kwargs)
@@ -75,6 +108,8 @@ def install(*secrets: str) -> Callable[[], None]:
 
     def uninstall() -> None:
         logging.setLogRecordFactory(previous)
+        _ACTIVE.remove(redactor)
+        sys.excepthook, threading.excepthook = hooks
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
 

@@ -58,6 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # one clear line, through the same redactor as the logs
+        from adapters.logsafety import redact  # holds the secrets the subcommand registered
+
+        print(f"recall-bot {args.command}: {type(exc).__name__}: {redact(str(exc))}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -71,9 +71,10 @@ class Context:
 
 
 def echo(text: str) -> str:
-    """A short, single-line excerpt of user text, safe to repeat back."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= MAX_ECHO else flat[: MAX_ECHO - 1] + "…"
+    """A short, single-line excerpt of user text, safe to repeat back (see bot/echo.py)."""
+    from bot.echo import echo as defanged_echo  # issue #18: URLs in echoes are defanged
+
+    return defanged_echo(text)
 
 
 # ----- the policy: one table, read top to bottom ------------------------------------------------

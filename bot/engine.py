@@ -13,14 +13,16 @@ import logging
 import os
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot import present
 from bot.catalog import CATALOG, Catalog
-from bot.dialog import CheckLog, Context, Dialog, Turn
+from bot.dialog import CheckLog, Context, Dialog
 from bot.inbound import COMMANDS, Inbound
 from bot.knowledge_source import KnowledgeSource
 from bot.language import choose_language, from_locale
@@ -37,8 +39,10 @@ log = logging.getLogger(__name__)
 # aiosqlite's DEBUG lines quote every SQL parameter, i.e. the state JSON with a live serial.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
-DEFAULT_FLOOD_LIMIT = 20  # messages per user per window
+DEFAULT_FLOOD_LIMIT = 20  # messages per user (per platform, across all chats) per window
 DEFAULT_FLOOD_WINDOW = 60.0  # seconds
+FORGET_LIMIT = 3  # /forget per user per window (it deletes rows: not free either)
+MAX_FLOOD_USERS = 100_000  # users tracked at once; the oldest windows are dropped beyond
 SAVE_ATTEMPTS = 3
 DEFAULT_TTL = timedelta(hours=24)  # a conversation idle this long is deleted, serial and all
 EXPIRY_INTERVAL = 600.0  # seconds between sweeps for expired conversations
@@ -52,6 +56,54 @@ def default_db_path() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "recall-bot" / "state.db"
+
+
+Verdict = Literal["ok", "notice", "silent"]
+
+
+@dataclass
+class _Window:
+    start: float
+    count: int = 0
+    notified: bool = False
+
+
+class FloodLimiter:
+    """Messages per (platform, user) in fixed windows, in this process's memory.
+
+    Kept out of the conversation row on purpose: /forget deletes that row, and counting per
+    (platform, chat, user) let one user multiply the limit by the chats they wrote in. Bounded:
+    windows that ended are dropped, and at most `max_users` are tracked. The limit is per
+    process: N bot processes behind one token allow up to N times as much.
+    """
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float],
+                 max_users: int = MAX_FLOOD_USERS) -> None:
+        self.limit, self.window, self._clock, self.max_users = limit, window, clock, max_users
+        self._windows: OrderedDict[tuple[str, str], _Window] = OrderedDict()  # oldest first
+
+    def __len__(self) -> int:
+        return len(self._windows)
+
+    def hit(self, key: tuple[str, str]) -> Verdict:
+        """Count one message: "ok", "notice" (the first one over the limit) or "silent"."""
+        now = self._clock()
+        while self._windows:  # drop windows that ended (they are ordered by start)
+            oldest = next(iter(self._windows.values()))
+            if now - oldest.start < self.window and len(self._windows) < self.max_users:
+                break
+            self._windows.popitem(last=False)
+        entry = self._windows.get(key)
+        if entry is None or now - entry.start >= self.window:
+            self._windows.pop(key, None)
+            entry = self._windows[key] = _Window(now)
+        entry.count += 1
+        if entry.count <= self.limit:
+            return "ok"
+        if entry.notified:
+            return "silent"
+        entry.notified = True
+        return "notice"
 
 
 class Engine:
@@ -70,6 +122,9 @@ class Engine:
         self.flood_limit = flood_limit
         self.flood_window = flood_window
         self._clock = clock
+        self.flood = FloodLimiter(flood_limit, flood_window, clock)
+        self.forget_flood = FloodLimiter(FORGET_LIMIT, flood_window, clock)
+        self._sweep_task: asyncio.Task[None] | None = None
         self._strict = strict_truth
         self.ttl = ttl
         self._reloader: KnowledgeReloader | None = None
@@ -96,7 +151,33 @@ class Engine:
         if self._reloader is None:
             self._reloader = watch(self.source)
 
+    def start_sweeping(self, interval: float = EXPIRY_INTERVAL) -> None:
+        """Delete expired conversations now and every `interval` seconds, traffic or not.
+
+        Call from inside the bot's event loop; close() stops it. Without it an abandoned check
+        kept its serial on disk for as long as nobody wrote to the bot.
+        """
+        if self._sweep_task is None:
+            self._sweep_task = asyncio.get_running_loop().create_task(
+                self._sweep_forever(interval), name="expiry-sweep")
+
+    async def _sweep_forever(self, interval: float) -> None:
+        while True:
+            try:
+                removed = await self.expire_idle()
+                if removed:
+                    log.info("expired %d idle conversation(s)", removed)
+                    self._scrub_soon()  # their serials leave the WAL too
+            except Exception as exc:  # the next sweep tries again
+                log.error("expiry sweep failed (%s)", type(exc).__name__)
+            await asyncio.sleep(interval)
+
     async def close(self) -> None:
+        task, self._sweep_task = self._sweep_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await self.settle()
         if self._reloader is not None:
             await self._reloader.stop()
@@ -181,6 +262,12 @@ class Engine:
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         if self._clock() >= self._next_expiry:
             await self.expire_idle()
+        # Counted once per event, before any retry; /forget has its own, smaller allowance so a
+        # flooded user can still erase their data but cannot use it to reset anything.
+        limiter = self.forget_flood if inbound.command == "forget" else self.flood
+        verdict = limiter.hit((inbound.platform, inbound.user_id))
+        if verdict != "ok":
+            return await self._flood_notice(inbound) if verdict == "notice" else []
         for _ in range(SAVE_ATTEMPTS):
             stored = await self.store.load(inbound.key)
             version = stored.version if stored else 0
@@ -189,9 +276,7 @@ class Engine:
                                    state.last_language, inbound.locale)
             state.last_language = lang
             ctx = Context(inbound=inbound, lang=lang, version=version + 1)
-            # /forget is never rate-limited: a flooded user must still be able to erase their data.
-            flood = None if inbound.command == "forget" else self._flood(state, ctx)
-            turn = flood if flood is not None else Dialog(self.knowledge).step(state, ctx)
+            turn = Dialog(self.knowledge).step(state, ctx)
             turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons]
             if turn.forget:
                 await self.store.delete_user(inbound.platform, inbound.user_id)
@@ -206,6 +291,14 @@ class Engine:
             return self._finish(turn.replies)
         lang = from_locale(inbound.locale) or "en"
         return [TextReply(text=self.catalog.text(lang, "busy_retry"))]
+
+    async def _flood_notice(self, inbound: Inbound) -> list[Reply]:
+        """The one polite notice, in the user's language; nothing is saved."""
+        stored = await self.store.load(inbound.key)
+        state = ConversationState.from_stored(stored.state if stored else None)
+        lang = choose_language(state.language, inbound.text or inbound.args or None,
+                               state.last_language, inbound.locale)
+        return self._finish([TextReply(text=self.catalog.text(lang, "flood_notice"))])
 
     def _scrub_soon(self) -> None:
         """Truncate the WAL within SCRUB_DELAY, once for all checks that ended meanwhile.
@@ -241,21 +334,6 @@ class Engine:
 
     def _finish(self, replies: list[Reply]) -> list[Reply]:
         return [enforce(r, strict=self._strict) for r in replies]
-
-    def _flood(self, state: ConversationState, ctx: Context) -> Turn | None:
-        """Per-user limit: one polite notice when exceeded, then silence until the window ends."""
-        now = self._clock()
-        if now - state.flood_window_start >= self.flood_window:
-            state.flood_window_start = now
-            state.flood_count = 0
-            state.flood_notified = False
-        state.flood_count += 1
-        if state.flood_count <= self.flood_limit:
-            return None
-        if state.flood_notified:
-            return Turn([], state)
-        state.flood_notified = True
-        return Turn([TextReply(text=self.catalog.text(ctx.lang, "flood_notice"))], state)
 
     async def _log_checks(self, checks: list[CheckLog], platform: str) -> None:
         day = datetime.now(UTC).date()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from knowledge.schema import Campaign, Guidance
+from knowledge.safe_regex import pattern_problem
+from knowledge.schema import Campaign, Guidance, SerialPattern
 
 DATA_DIR = Path(__file__).parent / "data"
 # libyaml's safe loader is ~10× faster than the pure-Python one (it matters for cold start).
@@ -17,6 +20,9 @@ _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoad
 GUIDANCE_FILE = "guidance.yaml"
 _NESTED = re.compile(r"^([a-z_]+(?:\.[\w-]+)*): (.+)$", re.DOTALL)
 CAMPAIGN_DIR = "campaigns"
+# The largest shipped file is ~17 KB; a limit far above it keeps a runaway file from being read
+# whole (a symlink to an endless stream, a mistaken copy of a log).
+MAX_FILE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,13 +55,58 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc if not str(part).startswith("function-after"))
 
 
-def _read_yaml(path: Path, errors: list[KnowledgeError]) -> object | None:
+def read_bounded(path: Path, root: Path) -> bytes:
+    """The bytes of `path`: a regular file inside `root` (symlinks may not lead out of it) of
+    at most MAX_FILE_BYTES. Raises OSError with a plain reason otherwise."""
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise OSError("it links to a file outside the knowledge folder")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(target, flags)  # non-blocking: opening a FIFO must not wait for a writer
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("it is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise OSError(f"it is larger than {MAX_FILE_BYTES // 1024} KB")
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew while we read it
+        raise OSError(f"it is larger than {MAX_FILE_BYTES // 1024} KB")
+    return data
+
+
+def _unreadable(exc: OSError | UnicodeDecodeError) -> str:
+    reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+    return f"cannot read the file ({reason})"
+
+
+def _alias_line(text: str) -> int | None:
+    """The line of the first YAML alias (`*name`), if any: aliases can expand to n² objects."""
+    if "&" not in text:  # an alias needs an anchor: nothing to look for (the common case)
+        return None
+    for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            return mark.line + 1 if mark is not None else 0
+    return None
+
+
+def _read_yaml(path: Path, errors: list[KnowledgeError], root: Path | None = None,
+               raw: bytes | None = None) -> object | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        if raw is None:
+            raw = read_bounded(path, root or path.parent)
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        errors.append(KnowledgeError(path.name, "", f"cannot read the file ({exc})"))
+        errors.append(KnowledgeError(path.name, "", _unreadable(exc)))
         return None
     try:
+        alias = _alias_line(text)
+        if alias is not None:
+            errors.append(KnowledgeError(path.name, f"line {alias}" if alias else "",
+                                         "YAML aliases (*name) are not allowed: "
+                                         "write the value out in full"))
+            return None
         data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -70,6 +121,17 @@ def _read_yaml(path: Path, errors: list[KnowledgeError]) -> object | None:
         errors.append(KnowledgeError(path.name, "", "the file must hold a mapping at the top"))
         return None
     return data
+
+
+def _check_patterns(campaign: Campaign, name: str, errors: list[KnowledgeError]) -> bool:
+    """Serial pattern rules must be linear-time (knowledge/safe_regex.py)."""
+    match = campaign.serial_rule.match
+    if isinstance(match, SerialPattern):
+        problem = pattern_problem(match.regex)
+        if problem:
+            errors.append(KnowledgeError(name, "serial_rule.match.regex", problem))
+            return False
+    return True
 
 
 def _validate(model: type[Campaign] | type[Guidance], data: object, name: str,
@@ -101,12 +163,17 @@ def load_files(data_dir: Path | None = None) -> KnowledgeFiles:
     if not campaign_files:
         errors.append(KnowledgeError(str(root / CAMPAIGN_DIR), "", "no campaign files found"))
     for path in campaign_files:
-        digest.update(path.read_bytes())
-        data = _read_yaml(path, errors)
+        try:
+            raw = read_bounded(path, root)
+        except OSError as exc:
+            errors.append(KnowledgeError(path.name, "", _unreadable(exc)))
+            continue
+        digest.update(raw)
+        data = _read_yaml(path, errors, root, raw)
         if data is None:
             continue
         campaign = _validate(Campaign, data, path.name, errors)
-        if isinstance(campaign, Campaign):
+        if isinstance(campaign, Campaign) and _check_patterns(campaign, path.name, errors):
             if campaign.id in seen:
                 errors.append(KnowledgeError(
                     path.name, "id",
@@ -119,8 +186,14 @@ def load_files(data_dir: Path | None = None) -> KnowledgeFiles:
     if not guidance_path.exists():
         errors.append(KnowledgeError(GUIDANCE_FILE, "", "file is missing"))
     else:
-        digest.update(guidance_path.read_bytes())
-        data = _read_yaml(guidance_path, errors)
+        data = None
+        try:
+            raw = read_bounded(guidance_path, root)
+        except OSError as exc:
+            errors.append(KnowledgeError(GUIDANCE_FILE, "", _unreadable(exc)))
+        else:
+            digest.update(raw)
+            data = _read_yaml(guidance_path, errors, root, raw)
         if data is not None:
             result = _validate(Guidance, data, GUIDANCE_FILE, errors)
             guidance = result if isinstance(result, Guidance) else None
@@ -158,7 +231,7 @@ def validate_path(path: Path) -> list[KnowledgeError]:
             continue
         model = Guidance if file.name == GUIDANCE_FILE else Campaign
         item = _validate(model, data, file.name, errors)
-        if isinstance(item, Campaign):
+        if isinstance(item, Campaign) and _check_patterns(item, file.name, errors):
             if item.id in seen:
                 problem = f"duplicate campaign id {item.id!r} (also in {seen[item.id]})"
                 errors.append(KnowledgeError(file.name, "id", problem))

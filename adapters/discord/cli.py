@@ -63,6 +63,7 @@ async def serve(settings: DiscordSettings, db: Path | None) -> None:
     use_api_base(settings.discord_api_base_url)
     engine = await Engine.open(db)
     engine.watch_knowledge()  # edits to the knowledge files go live without a restart
+    engine.start_sweeping()  # idle conversations expire now and every 10 minutes
     try:
         client = RecallClient(engine)
         loop = asyncio.get_running_loop()

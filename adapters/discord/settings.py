@@ -21,6 +21,15 @@ class DiscordSettings(BaseSettings):
     discord_api_base_url: str = DEFAULT_API_BASE_URL
     recall_bot_db: Path | None = None  # None: the engine's default (bot.engine.default_db_path)
 
+    @field_validator("discord_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        """Whitespace around the token is dropped; none may be inside. Never quotes the value."""
+        token = value.get_secret_value().strip()
+        if not token or any(c.isspace() for c in token) or not token.isascii():
+            raise ValueError("not a bot token: copy it again from the Developer Portal")
+        return SecretStr(token)
+
     @field_validator("discord_api_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -27,7 +26,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -39,9 +37,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from adapters.telegram import parse
-from adapters.telegram.render import html_chunks, keyboard, render
+from adapters.telegram.ratelimit import ChatRateLimiter, ReplyBudget
+from adapters.telegram.render import Outgoing, html_chunks, keyboard, render
+from adapters.telegram.updates import ChatOrderedProcessor
 from bot.inbound import COMMANDS, ChatKind, Inbound
-from bot.replies import Button, PsaCard, Reply, VerdictCard
+from bot.replies import Button, PsaCard, Reply, TextReply, VerdictCard
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ log = logging.getLogger(__name__)
 # itself emits a PTBDeprecationWarning every time Telegram answers 429. Nothing here reads them.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-ADMIN_CACHE_SECONDS = 60.0
+# At most this many messages answer one message in a group (the rest: "continue privately").
+GROUP_MESSAGES_PER_MESSAGE = 3
 MAX_INLINE_RESULTS = 50  # "No more than 50 results per query are allowed."
 INLINE_CACHE_SECONDS = 60  # answers depend on the knowledge files, which can be reloaded
 RATE_LIMIT_RETRIES = 3
@@ -96,7 +97,7 @@ class TelegramAdapter:
     def __init__(self, open_engine: EngineOpener) -> None:
         self._open_engine = open_engine
         self._engine: EngineLike | None = None
-        self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
+        self.group_budget = ReplyBudget()
 
     @property
     def engine(self) -> EngineLike:
@@ -220,43 +221,63 @@ class TelegramAdapter:
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, kind: ChatKind,
         replies: list[Reply], trigger: Message | None,
     ) -> None:
-        """Send replies one message at a time (never gathered: flood limits are per chat)."""
+        """Send replies one message at a time (never gathered: flood limits are per chat).
+
+        In a group, one message gets at most GROUP_MESSAGES_PER_MESSAGE messages back (the last
+        one inviting the user to continue privately when there was more), and the group's
+        reply budget (Telegram's 20 a minute) is spent first: over budget, nothing is queued.
+        """
         quote = (
             ReplyParameters(trigger.message_id, allow_sending_without_reply=True)
             if trigger is not None and kind == "group" else None
         )
+        outgoing: list[Outgoing] = []
         for reply in replies:
             if reply.private and kind != "private":
                 log.warning("dropped a private %s reply addressed to a group", reply.kind)
                 continue
-            for out in render(reply, context.bot.username):
-                await context.bot.send_message(
-                    chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_parameters=quote,
-                )
-                quote = None
+            outgoing.extend(render(reply, context.bot.username))
+        if kind == "group":
+            outgoing = self._fit_group(outgoing, trigger, context.bot.username)
+        for out in outgoing:
+            if kind == "group" and not self.group_budget.take(chat_id):
+                log.info("a group's reply budget is spent: dropped %d message(s)",
+                         len(outgoing) - outgoing.index(out))
+                return
+            await context.bot.send_message(
+                chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_parameters=quote,
+            )
+            quote = None
+
+    def _fit_group(
+        self, outgoing: list[Outgoing], trigger: Message | None, username: str
+    ) -> list[Outgoing]:
+        """At most GROUP_MESSAGES_PER_MESSAGE messages; the last one then points to a DM."""
+        if len(outgoing) <= GROUP_MESSAGES_PER_MESSAGE:
+            return outgoing
+        user = trigger.from_user if trigger is not None else None
+        lang = self.engine.language_for(user.language_code if user else None)
+        catalog = self.engine.catalog
+        more = TextReply(text=catalog.text(lang, "group_continue_privately"), buttons=[
+            Button(label=catalog.text(lang, "ui_open_private_chat"), deep_link="check")])
+        return outgoing[: GROUP_MESSAGES_PER_MESSAGE - 1] + render(more, username)[:1]
 
     async def is_moderator(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> bool:
-        """Is the sender a chat admin? getChatMember, cached for a minute."""
+        """Is the sender a chat admin right now? Asked every time (/psa is rare): a demoted
+        admin loses the right at once. An anonymous admin posts as the group itself."""
         if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
-            return True  # an anonymous admin posting as the group
+            return True
         user = message.from_user
         if user is None:
             return False
-        key = (message.chat.id, user.id)
-        cached = self._admins.get(key)
-        now = time.monotonic()
-        if cached is not None and cached[0] > now:
-            return cached[1]
         try:
             member = await context.bot.get_chat_member(message.chat.id, user.id)
         except TelegramError as exc:
             log.warning("getChatMember failed (%s): treating the sender as a member", exc)
             return False
-        allowed = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
-        self._admins[key] = (now + ADMIN_CACHE_SECONDS, allowed)
-        return allowed
+        return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
     async def apologise(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (the token is redacted by logsafety) and apologise to the user."""
@@ -298,9 +319,11 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        # AIORateLimiter: ~30 msg/s overall, 20/min per group, and on a 429 it pauses all
-        # requests for retry_after seconds and retries (up to RATE_LIMIT_RETRIES times).
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        # ~30 requests/s overall, 20/min per group; a 429 holds only the chat it names
+        # (adapters/telegram/ratelimit.py). Updates run concurrently across chats and in order
+        # within each chat (adapters/telegram/updates.py).
+        .rate_limiter(ChatRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(adapter.post_init)
         .post_shutdown(adapter.post_shutdown)
     )

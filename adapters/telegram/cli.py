@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
+from telegram.error import InvalidToken
 
 from adapters import logsafety
-from adapters.telegram.app import ALLOWED_UPDATES, EngineLike, build_application
+from adapters.telegram.app import ALLOWED_UPDATES, EngineLike, TelegramApp, build_application
 from adapters.telegram.settings import TelegramSettings
 
 log = logging.getLogger("adapters.telegram")
@@ -62,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
         engine = await Engine.open(db_path)
         engine.watch_knowledge()  # edits to the knowledge files go live without a restart
+        engine.start_sweeping()  # idle conversations expire now and every 10 minutes
         served: EngineLike = engine
         return served
 
@@ -69,15 +72,29 @@ def run(args: argparse.Namespace) -> int:
         settings.token, open_engine,
         base_url=settings.telegram_api_base_url, base_file_url=settings.base_file_url,
     )
+    try:
+        _serve(app, args, settings, listen)
+    except InvalidToken:  # its message quotes the token: say what to do instead
+        log.error("Telegram rejected the bot token (401): check TELEGRAM_BOT_TOKEN")
+        return 1
+    except Exception as exc:  # anything else, once, through the redacting log
+        log.error("the bot stopped: %s: %s", type(exc).__name__, exc)
+        return 1
+    return 0
+
+
+def _serve(app: TelegramApp, args: argparse.Namespace, settings: TelegramSettings,
+           listen: tuple[str, int] | None) -> None:
     if not args.webhook_url:
         log.info("starting long polling")
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
-        return 0
+        return
     host, port = listen or ("127.0.0.1", 8443)
     log.info("starting the webhook server on %s:%d", host, port)
-    app.run_webhook(
-        listen=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
-        webhook_url=args.webhook_url, secret_token=settings.webhook_secret(),
+    from adapters.telegram.webhook import serve_webhook  # tornado: only for webhooks
+
+    asyncio.run(serve_webhook(
+        app, host=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
+        webhook_url=args.webhook_url, secret=settings.webhook_secret(),
         allowed_updates=ALLOWED_UPDATES,
-    )
-    return 0
+    ))

@@ -47,15 +47,24 @@ def _is_reply_to(message: Message, bot_id: int) -> bool:
     return bool(replied and replied.from_user and replied.from_user.id == bot_id)
 
 
+def is_anonymous_admin(message: Message) -> bool:
+    """A group admin posting anonymously: Telegram sends it as the group itself."""
+    return message.sender_chat is not None and message.sender_chat.id == message.chat.id
+
+
 def from_message(message: Message, bot_username: str, bot_id: int) -> Inbound | None:
     """The engine event for a message, or None when the bot should stay silent."""
     kind = chat_kind(message.chat)
     user = message.from_user
-    if kind is None or user is None or user.is_bot:
+    if kind is None or user is None:
         return None
+    if user.is_bot and not is_anonymous_admin(message):
+        return None  # other bots (an anonymous admin's messages come from a bot account)
+    # An anonymous admin is the group itself: one conversation per group for all of them.
+    sender = message.chat.id if is_anonymous_admin(message) else user.id
     text = message.text or message.caption or ""
     base = Inbound(
-        platform="telegram", chat_id=str(message.chat.id), user_id=str(user.id),
+        platform="telegram", chat_id=str(message.chat.id), user_id=str(sender),
         locale=user.language_code, chat_kind=kind,
     )
     command = split_command(text, bot_username)

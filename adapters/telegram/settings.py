@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+# "<bot id>:<secret>" as @BotFather issues it (the secret is 35 characters today).
+TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,100}")
 
 
 class TelegramSettings(BaseSettings):
@@ -22,6 +25,16 @@ class TelegramSettings(BaseSettings):
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_webhook_secret: SecretStr | None = None  # TELEGRAM_WEBHOOK_SECRET (optional)
     recall_bot_db: Path | None = None  # None: the engine's default (XDG data directory)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        """Whitespace around the token (a trailing space or newline in .env) is dropped; what
+        is left must look like a bot token. The message never quotes the value."""
+        token = value.get_secret_value().strip()
+        if not TOKEN_SHAPE.fullmatch(token):
+            raise ValueError("not a bot token: expected <digits>:<secret> from @BotFather")
+        return SecretStr(token)
 
     @field_validator("telegram_api_base_url")
     @classmethod

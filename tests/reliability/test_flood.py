@@ -71,3 +71,65 @@ async def test_flooded_user_can_still_forget() -> None:
         await _say(engine, "A1263")
     assert await _say(engine, "", command="forget") == [CATALOG.text("en", "forgotten")]
     assert await engine.store.load(("telegram", "u", "u")) is None
+
+
+# ----- issue #18, finding 2: the limit could be reset with /forget and multiplied by chats -----
+
+async def _answered(engine: Engine, clock: Clock, inbound: Inbound) -> bool:
+    """Send one event; whether it got a real answer (not the notice, not silence)."""
+    clock.now += 0.01
+    replies = [r.plain_text() for r in await engine.handle(inbound)]
+    return bool(replies) and replies != [NOTICE]
+
+
+async def test_forget_inside_the_window_does_not_reset_the_limit() -> None:
+    clock = Clock()
+    engine = _engine(clock)
+    answered = 0
+    for _ in range(10):  # the red-team run: ten rounds of "21 messages + /forget" in a minute
+        for _ in range(DEFAULT_FLOOD_LIMIT + 1):
+            answered += await _answered(engine, clock, Inbound(
+                platform="telegram", chat_id="u", user_id="u", text="A1263"))
+        await _say(engine, "", command="forget")
+    assert answered == DEFAULT_FLOOD_LIMIT, f"{answered} answers in one window"
+
+
+async def test_the_limit_counts_per_user_across_chats() -> None:
+    clock = Clock()
+    engine = _engine(clock)
+    answered = 0
+    for channel in range(5):  # one Discord user in five channels
+        for _ in range(DEFAULT_FLOOD_LIMIT):
+            answered += await _answered(engine, clock, Inbound(
+                platform="discord", chat_id=f"channel{channel}", user_id="same-user",
+                text="A1263"))
+    assert answered == DEFAULT_FLOOD_LIMIT
+    assert await _answered(engine, clock, Inbound(
+        platform="telegram", chat_id="x", user_id="same-user", text="A1263")), \
+        "another platform's user with the same id is someone else"
+
+
+async def test_forget_itself_is_limited() -> None:
+    from bot.engine import FORGET_LIMIT
+
+    clock = Clock()
+    engine = _engine(clock)
+    forgotten = CATALOG.text("en", "forgotten")
+    answers = [await _say(engine, "", command="forget") for _ in range(FORGET_LIMIT + 3)]
+    assert answers[:FORGET_LIMIT] == [[forgotten]] * FORGET_LIMIT
+    assert answers[FORGET_LIMIT] == [NOTICE] and answers[FORGET_LIMIT + 1:] == [[], []]
+    clock.now += DEFAULT_FLOOD_WINDOW
+    assert await _say(engine, "", command="forget") == [forgotten]
+
+
+def test_flood_memory_is_bounded_and_ended_windows_are_dropped() -> None:
+    from bot.engine import FloodLimiter
+
+    clock = Clock()
+    limiter = FloodLimiter(2, 60.0, clock, max_users=100)
+    for n in range(1000):
+        limiter.hit(("telegram", str(n)))
+    assert len(limiter) <= 100
+    clock.now += 61
+    limiter.hit(("telegram", "late"))
+    assert len(limiter) == 1, "windows that ended are forgotten"

@@ -107,6 +107,7 @@ class Call:
     params: dict[str, Any]
     status: int = 0
     result: Any = None
+    at: float = field(default_factory=time.monotonic)  # when the bot made the call
 
 
 @dataclass
@@ -120,6 +121,8 @@ class FakeBotApi:
     pending: list[dict[str, Any]] = field(default_factory=list)
     chat_members: dict[tuple[int, int], str] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    chat_failures: dict[tuple[str, int], list[tuple[int, dict[str, Any]]]] = field(
+        default_factory=dict)  # (method, chat id) → answers for that chat only
     webhook: dict[str, Any] = field(default_factory=dict)
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (method, 400 description)
     poll_cap: float = 1.0  # seconds a long poll may hang here, whatever timeout the bot asks
@@ -202,6 +205,13 @@ class FakeBotApi:
                 "parameters": {"retry_after": retry_after}}
         self.failures.setdefault(method, []).append((429, body))
 
+    def fail_next_in_chat(self, method: str, chat_id: int, retry_after: int = 1) -> None:
+        """The next call of `method` for `chat_id` gets 429 (other chats are unaffected)."""
+        body = {"ok": False, "error_code": 429,
+                "description": f"Too Many Requests: retry after {retry_after}",
+                "parameters": {"retry_after": retry_after}}
+        self.chat_failures.setdefault((method, chat_id), []).append((429, body))
+
     def break_next(self, method: str) -> None:
         """The next call of `method` fails with 400 (as if Telegram refused it)."""
         body = {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
@@ -232,6 +242,9 @@ class FakeBotApi:
         call = Call(method, params)
         self.calls.append(call)
         queued = self.failures.get(method)
+        if not queued and "chat_id" in params:
+            with suppress(TypeError, ValueError):
+                queued = self.chat_failures.get((method, int(params["chat_id"])))
         if queued:
             call.status, body = queued.pop(0)
             return call.status, body

@@ -32,15 +32,38 @@ async def test_psa_by_an_admin_posts_the_card_with_a_deep_link(
     assert fake.calls_to("getChatMember") == [{"chat_id": GROUP, "user_id": 7}]
 
 
-async def test_psa_by_a_member_is_refused_and_admin_status_is_cached(
+async def test_psa_by_a_member_is_refused_and_a_demotion_counts_at_once(
     bot: Harness, fake: FakeBotApi
 ) -> None:
+    """Finding 7: the admin check used a 60 s cache, so a demoted admin kept /psa for a minute."""
     member = bot.group_chat(8)
-    refused = await member.say("/psa@recall_test_bot")
     psa = bot.engines[-1].psa("en")  # type: ignore[attr-defined]
+    refused = await member.say("/psa@recall_test_bot")
     assert refused and psa.title not in shown(refused)
-    await member.say("/psa")
-    assert len(fake.calls_to("getChatMember")) == 1, "getChatMember is cached"
+    fake.chat_members[(GROUP, 8)] = "administrator"
+    assert psa.title in shown(await member.say("/psa")), "a promotion counts at once"
+    fake.chat_members[(GROUP, 8)] = "member"
+    demoted = await member.say("/psa")
+    assert demoted and psa.title not in shown(demoted), "a demotion counts at once"
+    assert len(fake.calls_to("getChatMember")) == 3
+
+
+async def test_anonymous_admin_posting_as_the_group_may_post_the_psa(
+    bot: Harness, fake: FakeBotApi
+) -> None:
+    """Finding 7: messages of anonymous admins come from a bot account and were dropped."""
+    group = fake.chat(GROUP, "supergroup")
+    update = fake.message("/psa", chat=group)
+    update["message"]["from"] = {"id": 1087968824, "is_bot": True,
+                                 "first_name": "Group", "username": "GroupAnonymousBot"}
+    update["message"]["sender_chat"] = group
+    posted = await bot.feed(update)
+    psa = bot.engines[-1].psa("en")  # type: ignore[attr-defined]
+    assert psa.title in shown(posted)
+    assert fake.calls_to("getChatMember") == [], "no lookup needed: it is the group itself"
+    other_bot = fake.message("/psa", chat=group)
+    other_bot["message"]["from"] = {"id": 555, "is_bot": True, "first_name": "Spam"}
+    assert await bot.feed(other_bot) == [], "other bots stay ignored"
 
 
 async def test_group_ignores_chatter_but_answers_mentions_and_commands(
