@@ -92,7 +92,8 @@ def authority_line(lang: str, campaign: Campaign) -> str:
         if authority.kind.value == "voluntary" else authority.kind.value
     number = f" {t(lang, 'recall_number', number=authority.recall_number)}" \
         if authority.recall_number else ""
-    line = t(lang, "campaign_line", who=who, date=campaign.announced_label, number=number)
+    msgid = "campaign_line" if campaign.kind == "recall" else f"campaign_line_{campaign.kind}"
+    line = t(lang, msgid, who=who, date=campaign.announced_label, number=number)
     return f"{line} {authority.url}" if authority.url else line
 
 
@@ -237,7 +238,7 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
             lines.append(t(lang, "remedy_in_region",
                            region=region_name(cv.remedy.region, lang)))
             lines += remedy_lines(lang, cv.remedy)
-        elif not cv.campaign.remedies:
+        elif not cv.campaign.remedies and cv.campaign.kind != "warning":  # a warning has none
             lines.append(t(lang, "remedy_unknown", brand=cv.campaign.brand))
         sections.append(Section(heading=cv.campaign.title.get(lang), lines=lines))
     if result.needs_region:

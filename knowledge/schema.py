@@ -57,6 +57,8 @@ REGION_PARENTS: dict[str, str] = {
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MODEL = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+# Notes a researcher leaves in a title ("URL cited by …", "content not verified"): not for users.
+_RESEARCH_NOTE = re.compile(r"\bcited by\b|\bnot verified\b|\bUNVERIFIED\b|\bTODO\b", re.IGNORECASE)
 
 
 class Confidence(StrEnum):
@@ -122,12 +124,25 @@ class DateWindow(Strict):
         return _check_partial_date(value) if isinstance(value, str) else value
 
 
+SourceKind = Literal["official", "company", "news"]
+
+
 class Source(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="Shown to users: the page's own title, no notes")
     url: str = Field(pattern=r"^https?://")
     date: dt.date | None = None
     confidence: Confidence
+    kind: SourceKind = Field(
+        default="news", description="Who published it: an authority ('official'), the brand "
+        "('company'), or anyone else ('news')")
+
+    @field_validator("title")
+    @classmethod
+    def _clean_title(cls, value: str) -> str:
+        if _RESEARCH_NOTE.search(value):
+            raise ValueError(f"title {value!r} holds a research note; put it in a YAML comment")
+        return value
 
 
 class AuthorityKind(StrEnum):
@@ -137,6 +152,9 @@ class AuthorityKind(StrEnum):
     BSMI = "BSMI"
     METI = "METI"
     OPSS = "OPSS"
+    CPSO = "CPSO"
+    ACCC = "ACCC"
+    KCA = "Korea Consumer Agency"
     VOLUNTARY = "voluntary"
 
 
@@ -275,10 +293,23 @@ class Figures(Strict):
     incidents: LocalText | None = None
 
 
+CampaignKind = Literal["recall", "warning", "corrective_action"]
+
+
 class Campaign(Strict):
-    """One recall campaign: one authority's (or the brand's) action, in one or more regions."""
+    """One recall campaign: one authority's (or the brand's) action, in one or more regions.
+
+    `kind` is "recall" (the usual case), "warning" (an authority urges owners to stop using a
+    product and no remedy is offered) or "corrective_action" (a remedy without a formal recall).
+    """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: CampaignKind = "recall"
+    reviewed: bool = Field(
+        default=True, description="False for drafts (e.g. from import-cpsc): never served")
+    superseded_by: str | None = Field(
+        default=None, description="Id of the campaign that replaced this one (a warning that "
+        "became a recall); a superseded campaign is not served while its successor is")
     part_of: str | None = Field(default=None, description="Family id; regional parts share it")
     brand: str
     title: LocalText
@@ -301,6 +332,8 @@ class Campaign(Strict):
     contacts: list[Contact] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     last_reviewed: date
+    last_checked: date = Field(
+        description="When a person last checked the sources still say this (staleness)")
     unverified_notes: list[str] = Field(default_factory=list, description="Never shown to users")
 
     @property
@@ -343,6 +376,10 @@ class Campaign(Strict):
         models = [p.model for p in self.products]
         if len(set(models)) != len(models):
             raise ValueError("products: a model is listed twice")
+        if self.kind == "warning" and self.remedies:
+            raise ValueError("remedies: a warning offers no remedy (use kind recall)")
+        if self.last_checked < self.last_reviewed:
+            raise ValueError("last_checked: earlier than last_reviewed")
         return self
 
     def text_fields(self) -> list[LocalText]:
