@@ -1,14 +1,21 @@
-"""`recall-bot knowledge validate [PATH]` and `recall-bot knowledge schema [--guidance]`."""
+"""`recall-bot knowledge validate|schema|import-cpsc|diff`: the maintainers' commands.
+
+- validate [PATH] [--max-age-days N]: schema errors and never-use sources (exit 1), and a
+  warning for each campaign whose `last_checked` is older than N days (exit 0).
+- schema [--guidance]: the JSON Schema of a campaign file (committed as knowledge/schema.json).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from knowledge import DATA_DIR, validate_path
+from knowledge.quality import DEFAULT_MAX_AGE_DAYS, banned_citations, campaigns_at, stale_campaigns
 from knowledge.schema import Campaign, Guidance
 
 
@@ -21,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "path", nargs="?", type=Path, default=None,
         help="a data directory, a directory of campaign files, or one YAML file "
              "(default: the shipped knowledge)")
+    validate.add_argument(
+        "--max-age-days", type=int, default=DEFAULT_MAX_AGE_DAYS, metavar="N",
+        help="warn about campaigns whose last_checked date is more than N days old "
+             f"(default {DEFAULT_MAX_AGE_DAYS})")
+    validate.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                          help="the date to measure ages from (default: today)")
     schema = actions.add_parser("schema", help="print the JSON Schema of a campaign file")
     schema.add_argument("--guidance", action="store_true",
                         help="print the schema of guidance.yaml instead")
@@ -43,10 +56,20 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "schema":
         sys.stdout.write(schema_text(args.guidance))
         return 0
-    path: Path = args.path or DATA_DIR
-    errors = validate_path(path)
+    return _validate(args.path or DATA_DIR, args.max_age_days, args.today)
+
+
+def _validate(path: Path, max_age_days: int, today: date | None) -> int:
+    if max_age_days < 0:
+        print("recall-bot knowledge validate: --max-age-days must be 0 or more", file=sys.stderr)
+        return 2
+    campaigns = campaigns_at(path)
+    errors = validate_path(path) + banned_citations(campaigns)
     for error in errors:
         print(error, file=sys.stderr)
+    for stale in stale_campaigns(campaigns, max_age_days, today):
+        print(f"warning: {stale} (more than {max_age_days}); re-check its sources and update "
+              "last_checked", file=sys.stderr)
     if errors:
         print(f"{len(errors)} problem(s) in {path}", file=sys.stderr)
         return 1
