@@ -2,7 +2,8 @@
 
 - validate [PATH] [--max-age-days N]: schema errors and never-use sources (exit 1), and a
   warning for each campaign whose `last_checked` is older than N days (exit 0).
-- schema [--guidance]: the JSON Schema of a campaign file (committed as knowledge/schema.json).
+- schema [--guidance | --flights]: the JSON Schema of a campaign file (committed as
+  knowledge/schema.json), of guidance.yaml or of flights.yaml.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import DATA_DIR, validate_path
+from knowledge.flights import FLIGHTS_FILE, flight_errors
 from knowledge.quality import DEFAULT_MAX_AGE_DAYS, banned_citations, campaigns_at, stale_campaigns
-from knowledge.schema import Campaign, Guidance
+from knowledge.schema import Campaign, Flights, Guidance
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,26 +37,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     validate.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                           help="the date to measure ages from (default: today)")
     schema = actions.add_parser("schema", help="print the JSON Schema of a campaign file")
-    schema.add_argument("--guidance", action="store_true",
-                        help="print the schema of guidance.yaml instead")
+    which = schema.add_mutually_exclusive_group()
+    which.add_argument("--guidance", action="store_true",
+                       help="print the schema of guidance.yaml instead")
+    which.add_argument("--flights", action="store_true",
+                       help="print the schema of flights.yaml instead")
 
 
-def json_schema(guidance: bool = False) -> dict[str, Any]:
-    """The JSON Schema of a campaign file (or of guidance.yaml), for editors."""
-    model = Guidance if guidance else Campaign
+def json_schema(guidance: bool = False, flights: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a campaign file (or of guidance.yaml or flights.yaml), for editors."""
+    model: type[Campaign | Guidance | Flights] = \
+        Guidance if guidance else Flights if flights else Campaign
     schema = model.model_json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def schema_text(guidance: bool = False) -> str:
+def schema_text(guidance: bool = False, flights: bool = False) -> str:
     """The JSON Schema as the text committed in knowledge/schema.json."""
-    return json.dumps(json_schema(guidance), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    schema = json_schema(guidance, flights)
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action; exit 0 when everything is valid."""
     if args.action == "schema":
-        sys.stdout.write(schema_text(args.guidance))
+        sys.stdout.write(schema_text(args.guidance, args.flights))
         return 0
     return _validate(args.path or DATA_DIR, args.max_age_days, args.today)
 
@@ -63,8 +70,14 @@ def _validate(path: Path, max_age_days: int, today: date | None) -> int:
     if max_age_days < 0:
         print("recall-bot knowledge validate: --max-age-days must be 0 or more", file=sys.stderr)
         return 2
-    campaigns = campaigns_at(path)
-    errors = validate_path(path) + banned_citations(campaigns)
+    if path.name == FLIGHTS_FILE and path.is_file():
+        errors = flight_errors(path)[1]
+        campaigns = []
+    else:
+        campaigns = campaigns_at(path)
+        errors = validate_path(path) + banned_citations(campaigns)
+        if (path / FLIGHTS_FILE).is_file():
+            errors += flight_errors(path / FLIGHTS_FILE)[1]
     for error in errors:
         print(error, file=sys.stderr)
     for stale in stale_campaigns(campaigns, max_age_days, today):

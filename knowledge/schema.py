@@ -429,3 +429,83 @@ class Guidance(Strict):
                 if sid not in ids:
                     raise ValueError(f"{name}.sources: unknown source id {sid!r}")
         return self
+
+
+class Airline(Strict):
+    """An airline (or group) a flight rule names, with the names people type for it."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="Other names, any language")
+    not_when: list[str] = Field(
+        default_factory=list,
+        description="Phrases that contain a name but mean something else ('United Arab Emirates')")
+
+
+class FlightRule(Strict):
+    """One rule for carrying power banks on aircraft: worldwide, a country's, or an airline's."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    scope: Literal["everywhere", "region", "airline"]
+    name: LocalText
+    effective: date | None = Field(default=None, description="None only for long-standing rules")
+    effective_precision: Literal["day", "month"] = "day"
+    regions: list[str] = Field(
+        default_factory=list, description="Where it applies (scope region), or the airlines' "
+        "home countries (scope airline: shown for flights there when no airline is named)")
+    airlines: list[str] = Field(default_factory=list, description="Airline ids it binds")
+    text: LocalText
+    sources: list[str] = Field(min_length=1)
+
+    @property
+    def effective_label(self) -> str | None:
+        if self.effective is None:
+            return None
+        iso = self.effective.isoformat()
+        return iso[:7] if self.effective_precision == "month" else iso
+
+    @model_validator(mode="after")
+    def _scoped(self) -> FlightRule:
+        if self.scope == "everywhere" and (self.regions or self.airlines):
+            raise ValueError("regions: a rule for everywhere names no region or airline")
+        if self.scope == "region" and not self.regions:
+            raise ValueError("regions: a regional rule names at least one region")
+        if self.scope == "airline" and not self.airlines:
+            raise ValueError("airlines: an airline rule names at least one airline")
+        if self.scope != "everywhere" and self.effective is None:
+            raise ValueError("effective: a country or airline rule has a start date")
+        for i, region in enumerate(self.regions):
+            problem = _region_problem(region)
+            if problem:
+                raise ValueError(f"regions.{i}: {problem}")
+        return self
+
+
+class Flights(Strict):
+    """Flight rules for power banks (knowledge/data/flights.yaml)."""
+
+    recalled_units: GuidanceTopic = Field(description="Recalled units must never fly")
+    airlines: list[Airline] = Field(default_factory=list)
+    rules: list[FlightRule] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    last_checked: date
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Flights:
+        source_ids = {s.id for s in self.sources}
+        airline_ids = {a.id for a in self.airlines}
+        if len(airline_ids) != len(self.airlines):
+            raise ValueError("airlines: duplicate airline id")
+        if len({r.id for r in self.rules}) != len(self.rules):
+            raise ValueError("rules: duplicate rule id")
+        for sid in self.recalled_units.sources:
+            if sid not in source_ids:
+                raise ValueError(f"recalled_units.sources: unknown source id {sid!r}")
+        for i, rule in enumerate(self.rules):
+            for sid in rule.sources:
+                if sid not in source_ids:
+                    raise ValueError(f"rules.{i}.sources: unknown source id {sid!r}")
+            for aid in rule.airlines:
+                if aid not in airline_ids:
+                    raise ValueError(f"rules.{i}.airlines: unknown airline id {aid!r}")
+        return self
