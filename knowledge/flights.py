@@ -17,6 +17,7 @@ from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeInvalid
 from knowledge.schema import REGION_PARENTS, Airline, FlightRule, Flights, Source
 
 FLIGHTS_FILE = "flights.yaml"
+_NESTED = re.compile(r"^([a-z_]+(?:\.[\w-]+)*): (.+)$", re.DOTALL)
 
 
 def flight_errors(path: Path) -> tuple[Flights | None, list[KnowledgeError]]:
@@ -33,8 +34,12 @@ def flight_errors(path: Path) -> tuple[Flights | None, list[KnowledgeError]]:
         errors = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"])
-            errors.append(KnowledgeError(path.name, field,
-                                         str(err["msg"]).removeprefix("Value error, ")))
+            message = str(err["msg"]).removeprefix("Value error, ")
+            nested = _NESTED.match(message)
+            if nested:  # a whole-model check names the field at the start of its message
+                field = ".".join(p for p in (field, nested.group(1)) if p)
+                message = nested.group(2)
+            errors.append(KnowledgeError(path.name, field, message))
         return None, errors
 
 
