@@ -2,6 +2,9 @@
 
 - validate [PATH] [--max-age-days N]: schema errors and never-use sources (exit 1), and a
   warning for each campaign whose `last_checked` is older than N days (exit 0).
+- import-cpsc FILE.json [--out DIR]: draft campaign files (reviewed: false, never served) from
+  records of CPSC's Recall Retrieval API; a recall number already known is skipped.
+- diff OLD NEW: what changes for users between two knowledge versions (knowledge/diff.py).
 - schema [--guidance | --flights]: the JSON Schema of a campaign file (committed as
   knowledge/schema.json), of guidance.yaml or of flights.yaml.
 """
@@ -15,8 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from knowledge import DATA_DIR, validate_path
+from knowledge.cpsc_import import drafts_from_records
+from knowledge.diff import diff_campaigns
 from knowledge.flights import FLIGHTS_FILE, flight_errors
+from knowledge.loader import CAMPAIGN_DIR
 from knowledge.quality import DEFAULT_MAX_AGE_DAYS, banned_citations, campaigns_at, stale_campaigns
 from knowledge.schema import Campaign, Flights, Guidance
 
@@ -37,6 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     validate.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                           help="the date to measure ages from (default: today)")
     schema = actions.add_parser("schema", help="print the JSON Schema of a campaign file")
+    cpsc = actions.add_parser(
+        "import-cpsc", help="draft campaign files (reviewed: false) from CPSC Recall Retrieval "
+                            "API JSON")
+    cpsc.add_argument("file", type=Path, help="a JSON file of CPSC recall records")
+    cpsc.add_argument("--out", type=Path, default=None,
+                      help="directory for the drafts (default: the shipped campaigns)")
+    cpsc.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                      help="the import date written into the drafts (default: today)")
+    diff = actions.add_parser("diff", help="what changes for users between two knowledge versions")
+    diff.add_argument("old", type=Path, help="the old data directory, campaigns directory or file")
+    diff.add_argument("new", type=Path, help="the new one")
     which = schema.add_mutually_exclusive_group()
     which.add_argument("--guidance", action="store_true",
                        help="print the schema of guidance.yaml instead")
@@ -63,7 +82,60 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "schema":
         sys.stdout.write(schema_text(args.guidance, args.flights))
         return 0
+    if args.action == "import-cpsc":
+        return _import_cpsc(args.file, args.out or DATA_DIR / CAMPAIGN_DIR, args.today)
+    if args.action == "diff":
+        return _diff(args.old, args.new)
     return _validate(args.path or DATA_DIR, args.max_age_days, args.today)
+
+
+def _import_cpsc(file: Path, out: Path, today: date | None) -> int:
+    try:
+        records = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"recall-bot knowledge import-cpsc: cannot read {file} ({exc})", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(f"recall-bot knowledge import-cpsc: {file} is not JSON (line {exc.lineno}: "
+              f"{exc.msg})", file=sys.stderr)
+        return 2
+    drafts, problems = drafts_from_records(records, today or date.today())
+    for problem in problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    known = {c.authority.recall_number: c.id for c in campaigns_at(out)
+             if c.authority.kind.value == "CPSC" and c.authority.recall_number}
+    out.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for draft in drafts:
+        target = out / f"{draft.id}.yaml"
+        if draft.recall_number in known:
+            print(f"skipped recall {draft.recall_number}: already in {known[draft.recall_number]}",
+                  file=sys.stderr)
+            continue
+        if target.exists():
+            print(f"skipped recall {draft.recall_number}: {target} exists", file=sys.stderr)
+            continue
+        header = (f"# DRAFT from CPSC recall {draft.recall_number}: not served until a person "
+                  "reviews it and sets `reviewed: true`.\n")
+        body = yaml.safe_dump(draft.data, allow_unicode=True, sort_keys=False, width=100)
+        target.write_text(header + body, encoding="utf-8")
+        print(f"wrote {target} (draft, reviewed: false)")
+        written += 1
+    print(f"{written} draft(s) written, {len(drafts) - written + len(problems)} skipped")
+    return 1 if problems and not drafts else 0
+
+
+def _diff(old: Path, new: Path) -> int:
+    errors = [f"{old}: {e}" for e in validate_path(old)] + [f"{new}: {e}" for e in validate_path(new)]
+    if errors:
+        print("recall-bot knowledge diff: fix these first:", *errors, sep="\n", file=sys.stderr)
+        return 1
+    changes = diff_campaigns(campaigns_at(old), campaigns_at(new))
+    for change in changes:
+        print(change)
+    if not changes:
+        print("no changes for users")
+    return 0
 
 
 def _validate(path: Path, max_age_days: int, today: date | None) -> int:
@@ -83,6 +155,10 @@ def _validate(path: Path, max_age_days: int, today: date | None) -> int:
     for stale in stale_campaigns(campaigns, max_age_days, today):
         print(f"warning: {stale} (more than {max_age_days}); re-check its sources and update "
               "last_checked", file=sys.stderr)
+    drafts = sorted(c.id for c in campaigns if not c.reviewed)
+    if drafts:
+        print(f"note: {len(drafts)} draft(s) not served until reviewed: {', '.join(drafts)}",
+              file=sys.stderr)
     if errors:
         print(f"{len(errors)} problem(s) in {path}", file=sys.stderr)
         return 1
