@@ -211,9 +211,12 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     verdict = result.verdict
     main = result.campaigns[0]
     brand = main.campaign.brand
-    title = t(lang, f"verdict_{verdict.value}_title", model=model, name=name, brand=brand)
+    key = f"verdict_{verdict.value}"
+    if verdict is Verdict.AFFECTED and main.campaign.kind == "corrective_action":
+        key = "verdict_corrective_action"  # a remedy is offered, but it is not a formal recall
+    title = t(lang, f"{key}_title", model=model, name=name, brand=brand)
     sections: list[Section] = []
-    body = f"verdict_{verdict.value}_body"
+    body = f"{key}_body"
     if verdict is Verdict.CONFIRM_ON_CHECKER and checker_url(main.campaign) is None:
         body = "verdict_confirm_with_brand_body"  # no public checker: the brand's support decides
     summary = t(lang, body, model=model, name=name, brand=brand)

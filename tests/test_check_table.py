@@ -90,6 +90,10 @@ TABLE = [
     # The June 2024 A1112 campaign also covers two products that are not power banks.
     Row("A3302", None, None, "affected", "anker-a1112-2024", ("replacement",)),
     Row("A3102", None, "DE", "affected", "anker-a1112-2024", ("replacement",)),
+    # Korea Consumer Agency: corrective actions, not formal recalls.
+    Row("BPR-02", None, "KR", "affected", "lorantec-bpr02-2025-kr", ("replacement", "refund"),
+        {"kind": "corrective_action"}),
+    Row("CSPB-002C", None, "KR", "affected", "icons-cspb002c-2025-kr", ("replacement", "refund")),
     # Corrections of existing campaigns (research §B).
     Row("A1263", None, "US", "confirm_on_checker", "anker-a1263-us-2025",
         ("replacement", "gift_card"),
@@ -144,7 +148,7 @@ def test_check_table(row: Row, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["as_of"] == main_campaign["last_checked"]
     assert any(s["kind"] in ("official", "company") for s in main_campaign["sources"]) or \
         row.campaign in {"logiix-2026-ca", "guxon-2025-tw", "esr-2025-us", "belkin-2025-us"} or \
-        row.campaign.endswith("-tw")
+        row.campaign.endswith(("-tw", "-kr"))
 
 
 def test_every_new_campaign_is_in_the_table(kb: Knowledge) -> None:
@@ -196,3 +200,15 @@ def test_every_card_of_every_model_passes_the_truth_guard(kb: Knowledge, lang: s
             card = verdict_card(kb, kb.check(model, None, region), lang)
             assert violations(card) == [], (model, region, lang)
             enforce(card, strict=True)
+
+
+def test_a_corrective_action_is_not_called_a_recall(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "BPR-02", "--region", "KR"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("⚠️ BPR-02 (Lorantec power bank BPR-02): your unit is covered by a "
+                           "corrective action")
+    assert "Corrective action (not a formal recall): Korea Consumer Agency, 2025-12-02" in text
+    assert "in the recall" not in text and "Recalled by" not in text
+    assert main(["check", "CSPB-002C", "--region", "KR", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["verdict"], data["campaigns"][0]["kind"]) == ("affected", "corrective_action")

@@ -21,7 +21,7 @@ NO_PRIMARY_FOUND = {
     "belkin-2025-us", "belkin-2025-us-pb0003", "belkin-2025-us-mma008", "anker-2025-06-cn",
     "esr-2025-us", "romoss-2025-cn", "logiix-2026-ca", "guxon-2025-tw",
     "adam-elements-2025-tw", "lenovo-pblg2w-2025-tw", "energizer-ue10013cq-2025-tw",
-    "mypower-mp10050-2025-tw",
+    "mypower-mp10050-2025-tw", "lorantec-bpr02-2025-kr", "icons-cspb002c-2025-kr",
 }
 # §D: the six files that can now cite an authority or the company (and the ones already did).
 MUST_CITE_PRIMARY = {
