@@ -15,7 +15,7 @@ from babel import Locale
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
-from bot.truth import MAX_SECTION
+from bot.truth import MAX_SECTION, MAX_SECTIONS
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import Claim, Contact, DateWindow, Remedy, Source
 
@@ -387,6 +387,11 @@ def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
             if entry not in by_brand.setdefault(campaign.brand, []):
                 by_brand[campaign.brand].append(entry)
     sections = [Section(heading=brand, lines=sorted(lines)) for brand, lines in by_brand.items()]
+    if len(sections) > MAX_SECTIONS - 4:  # too many brands for one card: fold the smaller ones
+        big = sorted(sections, key=lambda s: -len(s.lines))[:MAX_SECTIONS - 8]
+        rest = [f"{s.heading}: {line}" for s in sections if s not in big for line in s.lines]
+        sections = [s for s in sections if s in big] + \
+            fitted_sections(t(lang, "heading_other_brands"), rest)
     return InfoCard(topic="models", title=t(lang, "topic_models_title"), sections=sections,
                     footer=t(lang, "footer_as_of", date=knowledge.index.as_of.isoformat()))
 
