@@ -300,7 +300,9 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
         sections.append(Section(lines=[t(lang, "remedy_depends_on_region")]))
     for campaign in campaigns[:4]:
         lines: list[str] = []
-        if topic == "remedy":
+        if topic in ("remedy", "claim") and campaign.kind == "warning":
+            lines.append(t(lang, "warning_no_remedy", brand=campaign.brand))
+        elif topic == "remedy":
             remedy = pick_regional(campaign.remedies, region)
             if not campaign.remedies:
                 lines.append(t(lang, "remedy_unknown", brand=campaign.brand))

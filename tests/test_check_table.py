@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.catalog import CATALOG
 from bot.cli import main
-from bot.present import verdict_card
+from bot.present import claim_card, dispose_card, remedy_card, verdict_card
 from bot.truth import enforce, violations
 from knowledge import LANGUAGES, Knowledge
 
@@ -212,3 +213,15 @@ def test_a_corrective_action_is_not_called_a_recall(capsys: pytest.CaptureFixtur
     assert main(["check", "CSPB-002C", "--region", "KR", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["verdict"], data["campaigns"][0]["kind"]) == ("affected", "corrective_action")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_remedy_and_claim_answers_for_a_warning_offer_nothing(kb: Knowledge, lang: str) -> None:
+    expected = CATALOG.text(lang, "warning_no_remedy", brand="Hererod")
+    for card in (remedy_card(kb, "PW40", None, lang), claim_card(kb, "PW40", "US", lang)):
+        lines = [line for s in card.sections for line in s.lines]
+        assert expected in lines
+        assert CATALOG.text(lang, "remedy_unknown", brand="Hererod") not in lines
+        enforce(card, strict=True)
+    disposal = dispose_card(kb, "PW40", "US", lang).plain_text()
+    assert kb.index.campaigns_for_model("PW40")[0].disposal.get(lang) in disposal  # type: ignore[union-attr]
