@@ -17,13 +17,15 @@ from knowledge.loader import DATA_DIR, KnowledgeError, KnowledgeInvalid
 from knowledge.schema import REGION_PARENTS, Airline, FlightRule, Flights, Source
 
 FLIGHTS_FILE = "flights.yaml"
+# libyaml's safe loader when available, as for the other knowledge files (cold start).
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NESTED = re.compile(r"^([a-z_]+(?:\.[\w-]+)*): (.+)$", re.DOTALL)
 
 
 def flight_errors(path: Path) -> tuple[Flights | None, list[KnowledgeError]]:
     """The flight rules in `path`, or every problem with the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         return None, [KnowledgeError(path.name, "", f"cannot read the file ({exc})")]
     except (yaml.YAMLError, ValueError) as exc:
