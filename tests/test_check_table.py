@@ -111,6 +111,10 @@ TABLE = [
     Row("A1647", None, "US", "confirm_on_checker", "anker-2025-09-us-cpsc", ("refund", "gift_card"),
         {"authority.url": "https://www.cpsc.gov/Recalls/2025/Anker-Power-Banks-Recalled-Due-to-"
                           "Fire-and-Burn-Hazards-Manufactured-by-Anker-Innovations-1"}),
+    Row("A1680", None, "CN", "confirm_on_checker", "anker-2025-06-cn",
+        ("refund", "replacement", "voucher")),
+    Row("A1257", None, "TW", "confirm_on_checker", "anker-2025-09-tw",
+        ("replacement", "voucher", "refund"), {"remedy.options.1.amount": "NT$1,100"}),
     Row("A1689", None, "SG", "confirm_on_checker", "anker-2025-06-global",
         ("replacement", "gift_card"), {"remedy.region": "SG"}),
 ]
