@@ -4,7 +4,7 @@
   warning for each campaign whose `last_checked` is older than N days (exit 0).
 - import-cpsc FILE.json [--out DIR]: draft campaign files (reviewed: false, never served) from
   records of CPSC's Recall Retrieval API; a recall number already known is skipped.
-- diff OLD NEW: what changes for users between two knowledge versions (knowledge/diff.py).
+- diff OLD NEW [--json]: what changes for users between two knowledge versions (knowledge/diff.py).
 - schema [--guidance | --flights]: the JSON Schema of a campaign file (committed as
   knowledge/schema.json), of guidance.yaml or of flights.yaml.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     diff = actions.add_parser("diff", help="what changes for users between two knowledge versions")
     diff.add_argument("old", type=Path, help="the old data directory, campaigns directory or file")
     diff.add_argument("new", type=Path, help="the new one")
+    diff.add_argument("--json", action="store_true", help="print the changes as a JSON array")
     which = schema.add_mutually_exclusive_group()
     which.add_argument("--guidance", action="store_true",
                        help="print the schema of guidance.yaml instead")
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "import-cpsc":
         return _import_cpsc(args.file, args.out or DATA_DIR / CAMPAIGN_DIR, args.today)
     if args.action == "diff":
-        return _diff(args.old, args.new)
+        return _diff(args.old, args.new, args.json)
     return _validate(args.path or DATA_DIR, args.max_age_days, args.today)
 
 
@@ -125,12 +127,15 @@ def _import_cpsc(file: Path, out: Path, today: date | None) -> int:
     return 1 if problems and not drafts else 0
 
 
-def _diff(old: Path, new: Path) -> int:
+def _diff(old: Path, new: Path, as_json: bool = False) -> int:
     errors = [f"{old}: {e}" for e in validate_path(old)] + [f"{new}: {e}" for e in validate_path(new)]
     if errors:
         print("recall-bot knowledge diff: fix these first:", *errors, sep="\n", file=sys.stderr)
         return 1
     changes = diff_campaigns(campaigns_at(old), campaigns_at(new))
+    if as_json:
+        print(json.dumps([asdict(c) for c in changes], indent=2, ensure_ascii=False))
+        return 0
     for change in changes:
         print(change)
     if not changes:

@@ -222,3 +222,14 @@ def test_diff_refuses_invalid_input(tmp_path: Path, capsys: pytest.CaptureFixtur
     bad.write_text(yaml.safe_dump({"id": "x"}), "utf-8")
     assert main(["knowledge", "diff", str(DATA_DIR), str(bad)]) == 1
     assert "fix these first" in capsys.readouterr().err
+
+
+def test_diff_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = _copy(tmp_path, "old"), _copy(tmp_path, "new")
+    _edit(new / "campaigns" / "charmast-2024-us.yaml", 'phone: "929-636-0293"',
+          'phone: "929-636-0000"')
+    assert main(["knowledge", "diff", str(old), str(new), "--json"]) == 0
+    (change,) = json.loads(capsys.readouterr().out)
+    assert change["kind"] == "contact_changed" and change["campaign"] == "charmast-2024-us"
+    assert change["region"] == "US" and change["models"] == ["W1056"]
+    assert change["before"].startswith("929-636-0293") and change["after"].startswith("929-636-0000")
