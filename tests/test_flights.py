@@ -150,7 +150,10 @@ def test_without_flight_data_there_are_no_lines(kb: Knowledge) -> None:
     ("taking a scooter to the airport", None),
     ("trip around Asia", None),
     ("I'm American, flying Delta", None),
-    ("Southwest then Qantas", "southwest"),
+    ("Southwest Airlines then Qantas", "southwest"),
+    ("a flight to southwest China", None),
+    ("Swiss chocolate for the trip", None),
+    ("flying SWISS to Zurich", "lufthansa-group"),
     ("", None),
 ])
 def test_find_airline(kb: Knowledge, text: str, expected: str | None) -> None:
