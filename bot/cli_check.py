@@ -88,7 +88,7 @@ def _window(window: DateWindow | None) -> dict[str, str | None] | None:
 def _source(source: Source) -> dict[str, Any]:
     return {"title": source.title, "url": source.url,
             "date": source.date.isoformat() if source.date else None,
-            "confidence": source.confidence.value}
+            "confidence": source.confidence.value, "kind": source.kind}
 
 
 def _remedy(remedy: Remedy | None, lang: str) -> dict[str, Any] | None:
@@ -122,7 +122,8 @@ def _campaign(cv: CampaignVerdict, lang: str) -> dict[str, Any]:
     c = cv.campaign
     match = c.serial_rule.match
     return {
-        "id": c.id, "part_of": c.part_of, "brand": c.brand, "title": c.title.get(lang),
+        "id": c.id, "kind": c.kind, "part_of": c.part_of, "brand": c.brand,
+        "title": c.title.get(lang),
         "verdict": cv.verdict.value,
         "authority": {"kind": c.authority.kind.value, "recall_number": c.authority.recall_number,
                       "url": c.authority.url},
@@ -136,6 +137,7 @@ def _campaign(cv: CampaignVerdict, lang: str) -> dict[str, Any]:
         "disposal": c.disposal.get(lang) if c.disposal else None,
         "sources": [_source(s) for s in c.sources],
         "last_reviewed": c.last_reviewed.isoformat(),
+        "last_checked": c.last_checked.isoformat(),
     }
 
 

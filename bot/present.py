@@ -15,7 +15,7 @@ from babel import Locale
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
-from bot.truth import MAX_SECTION
+from bot.truth import MAX_SECTION, MAX_SECTIONS
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import Claim, Contact, DateWindow, Remedy, Source
 
@@ -92,7 +92,8 @@ def authority_line(lang: str, campaign: Campaign) -> str:
         if authority.kind.value == "voluntary" else authority.kind.value
     number = f" {t(lang, 'recall_number', number=authority.recall_number)}" \
         if authority.recall_number else ""
-    line = t(lang, "campaign_line", who=who, date=campaign.announced_label, number=number)
+    msgid = "campaign_line" if campaign.kind == "recall" else f"campaign_line_{campaign.kind}"
+    line = t(lang, msgid, who=who, date=campaign.announced_label, number=number)
     return f"{line} {authority.url}" if authority.url else line
 
 
@@ -210,9 +211,12 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     verdict = result.verdict
     main = result.campaigns[0]
     brand = main.campaign.brand
-    title = t(lang, f"verdict_{verdict.value}_title", model=model, name=name, brand=brand)
+    key = f"verdict_{verdict.value}"
+    if verdict is Verdict.AFFECTED and main.campaign.kind == "corrective_action":
+        key = "verdict_corrective_action"  # a remedy is offered, but it is not a formal recall
+    title = t(lang, f"{key}_title", model=model, name=name, brand=brand)
     sections: list[Section] = []
-    body = f"verdict_{verdict.value}_body"
+    body = f"{key}_body"
     if verdict is Verdict.CONFIRM_ON_CHECKER and checker_url(main.campaign) is None:
         body = "verdict_confirm_with_brand_body"  # no public checker: the brand's support decides
     summary = t(lang, body, model=model, name=name, brand=brand)
@@ -237,7 +241,7 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
             lines.append(t(lang, "remedy_in_region",
                            region=region_name(cv.remedy.region, lang)))
             lines += remedy_lines(lang, cv.remedy)
-        elif not cv.campaign.remedies:
+        elif not cv.campaign.remedies and cv.campaign.kind != "warning":  # a warning has none
             lines.append(t(lang, "remedy_unknown", brand=cv.campaign.brand))
         sections.append(Section(heading=cv.campaign.title.get(lang), lines=lines))
     if result.needs_region:
@@ -296,7 +300,9 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
         sections.append(Section(lines=[t(lang, "remedy_depends_on_region")]))
     for campaign in campaigns[:4]:
         lines: list[str] = []
-        if topic == "remedy":
+        if topic in ("remedy", "claim") and campaign.kind == "warning":
+            lines.append(t(lang, "warning_no_remedy", brand=campaign.brand))
+        elif topic == "remedy":
             remedy = pick_regional(campaign.remedies, region)
             if not campaign.remedies:
                 lines.append(t(lang, "remedy_unknown", brand=campaign.brand))
@@ -383,6 +389,11 @@ def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
             if entry not in by_brand.setdefault(campaign.brand, []):
                 by_brand[campaign.brand].append(entry)
     sections = [Section(heading=brand, lines=sorted(lines)) for brand, lines in by_brand.items()]
+    if len(sections) > MAX_SECTIONS - 4:  # too many brands for one card: fold the smaller ones
+        big = sorted(sections, key=lambda s: -len(s.lines))[:MAX_SECTIONS - 8]
+        rest = [f"{s.heading}: {line}" for s in sections if s not in big for line in s.lines]
+        sections = [s for s in sections if s in big] + \
+            fitted_sections(t(lang, "heading_other_brands"), rest)
     return InfoCard(topic="models", title=t(lang, "topic_models_title"), sections=sections,
                     footer=t(lang, "footer_as_of", date=knowledge.index.as_of.isoformat()))
 

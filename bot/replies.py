@@ -81,7 +81,7 @@ class _Card(_Reply):
 
 
 VerdictKind = Literal[
-    "affected", "not_affected", "confirm_on_checker", "serial_needed", "serial_invalid",
+    "affected", "warning", "not_affected", "confirm_on_checker", "serial_needed", "serial_invalid",
     "not_in_known_recall",
 ]
 

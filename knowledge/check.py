@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
@@ -78,16 +78,28 @@ def check(index: KnowledgeIndex, model: str, serial: str | None = None,
     verdicts = [
         CampaignVerdict(
             campaign=c,
-            serial=evaluate_serial(c.serial_rule, serial),
+            serial=_as_warning(c, evaluate_serial(c.serial_rule, serial)),
             remedy=pick_regional(c.remedies, region),
             claim=pick_regional(c.claims, region),
             contact=pick_regional(c.contacts, region),
         )
         for c in applicable
     ]
-    # Most severe first; among equals, one whose checker link the user can follow, then newest.
-    verdicts.sort(key=lambda v: (-SEVERITY[v.verdict], _checker_url(v.campaign) is None,
+    # A recall (with its remedy) before a mere warning; then most severe first; among equals,
+    # one whose checker link the user can follow, then newest. The overall verdict is therefore
+    # "warning" only when every campaign that applies is a warning.
+    verdicts.sort(key=lambda v: (v.verdict is Verdict.WARNING, -SEVERITY[v.verdict],
+                                 _checker_url(v.campaign) is None,
                                  -v.campaign.announced.toordinal()))
     overall = verdicts[0].verdict if verdicts else Verdict.NOT_IN_KNOWN_RECALL
+    # The answer is as fresh as the least recently checked campaign it relies on.
+    as_of = min((v.campaign.last_checked for v in verdicts), default=index.as_of)
     return CheckResult(canonical, product, region, overall, verdicts, elsewhere, needs_region,
-                       index.as_of)
+                       as_of)
+
+
+def _as_warning(campaign: Campaign, result: SerialResult) -> SerialResult:
+    """Under an authority's warning a matching unit is 'warned about', not 'recalled'."""
+    if campaign.kind == "warning" and result.verdict is Verdict.AFFECTED:
+        return replace(result, verdict=Verdict.WARNING)
+    return result

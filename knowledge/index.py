@@ -35,7 +35,14 @@ class KnowledgeIndex:
     """Built once per load; every lookup is a dict access or one rapidfuzz call."""
 
     def __init__(self, campaigns: Sequence[Campaign]) -> None:
-        self.campaigns: tuple[Campaign, ...] = tuple(campaigns)
+        # Drafts (e.g. imported from CPSC, not yet read by a person) are never served, and a
+        # campaign replaced by a loaded successor (a warning that became a recall) gives way.
+        reviewed = [c for c in campaigns if c.reviewed]
+        ids = {c.id for c in reviewed}
+        self.campaigns: tuple[Campaign, ...] = tuple(
+            c for c in reviewed if c.superseded_by is None or c.superseded_by not in ids)
+        self.superseded: tuple[Campaign, ...] = tuple(
+            c for c in reviewed if c not in self.campaigns)
         self._by_model: dict[str, list[Campaign]] = {}
         self._products: dict[str, Product] = {}
         names: dict[str, str] = {}
@@ -52,7 +59,8 @@ class KnowledgeIndex:
         self.name_words: frozenset[str] = frozenset(
             word for name in names for word in name.split() if len(word) >= 4)
         self._name_choices = list(names)
-        self.as_of: date = max((c.last_reviewed for c in self.campaigns), default=date.min)
+        # "Not in any recall this bot knows (as of …)": when the list was last brought up to date.
+        self.as_of: date = max((c.last_checked for c in self.campaigns), default=date.min)
 
     @property
     def models(self) -> list[str]:

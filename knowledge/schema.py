@@ -57,6 +57,8 @@ REGION_PARENTS: dict[str, str] = {
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MODEL = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,23}$")
+# Notes a researcher leaves in a title ("URL cited by …", "content not verified"): not for users.
+_RESEARCH_NOTE = re.compile(r"\bcited by\b|\bnot verified\b|\bUNVERIFIED\b|\bTODO\b", re.IGNORECASE)
 
 
 class Confidence(StrEnum):
@@ -122,12 +124,25 @@ class DateWindow(Strict):
         return _check_partial_date(value) if isinstance(value, str) else value
 
 
+SourceKind = Literal["official", "company", "news"]
+
+
 class Source(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="Shown to users: the page's own title, no notes")
     url: str = Field(pattern=r"^https?://")
     date: dt.date | None = None
     confidence: Confidence
+    kind: SourceKind = Field(
+        default="news", description="Who published it: an authority ('official'), the brand "
+        "('company'), or anyone else ('news')")
+
+    @field_validator("title")
+    @classmethod
+    def _clean_title(cls, value: str) -> str:
+        if _RESEARCH_NOTE.search(value):
+            raise ValueError(f"title {value!r} holds a research note; put it in a YAML comment")
+        return value
 
 
 class AuthorityKind(StrEnum):
@@ -137,6 +152,9 @@ class AuthorityKind(StrEnum):
     BSMI = "BSMI"
     METI = "METI"
     OPSS = "OPSS"
+    CPSO = "CPSO"
+    ACCC = "ACCC"
+    KCA = "Korea Consumer Agency"
     VOLUNTARY = "voluntary"
 
 
@@ -275,10 +293,23 @@ class Figures(Strict):
     incidents: LocalText | None = None
 
 
+CampaignKind = Literal["recall", "warning", "corrective_action"]
+
+
 class Campaign(Strict):
-    """One recall campaign: one authority's (or the brand's) action, in one or more regions."""
+    """One recall campaign: one authority's (or the brand's) action, in one or more regions.
+
+    `kind` is "recall" (the usual case), "warning" (an authority urges owners to stop using a
+    product and no remedy is offered) or "corrective_action" (a remedy without a formal recall).
+    """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: CampaignKind = "recall"
+    reviewed: bool = Field(
+        default=True, description="False for drafts (e.g. from import-cpsc): never served")
+    superseded_by: str | None = Field(
+        default=None, description="Id of the campaign that replaced this one (a warning that "
+        "became a recall); a superseded campaign is not served while its successor is")
     part_of: str | None = Field(default=None, description="Family id; regional parts share it")
     brand: str
     title: LocalText
@@ -301,6 +332,8 @@ class Campaign(Strict):
     contacts: list[Contact] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     last_reviewed: date
+    last_checked: date = Field(
+        description="When a person last checked the sources still say this (staleness)")
     unverified_notes: list[str] = Field(default_factory=list, description="Never shown to users")
 
     @property
@@ -343,6 +376,10 @@ class Campaign(Strict):
         models = [p.model for p in self.products]
         if len(set(models)) != len(models):
             raise ValueError("products: a model is listed twice")
+        if self.kind == "warning" and self.remedies:
+            raise ValueError("remedies: a warning offers no remedy (use kind recall)")
+        if self.last_checked < self.last_reviewed:
+            raise ValueError("last_checked: earlier than last_reviewed")
         return self
 
     def text_fields(self) -> list[LocalText]:
@@ -391,4 +428,84 @@ class Guidance(Strict):
             for sid in topic.sources:
                 if sid not in ids:
                     raise ValueError(f"{name}.sources: unknown source id {sid!r}")
+        return self
+
+
+class Airline(Strict):
+    """An airline (or group) a flight rule names, with the names people type for it."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="Other names, any language")
+    not_when: list[str] = Field(
+        default_factory=list,
+        description="Phrases that contain a name but mean something else ('United Arab Emirates')")
+
+
+class FlightRule(Strict):
+    """One rule for carrying power banks on aircraft: worldwide, a country's, or an airline's."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    scope: Literal["everywhere", "region", "airline"]
+    name: LocalText
+    effective: date | None = Field(default=None, description="None only for long-standing rules")
+    effective_precision: Literal["day", "month"] = "day"
+    regions: list[str] = Field(
+        default_factory=list, description="Where it applies (scope region), or the airlines' "
+        "home countries (scope airline: shown for flights there when no airline is named)")
+    airlines: list[str] = Field(default_factory=list, description="Airline ids it binds")
+    text: LocalText
+    sources: list[str] = Field(min_length=1)
+
+    @property
+    def effective_label(self) -> str | None:
+        if self.effective is None:
+            return None
+        iso = self.effective.isoformat()
+        return iso[:7] if self.effective_precision == "month" else iso
+
+    @model_validator(mode="after")
+    def _scoped(self) -> FlightRule:
+        if self.scope == "everywhere" and (self.regions or self.airlines):
+            raise ValueError("regions: a rule for everywhere names no region or airline")
+        if self.scope == "region" and not self.regions:
+            raise ValueError("regions: a regional rule names at least one region")
+        if self.scope == "airline" and not self.airlines:
+            raise ValueError("airlines: an airline rule names at least one airline")
+        if self.scope != "everywhere" and self.effective is None:
+            raise ValueError("effective: a country or airline rule has a start date")
+        for i, region in enumerate(self.regions):
+            problem = _region_problem(region)
+            if problem:
+                raise ValueError(f"regions.{i}: {problem}")
+        return self
+
+
+class Flights(Strict):
+    """Flight rules for power banks (knowledge/data/flights.yaml)."""
+
+    recalled_units: GuidanceTopic = Field(description="Recalled units must never fly")
+    airlines: list[Airline] = Field(default_factory=list)
+    rules: list[FlightRule] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    last_checked: date
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Flights:
+        source_ids = {s.id for s in self.sources}
+        airline_ids = {a.id for a in self.airlines}
+        if len(airline_ids) != len(self.airlines):
+            raise ValueError("airlines: duplicate airline id")
+        if len({r.id for r in self.rules}) != len(self.rules):
+            raise ValueError("rules: duplicate rule id")
+        for sid in self.recalled_units.sources:
+            if sid not in source_ids:
+                raise ValueError(f"recalled_units.sources: unknown source id {sid!r}")
+        for i, rule in enumerate(self.rules):
+            for sid in rule.sources:
+                if sid not in source_ids:
+                    raise ValueError(f"rules.{i}.sources: unknown source id {sid!r}")
+            for aid in rule.airlines:
+                if aid not in airline_ids:
+                    raise ValueError(f"rules.{i}.airlines: unknown airline id {aid!r}")
         return self

@@ -12,6 +12,7 @@ from knowledge.schema import SerialRule
 
 class Verdict(StrEnum):
     AFFECTED = "affected"
+    WARNING = "warning"  # an authority warns against the product; no recall, no remedy
     NOT_AFFECTED = "not_affected"
     CONFIRM_ON_CHECKER = "confirm_on_checker"
     SERIAL_NEEDED = "serial_needed"
@@ -22,6 +23,7 @@ class Verdict(StrEnum):
 # How strongly a verdict demands action; used to pick the overall verdict of several campaigns.
 SEVERITY: dict[Verdict, int] = {
     Verdict.AFFECTED: 5,
+    Verdict.WARNING: 5,
     Verdict.CONFIRM_ON_CHECKER: 4,
     Verdict.SERIAL_NEEDED: 3,
     Verdict.SERIAL_INVALID: 2,

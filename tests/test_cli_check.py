@@ -43,7 +43,7 @@ def test_a1263_us_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert [e["id"] for e in data["elsewhere"]] == ["anker-a1263-jp-2025"]
     assert data["sources"] and all({"title", "url", "date", "confidence"} <= set(s)
                                    for s in data["sources"])
-    assert data["as_of"] == "2025-12-15"
+    assert data["as_of"] == "2026-11-29"  # the last_checked date of the campaign relied on
     assert len(data["knowledge_version"]) == 12
 
 

@@ -38,7 +38,7 @@ def test_brand_models_keep_their_form(kb: Knowledge) -> None:
     ("maggo", {"A1642", "A1652"}),
     ("334 maggo", {"A1642"}),
     ("anker 535", {"A1366"}),
-    ("halolock", {"2G520", "2G505B", "2G512B"}),
+    ("halolock", {"2G520", "2G505B", "2G512B", "2G505"}),
 ])
 def test_fuzzy_names(kb: Knowledge, query: str, expected: set[str]) -> None:
     found = {m.product.model for m in kb.index.search_names(query)}
