@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from bot import present
+from bot import flights, present
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, Reply, Section
 from knowledge import Campaign, Knowledge, pick_regional
@@ -250,9 +250,22 @@ def general_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
                     about=(part, "general"))
 
 
+def flight_part(knowledge: Knowledge, regions: list[str], airline: str | None,
+                lang: str) -> InfoCard:
+    """The flight rules for a trip to or from `regions` on `airline`, each with its date."""
+    lines = flights.flight_lines(knowledge, regions, airline, lang) or [t(lang, "answer_flight")]
+    sources = flights.flight_sources(knowledge, regions, airline)
+    return _card(knowledge, "flight_rules", lang, None, [Section(lines=lines)], sources[:3])
+
+
 def build(knowledge: Knowledge, part: str, model: str | None, region: str | None,
-          brand: str | None, lang: str) -> Reply:
-    """The card for one answer part (a general one when the part needs a model and has none)."""
+          brand: str | None, lang: str, *, places: list[str] | None = None,
+          airline: str | None = None) -> Reply:
+    """The card for one answer part (a general one when the part needs a model and has none).
+
+    `places` are the regions the message itself names (a flight to Seoul: KR), `airline` an
+    airline it names; both only matter to the flight rules.
+    """
     region = None if region == "*" else region
     if model is None and part in GENERAL:
         return general_part(knowledge, part, lang)
@@ -283,6 +296,6 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
     if part == "other_products":
         return other_products_part(knowledge, brand, lang)
     if part == "flight_rules":
-        return InfoCard(topic="flight_rules", title=t(lang, "part_flight_rules_title"),
-                        sections=[Section(lines=[t(lang, "answer_flight")])], about=(part,))
+        trip = places or ([region] if region else [])
+        return flight_part(knowledge, trip, airline, lang)
     raise ValueError(f"no builder for answer part {part!r}")

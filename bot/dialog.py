@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot import answers, present
+from bot import answers, flights, present
 from bot.catalog import CATALOG, LANGUAGES
 from bot.inbound import Inbound
 from bot.language import parse_language
@@ -582,15 +582,18 @@ class Dialog:
         state.pending_question = None
         if state.step == "await_model":
             state.step = "idle"
-        return Turn([*pending, *self.answer(ctx, question, model, state.region, brand)], state)
+        return Turn([*pending, *self.answer(ctx, question, model, state.region, brand, u)], state)
 
     def answer(self, ctx: Context, question: Question, model: str | None, region: str | None,
-               brand: str | None) -> list[Reply]:
+               brand: str | None, u: Understood | None = None) -> list[Reply]:
         """The replies that answer `question`, built from its answer items."""
         replies: list[Reply] = []
+        airline = flights.find_airline(u.text, self.knowledge) if u is not None else None
         for item in question.answer:
             if item.part is not None:
-                reply = answers.build(self.knowledge, item.part, model, region, brand, ctx.lang)
+                reply = answers.build(self.knowledge, item.part, model, region, brand, ctx.lang,
+                                      places=u.regions if u is not None else None,
+                                      airline=airline)
             else:
                 assert item.message is not None
                 reply = TextReply(text=self.t(ctx, item.message, model=model or "",

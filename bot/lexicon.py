@@ -31,13 +31,13 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "TW": ("taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
            "台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
            "全聯|燦坤|momo購物|新北"),
-    "HK": ("hong kong|hongkong|kowloon", "香港|ホンコン|九龍|九龙|新界|旺角"),
+    "HK": ("hong kong|hongkong|kowloon|hongkong", "香港|ホンコン|九龍|九龙|新界|旺角"),
     "CN": ("mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
-           "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo",
+           "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
            "中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
            "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン"),
     "JP": ("japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
-           "tokyo|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera",
+           "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
            "日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン"),
     "CA": ("canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
@@ -61,13 +61,13 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "荷兰|荷蘭|オランダ"),
     "EU": ("europe|european union|eu|europa|unión europea|europäische union|euro|euros",
            "欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州"),
-    "KR": ("korea|south korea|corea|südkorea|seoul|busan|incheon|coupang|krw",
+    "KR": ("korea|south korea|corea|corea del sur|südkorea|seoul|seúl|busan|incheon|coupang|krw",
            "韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川"),
-    "AU": ("australia|australien|amazon.com.au|sydney|melbourne|brisbane|perth|adelaide|canberra|"
+    "AU": ("australia|australien|amazon.com.au|sydney|sídney|melbourne|brisbane|perth|adelaide|canberra|"
            "jb hi-fi|jb hifi|officeworks|aud", "澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン"),
     "IN": ("india|indien|amazon.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupee|rupees|inr",
            "印度|インド"),
-    "SG": ("singapore|singapur", "新加坡|シンガポール"),
+    "SG": ("singapore|singapur|changi", "新加坡|シンガポール"),
     "BR": ("brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro", "巴西|ブラジル"),
     "AR": ("argentina|argentinien|buenos aires", "阿根廷|アルゼンチン"),
     "CO": ("colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
