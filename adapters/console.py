@@ -12,7 +12,9 @@ import asyncio
 import getpass
 import logging
 import os
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
@@ -32,8 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, help="answer in this language")
 
 
-def render(replies: list[Reply], first_number: int = 1) -> tuple[str, list[Button]]:
-    """Replies as console text, buttons numbered from `first_number`."""
+def render(replies: list[Reply], first_number: int = 1,
+           width: int | None = None) -> tuple[str, list[Button]]:
+    """Replies as console text, buttons numbered from `first_number`; lines wrapped to `width`
+    columns when given (a terminal), never breaking a URL or a word."""
     lines: list[str] = []
     buttons: list[Button] = []
     for reply in replies:
@@ -43,7 +47,33 @@ def render(replies: list[Reply], first_number: int = 1) -> tuple[str, list[Butto
             suffix = f" — {button.url}" if button.url else ""
             lines.append(f"  [{first_number + len(buttons) - 1}] {button.label}{suffix}")
         lines.append("")
-    return "\n".join(lines), buttons
+    text = "\n".join(lines)
+    return (wrap(text, width) if width else text), buttons
+
+
+def wrap(text: str, width: int) -> str:
+    """Each line wrapped to `width` columns; continuation lines keep a bullet's or a button's
+    indent, so lists stay readable. URLs and long words are never split."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        stripped = line.lstrip()
+        indent = " " * (len(line) - len(stripped))
+        marker = stripped.split(" ", 1)[0]
+        hanging = indent + " " * (len(marker) + 1) if marker in ("•", "-") or marker[:1] in "[0123456789" \
+            else indent
+        out += textwrap.wrap(line, width=max(width, 20), subsequent_indent=hanging,
+                             break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join(out)
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The terminal's width when `stream` is a terminal, else None (piped output is not wrapped)."""
+    if not stream.isatty():
+        return None
+    return shutil.get_terminal_size(fallback=(80, 24)).columns
 
 
 def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) -> Inbound | None:
@@ -59,7 +89,7 @@ def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) 
 
 
 async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
-                   interactive: bool, lang: str | None) -> None:
+                   interactive: bool, lang: str | None, width: int | None = None) -> None:
     locale = os.environ.get("LANG", "").split(".")[0] or None
     if lang:
         await engine.handle(Inbound(platform="console", chat_id=user, user_id=user,
@@ -67,7 +97,8 @@ async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
     buttons: list[Button] = []
     if interactive:
         text, buttons = render(await engine.handle(Inbound(
-            platform="console", chat_id=user, user_id=user, command="start", locale=locale)))
+            platform="console", chat_id=user, user_id=user, command="start", locale=locale)),
+            width=width)
         out.write(text + "\n")
     while True:
         if interactive:
@@ -79,7 +110,7 @@ async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
         inbound = to_inbound(line.rstrip("\n"), buttons, user, locale)
         if inbound is None:
             continue
-        text, buttons = render(await engine.handle(inbound))
+        text, buttons = render(await engine.handle(inbound), width=width)
         out.write(text + "\n")
         out.flush()
 
@@ -95,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         engine = await Engine.open(db)
         try:
             await converse(engine, sys.stdin, sys.stdout, user, interactive=interactive,
-                           lang=args.lang)
+                           lang=args.lang, width=terminal_width(sys.stdout))
         finally:
             await engine.close()
 

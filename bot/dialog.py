@@ -244,6 +244,10 @@ class Dialog:
                                                region=self._region_words(arg, ctx)))], state)
         if verb == "topic" and arg in TOPICS:
             return Turn(self.answer_topic(state, ctx, arg), state)
+        if verb == "more" and arg in present.DETAILS:  # issue #12: details behind a card
+            region = None if state.region == "*" else state.region
+            return Turn([present.details_card(self.knowledge, state.model or state.last_model,
+                                              region, ctx.lang, arg)], state)
         if verb == "lang" and arg in LANGUAGES:
             state.language = arg
             return Turn([TextReply(text=CATALOG.text(arg, "language_set"))], state)
