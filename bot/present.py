@@ -32,7 +32,7 @@ from bot.replies import Button, InfoCard, Link, PsaCard, SafetyCard, Section, Ve
 from bot.tokens import Action
 from bot.truth import MAX_SECTION
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
-from knowledge.schema import REGION_PARENTS, Claim, Contact, DateWindow, Remedy, Source
+from knowledge.schema import REGION_PARENTS, Claim, Contact, DateWindow, LocalText, Remedy, Source
 
 _BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "en": "en_GB"}
 _TRUST = ("primary", "corroborated", "single")  # source confidence, most trusted first
@@ -47,6 +47,20 @@ MAX_TITLE_CHARS = 120
 
 def t(lang: str, msgid: str, /, **kwargs: object) -> str:
     return CATALOG.text(lang, msgid, **kwargs)
+
+
+_URL = re.compile(r"https?://(?:www\.)?([^\s<>()\[\]]*[^\s<>()\[\].,;:!?。，；：）」])")
+
+
+def readable(text: str) -> str:
+    """A knowledge text as users read it: a web address shown short ('anker.com/product-
+    recalls'); the link itself is a button on the same card (checker, claim form, website)."""
+    return _URL.sub(lambda m: m.group(1).rstrip("/"), text) if "://" in text else text
+
+
+def said(text: LocalText, lang: str) -> str:
+    """What a knowledge text says in `lang` (English until translated), as users read it."""
+    return readable(text.get(lang))
 
 
 @cache
@@ -111,17 +125,16 @@ def publisher(source: Source, campaign: Campaign | None = None) -> str:
         authority_url = campaign.authority.url
         if authority_url and _host(authority_url) == host:
             return _authority_name(campaign)
-        if source.confidence.value == "primary" and campaign.brand.lower() in host:
-            return campaign.brand
+        if source.confidence.value == "primary" and (
+                campaign.brand.lower() in host or campaign.authority.kind.value == "voluntary"):
+            return campaign.brand  # the brand's own page or press release
     return host
 
 
-def _source_label(lang: str, who: str, day: dt.date | None, official: bool,
-                  month_only: bool = False) -> str:
-    kind = "official" if official else "report"
+def _source_label(lang: str, who: str, day: dt.date | None, month_only: bool = False) -> str:
     if day is None:
-        return t(lang, f"source_line_{kind}_undated", who=who)
-    return t(lang, f"source_line_{kind}", who=who, date=date_label(day, lang, month_only))
+        return t(lang, "source_line_undated", who=who)
+    return t(lang, "source_line", who=who, date=date_label(day, lang, month_only))
 
 
 def _best(sources: Iterable[Source]) -> Source | None:
@@ -129,22 +142,30 @@ def _best(sources: Iterable[Source]) -> Source | None:
 
 
 def campaign_source(lang: str, campaign: Campaign, wanted: Iterable[str] = ()) -> Link:
-    """The one source line for a campaign: its authority's notice if we have its address, else
-    the most trusted source behind the fact shown (`wanted` source ids), else the campaign's."""
+    """The one source line for a campaign: who recalled it and when, linked.
+
+    To the authority's notice when we have its address; else to the most trusted source behind
+    the fact shown (`wanted` source ids, else the campaign's): an official page is named by its
+    publisher ('CPSC', 'Anker'); a press report of the notice by the recall's authority and the
+    notice's date. Research notes in source titles never reach users; "All sources" lists every
+    source with its publisher, date and how far to trust it.
+    """
     month_only = campaign.announced_precision == "month"
     if campaign.authority.url:
-        return Link(label=_source_label(lang, _authority_name(campaign), campaign.announced, True,
+        return Link(label=_source_label(lang, _authority_name(campaign), campaign.announced,
                                         month_only), url=campaign.authority.url)
     wanted = set(wanted)
     source = _best(s for s in campaign.sources if s.id in wanted) or _best(campaign.sources)
     assert source is not None  # the schema requires at least one source
-    return source_link(lang, source, campaign)
+    if source.confidence.value == "primary":
+        return source_link(lang, source, campaign)
+    return Link(label=_source_label(lang, _authority_name(campaign), campaign.announced,
+                                    month_only), url=source.url)
 
 
 def source_link(lang: str, source: Source, campaign: Campaign | None = None) -> Link:
-    """One source as a link: 'Source: CPSC, 12 Jun 2025' or 'Source: upi.com (report), …'."""
-    official = source.confidence.value == "primary"
-    return Link(label=_source_label(lang, publisher(source, campaign), source.date, official),
+    """One source as a link: 'Source: CPSC, 12 Jun 2025', 'Source: epa.gov'."""
+    return Link(label=_source_label(lang, publisher(source, campaign), source.date),
                 url=source.url)
 
 
@@ -201,16 +222,16 @@ def remedy_kinds(lang: str, remedy: Remedy) -> str:
 
 
 def remedy_lines(lang: str, remedy: Remedy) -> list[str]:
-    lines = [f"• {option.description.get(lang)}" for option in remedy.options]
+    lines = [f"• {said(option.description, lang)}" for option in remedy.options]
     if remedy.note:
-        lines.append(remedy.note.get(lang))
+        lines.append(said(remedy.note, lang))
     return lines
 
 
 def claim_lines(lang: str, claim: Claim) -> list[str]:
-    lines = [f"{i}. {step.get(lang)}" for i, step in enumerate(claim.steps, 1)]
+    lines = [f"{i}. {said(step, lang)}" for i, step in enumerate(claim.steps, 1)]
     if claim.photos:
-        photos = "; ".join(photo.get(lang) for photo in claim.photos)
+        photos = "; ".join(said(photo, lang) for photo in claim.photos)
         lines.append(f"{t(lang, 'claim_photos')} {photos}")
     lines.append(t(lang, f"proof_{claim.proof_of_purchase}"))
     lines.append(t(lang, f"unit_fate_{claim.unit_fate}"))
@@ -221,7 +242,7 @@ def contact_lines(lang: str, contact: Contact) -> list[str]:
     """Phone, email and WeChat as text; the website is a link button (see contact_buttons)."""
     lines = []
     if contact.phone:
-        hours = f" ({contact.hours.get(lang)})" if contact.hours else ""
+        hours = f" ({said(contact.hours, lang)})" if contact.hours else ""
         lines.append(t(lang, "contact_phone", phone=contact.phone, hours=hours))
     if contact.email:
         lines.append(t(lang, "contact_email", email=contact.email))
@@ -285,6 +306,11 @@ def _serial_line(lang: str, result: CheckResult) -> list[str]:
         return []
     changes = ", ".join(t(lang, f"serial_change_{c}") if c in ("spaces", "case") else c
                         for c in serial.changes)
+    # Shown when it was cleaned (what the user typed differs); `serial_shown` is ready for
+    # "always show the cleaned serial" (#12 item 3), which needs serials kept out of the
+    # platform libraries' DEBUG logs first (tests/adapters/telegram/test_logs.py).
+    if not changes and serial.invalid_reason is None:
+        return []
     line = t(lang, "serial_read_as", serial=serial.serial, changes=changes) if changes \
         else t(lang, "serial_shown", serial=serial.serial)
     if serial.invalid_reason is not None:
@@ -461,12 +487,16 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
                         if region_name(c.region, lang) not in regions]
     if topic == "claim" and regions:
         lines.append(t(lang, "claim_regions_listed", regions=and_list(regions, lang)))
+    lines = lines[:5]
+    if not any("*" in c.regions for c in campaigns):  # no worldwide recall: say so
+        lines.append(t(lang, "depends_elsewhere", model=model,
+                       date=date_label(knowledge.index.as_of, lang)))
     main = max(campaigns, key=lambda c: c.announced)
     title = t(lang, f"{topic}_depends_title", model=model)
     buttons = link_buttons(lang, campaigns, None)[:1]
     buttons += next_step_buttons(lang, answered_topic=topic)[:-1]
     return InfoCard(topic=topic, title=title,
-                    sections=[Section(lines=[*lines[:5], t(lang, "remedy_tell_country")])],
+                    sections=[Section(lines=[*lines, t(lang, "remedy_tell_country")])],
                     source=campaign_source(lang, main), buttons=buttons)
 
 
@@ -534,6 +564,7 @@ def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: 
     title = t(lang, "contact_title", brand=main.brand, model=model,
               where=_where(contact.region, lang))
     lines = contact_lines(lang, contact) or [t(lang, "contact_web_only", brand=main.brand)]
+    lines.append(t(lang, "contact_have_ready", model=model))
     return InfoCard(topic="contact", title=title, sections=[Section(lines=lines)],
                     source=campaign_source(lang, main, contact.sources), buttons=buttons)
 
@@ -543,10 +574,10 @@ def _dispose(knowledge: Knowledge, model: str | None, region: str | None, lang: 
     guidance = knowledge.guidance
     campaign = next((c for c in _applicable(knowledge, model, region) if c.disposal), None)
     if campaign is not None and campaign.disposal is not None:
-        text = campaign.disposal.get(lang)
+        text = said(campaign.disposal, lang)
         source: Link | None = campaign_source(lang, campaign)
     else:
-        text = guidance.disposal.text.get(lang)
+        text = said(guidance.disposal.text, lang)
         source = _guidance_source(knowledge, lang, guidance.disposal.sources)
     buttons = next_step_buttons(lang, answered_topic="dispose")[:-1] if model else []
     return InfoCard(topic="dispose", title=t(lang, "dispose_title"),
@@ -597,7 +628,7 @@ def details_card(knowledge: Knowledge, model: str | None, region: str | None, la
             if remedy is not None:
                 lines.append(t(lang, "remedy_summary", region=region_name(remedy.region, lang),
                                options=remedy_kinds(lang, remedy)))
-            sections.append(Section(heading=campaign.title.get(lang), lines=lines,
+            sections.append(Section(heading=said(campaign.title, lang), lines=lines,
                                     links=[campaign_source(lang, campaign)]))
         return InfoCard(topic="more_regions", title=t(lang, "details_regions_title", model=model),
                         sections=sections, buttons=buttons)
@@ -614,8 +645,8 @@ def details_card(knowledge: Knowledge, model: str | None, region: str | None, la
                 lines.append(t(lang, "campaign_sold", window=sold))
             if made:
                 lines.append(t(lang, "campaign_made", window=made))
-            lines.append(t(lang, "campaign_hazard", hazard=campaign.hazard.get(lang)))
-            sections.append(Section(heading=campaign.title.get(lang), lines=lines,
+            lines.append(t(lang, "campaign_hazard", hazard=said(campaign.hazard, lang)))
+            sections.append(Section(heading=said(campaign.title, lang), lines=lines,
                                     links=[campaign_source(lang, campaign)]))
         return InfoCard(topic="more_recall", title=t(lang, "details_recall_title", model=model),
                         sections=sections, buttons=buttons)
@@ -623,7 +654,7 @@ def details_card(knowledge: Knowledge, model: str | None, region: str | None, la
     for campaign in every[:6]:
         entries = sorted(campaign.sources, key=lambda s: _TRUST.index(s.confidence))
         links = [_source_entry(lang, s, campaign) for s in entries[:6]]
-        sections.append(Section(heading=campaign.title.get(lang), links=links))
+        sections.append(Section(heading=said(campaign.title, lang), links=links))
     return InfoCard(topic="more_sources", title=t(lang, "details_sources_title", model=model),
                     sections=sections,
                     footer=t(lang, "footer_as_of", date=date_label(knowledge.index.as_of, lang)),
@@ -636,8 +667,8 @@ def safety_card(knowledge: Knowledge, lang: str) -> SafetyCard:
     """Urgent steps for a hot, swollen or smoking battery."""
     guidance = knowledge.guidance
     return SafetyCard(title=t(lang, "safety_title"),
-                      sections=[Section(lines=[guidance.emergency.text.get(lang)]),
-                                Section(lines=[guidance.storage.text.get(lang)])],
+                      sections=[Section(lines=[said(guidance.emergency.text, lang)]),
+                                Section(lines=[said(guidance.storage.text, lang)])],
                       source=_guidance_source(knowledge, lang, guidance.emergency.sources))
 
 
