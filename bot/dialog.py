@@ -303,7 +303,10 @@ class Dialog:
         if command == "psa":
             if ctx.inbound.chat_kind == "group" and not ctx.inbound.is_moderator:
                 return Turn([TextReply(text=self.t(ctx, "psa_refused"))], state)
-            return Turn([present.psa_card(self.knowledge, ctx.lang)], state)
+            brand = present.psa_brand(self.knowledge, args)  # issue #12: /psa anker us
+            return Turn([present.psa_card(self.knowledge, ctx.lang, brand,
+                                          understand(args, self.knowledge.index).region
+                                          or self._region_code(args))], state)
         if command == "language":
             return self.choose_language(state, ctx, args)
         if command == "forget":

@@ -77,6 +77,13 @@ def region_name(region: str, lang: str) -> str:
     return str(name) if name else region
 
 
+def region_in_text(region: str, lang: str) -> str:
+    """A region as it reads inside a sentence ('recalled in the US and Japan'): the catalog's
+    `region_phrase_XX` where a language needs an article or a short form, else its name."""
+    msgid = f"region_phrase_{region}"
+    return t(lang, msgid) if CATALOG.has(lang, msgid) else region_name(region, lang)
+
+
 def _user_region(region: str | None, lang: str) -> str:
     """Where the user bought it, in words ('*' means a country no campaign names)."""
     return t(lang, "region_other") if region in (None, "*") else region_name(region, lang)
@@ -323,15 +330,15 @@ def _serial_line(lang: str, result: CheckResult) -> list[str]:
     return [line]
 
 
-def _regions_of(campaigns: Iterable[Campaign], lang: str, countries_only: bool = False
-                ) -> list[str]:
-    """The campaigns' regions in words, oldest recall first ('the US and Japan')."""
+def _regions_of(campaigns: Iterable[Campaign], lang: str, countries_only: bool = False,
+                in_text: bool = False) -> list[str]:
+    """The campaigns' regions in words, oldest recall first ('the US and Japan' in_text)."""
     names: list[str] = []
     for campaign in sorted(campaigns, key=lambda c: c.announced):
         for region in campaign.regions:
             if countries_only and region == "*":
                 continue
-            name = region_name(region, lang)
+            name = region_in_text(region, lang) if in_text else region_name(region, lang)
             if name not in names:
                 names.append(name)
     return names
@@ -366,7 +373,7 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
                        options=remedy_kinds(lang, with_remedy.remedy)))
     elif verdict is not Verdict.NOT_AFFECTED:
         lines.append(t(lang, "remedy_unknown", brand=brand))
-    elsewhere = _regions_of(result.elsewhere, lang, countries_only=True)
+    elsewhere = _regions_of(result.elsewhere, lang, countries_only=True, in_text=True)
     if elsewhere:
         lines.append(t(lang, "also_recalled_in", model=model, regions=and_list(elsewhere, lang)))
     campaigns = [cv.campaign for cv in result.campaigns]
@@ -396,7 +403,7 @@ def _not_in_known_recall(knowledge: Knowledge, result: CheckResult, lang: str,
     again = _again_button(lang, version)
     if result.elsewhere:
         # Recalled elsewhere: the headline says so, never a plain "not in any recall".
-        where = and_list(_regions_of(result.elsewhere, lang, countries_only=True)
+        where = and_list(_regions_of(result.elsewhere, lang, countries_only=True, in_text=True)
                          or _regions_of(result.elsewhere, lang), lang)
         region = _user_region(result.region, lang)
         buttons = link_buttons(lang, result.elsewhere, None)
@@ -702,8 +709,25 @@ def _psa_action(lang: str, campaigns: Sequence[Campaign]) -> str:
     if "all_units" in kinds:
         return t(lang, "psa_action_all_units")
     if kinds == {"checker_only"}:
-        return t(lang, "psa_action_checker")
+        if any(checker_url(c) for c in campaigns):
+            return t(lang, "psa_action_checker")
+        return t(lang, "psa_action_ask_brand", brand=campaigns[0].brand)
     return t(lang, "psa_action_serial")
+
+
+def short_product_name(name: str, brand: str, model: str) -> str:
+    """'Baseus Magnetic … Power Bank (PPCXM06)' → 'Magnetic … Power Bank' under a brand heading
+    and beside the model number: neither is said twice."""
+    short = name[len(brand) + 1:] if name.lower().startswith(brand.lower() + " ") else name
+    for pattern in (f" ({model})", f", model {model}", f" {model}"):
+        short = short.replace(pattern, "")
+    return short.strip(" ,") or name
+
+
+def psa_brand(knowledge: Knowledge, args: str) -> str | None:
+    """The brand named in `/psa anker us`, as the knowledge spells it; None when none is."""
+    words = {w.strip(",.;").lower() for w in args.split()}
+    return next((c.brand for c in knowledge.index.campaigns if c.brand.lower() in words), None)
 
 
 def psa_card(knowledge: Knowledge, lang: str, brand: str | None = None,
@@ -724,18 +748,21 @@ def psa_card(knowledge: Knowledge, lang: str, brand: str | None = None,
             for product in campaign.products:
                 entry = models.setdefault(product.model, (product.name, []))
                 entry[1].append(campaign)
-        lines = [f"• {model} {product_name}: {_psa_action(lang, cs)}"
-                 for model, (product_name, cs) in sorted(models.items())]
+        lines = [f"• {model} {short_product_name(product_name, name, model)}: "
+                 f"{_psa_action(lang, cs)}" for model, (product_name, cs) in sorted(models.items())]
         contact = next((ct for c in members for ct in c.contacts
                         if region is None or ct.region in (region, "*")), None)
         if contact is not None:
             reach = [x for x in (contact.email, contact.phone) if x]
+            who = name if contact.region == "*" or region else \
+                f"{name} ({region_name(contact.region, lang)})"
             if reach:
-                lines.append(t(lang, "psa_contact", brand=name, contact=" · ".join(reach)))
+                lines.append(t(lang, "psa_contact", brand=who, contact=" · ".join(reach)))
         checker = next((u for c in members if (u := checker_url(c))), None)
         links = [Link(label=t(lang, "button_checker", brand=name), url=checker)] if checker else []
-        for i, section in enumerate(fitted_sections(name, lines)):
-            sections.append(section.model_copy(update={"links": links}) if i == 0 else section)
+        chunks = fitted_sections(name, lines)
+        chunks[-1] = chunks[-1].model_copy(update={"links": links})  # the link closes the brand
+        sections += chunks
     if not sections:
         sections.append(Section(lines=[t(lang, "psa_nothing_listed")]))
     as_of = date_label(knowledge.index.as_of, lang)
