@@ -641,7 +641,7 @@ def details_card(knowledge: Knowledge, model: str | None, region: str | None, la
                         sections=sections, buttons=buttons)
     if what == "recall":
         sections = []
-        for campaign in applicable[:3]:
+        for campaign in (applicable or elsewhere)[:3]:
             lines = [t(lang, "details_recalled_by", who=_authority_name(campaign),
                        date=date_label(campaign.announced, lang,
                                        campaign.announced_precision == "month"))]
