@@ -124,25 +124,33 @@ def markdown_link(link: Link) -> str:
     return f"[{label}]({url})"
 
 
-def _value(lines: list[str], links: list[Link]) -> str:
-    """A field value: escaped lines, then the links, each whole (a cut link would show its URL);
-    the lines give way to the links when both do not fit."""
+def _value(lines: list[str], links: list[Link], limit: int = FIELD_VALUE_MAX) -> str:
+    """A field value (or description): escaped lines, then the links, each whole (a cut link
+    would show its URL); the lines give way to the links when both do not fit."""
     pieces: list[str] = []
     used = 0
     for link in links:
         piece = markdown_link(link)
-        if used + len(piece) + 1 > FIELD_VALUE_MAX // 2 and pieces:
+        if used + len(piece) + 1 > limit // 2 and pieces:
             break
         pieces.append(piece)
         used += len(piece) + 1
-    room = FIELD_VALUE_MAX - used
+    room = limit - used
     text = clip(escape("\n".join(lines)), room) if lines and room > len(ELLIPSIS) else ""
     return "\n".join([text, *pieces] if text else pieces) or BLANK
 
 
 def _card_embed(reply: VerdictCard | InfoCard | SafetyCard | PsaCard) -> discord.Embed:
     embed = discord.Embed(title=clip(escape(reply.title), TITLE_MAX), colour=_colour(reply))
-    sections = reply.sections[:FIELDS_MAX]
+    sections = reply.sections
+    if sections and sections[0].heading is None:
+        # An untitled first section reads as the card's body: the description, not a field
+        # with an empty name (which shows as a blank line on phones).
+        first = sections[0]
+        links = [*first.links, *([reply.source] if reply.source and len(sections) == 1 else [])]
+        embed.description = _value(first.lines, links, DESCRIPTION_MAX)
+        sections = sections[1:]
+    sections = sections[:FIELDS_MAX]
     for index, section in enumerate(sections):
         name = clip(escape(section.heading), FIELD_NAME_MAX) if section.heading else BLANK
         links = list(section.links)
@@ -152,7 +160,7 @@ def _card_embed(reply: VerdictCard | InfoCard | SafetyCard | PsaCard) -> discord
         if name == BLANK and value == BLANK:
             continue
         embed.add_field(name=name, value=value, inline=False)
-    if reply.source is not None and not sections:
+    if reply.source is not None and not reply.sections:
         embed.description = markdown_link(reply.source)
     if reply.footer:
         # Footers show no Markdown, so they are not escaped (backslashes would show).
@@ -178,6 +186,10 @@ def _fit_total(embed: discord.Embed) -> None:
     footer = embed.footer.text
     if excess > 0 and footer:
         embed.set_footer(text=clip(footer, max(len(ELLIPSIS) + 1, len(footer) - excess)))
+    excess = len(embed) - EMBED_TOTAL_MAX
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description,
+                                 max(len(ELLIPSIS) + 1, len(embed.description) - excess))
 
 
 def render(reply: Reply) -> Rendered:
