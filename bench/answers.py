@@ -104,6 +104,9 @@ MORE_CARDS: tuple[Answer, ...] = (
     Answer("shared card 2G505B (Telegram inline)",
            lambda k, lang: present.shared_model_card(k, "2G505B", lang), ("inline_title",)),
     Answer("models", lambda k, lang: present.models_card(k, lang), ("topic_models_title",)),
+    Answer("verdict BPB002 (serial needed)", _verdict("BPB002", None, "US"), VERDICT_TITLES),
+    Answer("verdict A1263 US, serial of the wrong length", _verdict("A1263", "AKF12Z330L84", "US"),
+           VERDICT_TITLES),
 )
 
 

@@ -307,27 +307,27 @@ def next_step_buttons(lang: str, version: int | None = None,
 # ----- verdicts ------------------------------------------------------------------------------
 
 def _serial_line(lang: str, result: CheckResult) -> list[str]:
-    """The cleaned serial whenever one was given, with what was changed or what is wrong."""
+    """What happened to the serial: how it was cleaned, what is wrong with it, look-alikes.
+
+    The serial itself is repeated only when it was cleaned (the user sees what was checked).
+    `serial_shown` is ready for "always show the cleaned serial" (#12 item 3, the lead's), which
+    needs serials kept out of the platform libraries' DEBUG logs first
+    (tests/adapters/telegram/test_logs.py).
+    """
     serial = result.serial
     if serial is None or serial.serial is None:
         return []
     changes = ", ".join(t(lang, f"serial_change_{c}") if c in ("spaces", "case") else c
                         for c in serial.changes)
-    # Shown when it was cleaned (what the user typed differs); `serial_shown` is ready for
-    # "always show the cleaned serial" (#12 item 3), which needs serials kept out of the
-    # platform libraries' DEBUG logs first (tests/adapters/telegram/test_logs.py).
-    if not changes and serial.invalid_reason is None:
-        return []
-    line = t(lang, "serial_read_as", serial=serial.serial, changes=changes) if changes \
-        else t(lang, "serial_shown", serial=serial.serial)
+    parts = [t(lang, "serial_read_as", serial=serial.serial, changes=changes)] if changes else []
     if serial.invalid_reason is not None:
         lengths = "/".join(str(n) for n in serial.expected_lengths) or "?"
-        line += " " + t(lang, f"serial_invalid_{serial.invalid_reason.value}",
-                        length=len(serial.serial), expected=lengths)
-    if any(c in serial.serial for c in "L1Z2") and result.product and \
+        parts.append(t(lang, f"serial_invalid_{serial.invalid_reason.value}",
+                       length=len(serial.serial), expected=lengths))
+    if parts and any(c in serial.serial for c in "L1Z2") and result.product and \
             any(cv.campaign.serial_rule.format.never_uses for cv in result.campaigns):
-        line += " " + t(lang, "serial_lookalikes")
-    return [line]
+        parts.append(t(lang, "serial_lookalikes"))
+    return [" ".join(parts)] if parts else []
 
 
 def _regions_of(campaigns: Iterable[Campaign], lang: str, countries_only: bool = False,
@@ -570,7 +570,9 @@ def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: 
         return _unknown(lang, "contact", model, region, main, buttons)
     title = t(lang, "contact_title", brand=main.brand, model=model,
               where=_where(contact.region, lang))
-    lines = contact_lines(lang, contact) or [t(lang, "contact_web_only", brand=main.brand)]
+    lines = contact_lines(lang, contact) or [t(lang, "contact_web_only", brand=main.brand)
+                                             if contact.web else
+                                             t(lang, "contact_unknown", brand=main.brand)]
     lines.append(t(lang, "contact_have_ready", model=model))
     return InfoCard(topic="contact", title=title, sections=[Section(lines=lines)],
                     source=campaign_source(lang, main, contact.sources), buttons=buttons)
