@@ -70,5 +70,5 @@ def test_all_sources_name_publishers_and_trust_never_research_notes(kb: Knowledg
     labels = [link.label for s in card.sections for link in s.links]
     assert "cpsc.gov, 12 Jun 2025 (official)" not in labels  # named by its authority
     assert any(label.startswith("CPSC") for label in labels)
-    assert any(label.endswith("(press report)") for label in labels)
+    assert any(label.endswith("(confirmed by press reports)") for label in labels)
     assert not any("cited by" in label or " via " in label for label in labels)
