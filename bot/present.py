@@ -238,7 +238,7 @@ def remedy_lines(lang: str, remedy: Remedy) -> list[str]:
 def claim_lines(lang: str, claim: Claim) -> list[str]:
     lines = [f"{i}. {said(step, lang)}" for i, step in enumerate(claim.steps, 1)]
     if claim.photos:
-        photos = "; ".join(said(photo, lang) for photo in claim.photos)
+        photos = "; ".join(said(photo, lang).rstrip(".。") for photo in claim.photos)
         lines.append(f"{t(lang, 'claim_photos')} {photos}")
     lines.append(t(lang, f"proof_{claim.proof_of_purchase}"))
     lines.append(t(lang, f"unit_fate_{claim.unit_fate}"))
