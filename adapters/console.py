@@ -12,14 +12,17 @@ import asyncio
 import getpass
 import logging
 import os
+import re
+import shutil
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TextIO
 
 from bot.catalog import LANGUAGES
 from bot.engine import Engine, default_db_path
 from bot.inbound import Inbound
-from bot.replies import Button, Reply
+from bot.replies import Button, ChoiceReply, Link, Reply, TextReply
 
 MAX_LINE = 100_000  # longer lines are cut before they reach the engine
 
@@ -32,18 +35,118 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, help="answer in this language")
 
 
-def render(replies: list[Reply], first_number: int = 1) -> tuple[str, list[Button]]:
-    """Replies as console text, buttons numbered from `first_number`."""
+def render(replies: list[Reply], first_number: int = 1, width: int | None = None,
+           hyperlinks: bool = False) -> tuple[str, list[Button]]:
+    """Replies as console text, buttons numbered from `first_number`.
+
+    Piped (the defaults): links as `label — url`, nothing wrapped. On a terminal: lines wrapped to
+    `width` columns (CJK characters count two) and links as OSC 8 hyperlinks, so the label is
+    clickable and the URL is not printed (terminals without OSC 8 show just the label).
+    """
     lines: list[str] = []
     buttons: list[Button] = []
+    links: list[Link] = []
     for reply in replies:
-        lines.append(reply.plain_text())
+        text = reply.plain_text()
+        if hyperlinks:
+            for link in _links(reply):
+                text = text.replace(link.plain_text(), link.label, 1)
+                links.append(link)
+        lines.append(text)
         for button in reply.buttons:
             buttons.append(button)
-            suffix = f" — {button.url}" if button.url else ""
-            lines.append(f"  [{first_number + len(buttons) - 1}] {button.label}{suffix}")
+            label = f"  [{first_number + len(buttons) - 1}] {button.label}"
+            if button.url and hyperlinks:
+                links.append(Link(label=button.label, url=button.url))
+            elif button.url:
+                label += f" — {button.url}"
+            lines.append(label)
         lines.append("")
-    return "\n".join(lines), buttons
+    text = "\n".join(lines)
+    if width:
+        text = wrap(text, width, keep=[link.label for link in links])
+    return (_hyperlinked(text, links) if hyperlinks else text), buttons
+
+
+def _links(reply: Reply) -> list[Link]:
+    if isinstance(reply, TextReply | ChoiceReply):
+        return []
+    found = [link for section in reply.sections for link in section.links]
+    return [*found, reply.source] if reply.source else found
+
+
+def _hyperlinked(text: str, links: list[Link]) -> str:
+    """Each link's label (in order) wrapped in an OSC 8 hyperlink; labels a wrap split stay plain."""
+    out: list[str] = []
+    cursor = 0
+    for link in links:
+        at = text.find(link.label, cursor)
+        if at < 0:
+            continue
+        url = "".join(c for c in link.url if c.isprintable() and c != "\x1b")
+        out += [text[cursor:at], f"\x1b]8;;{url}\x1b\\{link.label}\x1b]8;;\x1b\\"]
+        cursor = at + len(link.label)
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+_TOKEN = re.compile(r"\s+|https?://\S+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|"
+                    r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+
+def cells(text: str) -> int:
+    """Terminal columns `text` takes: wide (CJK, full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_NO_LINE_START = frozenset("）」』】〕、。，．：；！？)]},.:;!?%")  # stays with what precedes it
+
+
+def wrap(text: str, width: int, keep: list[str] | None = None) -> str:
+    """Each line wrapped to `width` columns; continuation lines keep a bullet's or a button's
+    indent. URLs, words and the `keep` phrases (link labels) are never split; CJK text breaks
+    between characters, never before closing punctuation."""
+    width = max(width, 20)
+    tokens = _TOKEN
+    if keep:
+        phrases = "|".join(re.escape(k) for k in sorted(set(keep), key=len, reverse=True))
+        tokens = re.compile(f"{phrases}|{_TOKEN.pattern}")
+    out: list[str] = []
+    for line in text.split("\n"):
+        if cells(line) <= width:
+            out.append(line)
+            continue
+        stripped = line.lstrip()
+        indent = " " * (len(line) - len(stripped))
+        marker = stripped.split(" ", 1)[0]
+        hanging = indent + " " * (len(marker) + 1) \
+            if marker in ("•", "-") or marker[:1] in "[0123456789" else indent
+        out += _wrap_line(tokens.findall(line), width, hanging)
+    return "\n".join(out)
+
+
+def _wrap_line(tokens: list[str], width: int, hanging: str) -> list[str]:
+    rows: list[str] = []
+    current = ""
+    for token in tokens:
+        if token.isspace():
+            if current.strip() or not rows:
+                current += token
+            continue
+        if current.strip() and cells(current) + cells(token) > width \
+                and token[0] not in _NO_LINE_START:
+            rows.append(current.rstrip())
+            current = hanging
+        current += token
+    rows.append(current.rstrip())
+    return rows
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The terminal's width when `stream` is a terminal, else None (piped output is not wrapped)."""
+    if not stream.isatty():
+        return None
+    return shutil.get_terminal_size(fallback=(80, 24)).columns
 
 
 def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) -> Inbound | None:
@@ -59,7 +162,8 @@ def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) 
 
 
 async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
-                   interactive: bool, lang: str | None) -> None:
+                   interactive: bool, lang: str | None, width: int | None = None) -> None:
+    """Talk until end of input. `width` (a terminal's): wrap lines and show links as hyperlinks."""
     locale = os.environ.get("LANG", "").split(".")[0] or None
     if lang:
         await engine.handle(Inbound(platform="console", chat_id=user, user_id=user,
@@ -67,7 +171,8 @@ async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
     buttons: list[Button] = []
     if interactive:
         text, buttons = render(await engine.handle(Inbound(
-            platform="console", chat_id=user, user_id=user, command="start", locale=locale)))
+            platform="console", chat_id=user, user_id=user, command="start", locale=locale)),
+            width=width, hyperlinks=width is not None)
         out.write(text + "\n")
     while True:
         if interactive:
@@ -79,7 +184,8 @@ async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
         inbound = to_inbound(line.rstrip("\n"), buttons, user, locale)
         if inbound is None:
             continue
-        text, buttons = render(await engine.handle(inbound))
+        text, buttons = render(await engine.handle(inbound), width=width,
+                               hyperlinks=width is not None)
         out.write(text + "\n")
         out.flush()
 
@@ -95,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         engine = await Engine.open(db)
         try:
             await converse(engine, sys.stdin, sys.stdout, user, interactive=interactive,
-                           lang=args.lang)
+                           lang=args.lang, width=terminal_width(sys.stdout))
         finally:
             await engine.close()
 

@@ -32,12 +32,16 @@ def _campaigns(knowledge: Knowledge, model: str | None, region: str | None,
 
 
 def _card(knowledge: Knowledge, part: str, lang: str, model: str | None, sections: list[Section],
-          sources: Iterable[Source], buttons: list[Button] | None = None) -> InfoCard:
-    unique = list({s.url + s.title: s for s in sources}.values())
-    footer = present.sources_footer(lang, unique, knowledge.index.as_of.isoformat()) if unique \
-        else t(lang, "footer_as_of", date=knowledge.index.as_of.isoformat())
+          sources: Iterable[Source], buttons: list[Button] | None = None,
+          campaign: Campaign | None = None) -> InfoCard:
+    """A short card: the title, the lines, and one linked source line (issue #12's shape)."""
+    best = present.best_source(sources)
+    link = present.source_link(lang, best, campaign) if best is not None else None
+    footer = None if link else t(lang, "footer_as_of",
+                                 date=present.date_label(knowledge.index.as_of, lang))
     return InfoCard(topic=part, title=t(lang, f"part_{part}_title", model=model or ""),
-                    sections=sections, footer=footer, buttons=buttons or [], about=(part,))
+                    sections=sections, source=link, footer=footer, buttons=buttons or [],
+                    about=(part,))
 
 
 def _by_campaign(campaigns: list[Campaign], lang: str,
@@ -79,9 +83,11 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
             lines = [t(lang, f"unit_fate_{claim.unit_fate}")]
         return lines, _cited(campaign, claim.sources)
 
-    sections, sources = _by_campaign(_campaigns(knowledge, model, region), lang, lines_for)
+    campaigns = _campaigns(knowledge, model, region)
+    sections, sources = _by_campaign(campaigns, lang, lines_for)
     buttons = _form_buttons(knowledge, model, region, lang)
-    return _card(knowledge, part, lang, model, sections, sources, buttons)
+    return _card(knowledge, part, lang, model, sections, sources, buttons,
+                 campaigns[0] if campaigns else None)
 
 
 def _form_buttons(knowledge: Knowledge, model: str | None, region: str | None,
@@ -213,7 +219,7 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str) -> I
             if product.model not in by_brand.setdefault(campaign.brand, []):
                 by_brand[campaign.brand].append(product.model)
     lines = [f"{name}: {', '.join(sorted(models))}" for name, models in by_brand.items()]
-    lines.append(t(lang, "other_products_note", date=knowledge.index.as_of.isoformat()))
+    lines.append(t(lang, "other_products_note", date=present.date_label(knowledge.index.as_of, lang)))
     return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
 
 
@@ -244,10 +250,10 @@ GENERAL: frozenset[str] = frozenset({"remedy", "claim_steps", "claim_photos", "p
 
 
 def general_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
+    as_of = present.date_label(knowledge.index.as_of, lang)
     return InfoCard(topic=part, title=t(lang, "part_general_title"),
                     sections=[Section(lines=[t(lang, f"general_{part}")])],
-                    footer=t(lang, "footer_as_of", date=knowledge.index.as_of.isoformat()),
-                    about=(part, "general"))
+                    footer=t(lang, "footer_as_of", date=as_of), about=(part, "general"))
 
 
 def flight_part(knowledge: Knowledge, regions: list[str], airline: str | None,

@@ -58,6 +58,7 @@ class Catalog:
 
     def __init__(self) -> None:
         self._templates: dict[tuple[str, str], str] = {}
+        self._has: dict[tuple[str, str], bool] = {}
 
     def _lookup(self, lang: str, msgid: str) -> str:
         template = self._templates.get((lang, msgid))
@@ -92,8 +93,12 @@ class Catalog:
         raise MissingMessage(msgid)
 
     def has(self, lang: str, msgid: str) -> bool:
-        trans = _translations(lang)
-        return trans is not None and trans.gettext(msgid) != msgid
+        key = (lang, msgid)
+        known = self._has.get(key)
+        if known is None:
+            trans = _translations(lang)
+            known = self._has[key] = trans is not None and trans.gettext(msgid) != msgid
+        return known
 
     def message_ids(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
         """Every message id of a language with its (singular) text."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import answers, flights, present
-from bot.catalog import CATALOG, LANGUAGES
+from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.inbound import Inbound
 from bot.language import parse_language
 from bot.questions import Question, by_command, by_id
@@ -151,6 +151,11 @@ class Dialog:
     # ----- helpers ---------------------------------------------------------------------------
 
     def t(self, ctx: Context, msgid: str, /, **kwargs: object) -> str:
+        """A catalog message, in the platform's own wording where the catalog has one
+        (`help_discord` lists /recall commands; `ask_serial_discord` points to the private form)."""
+        variant = f"{msgid}_{ctx.inbound.platform}"
+        if CATALOG.has(DEFAULT_LANGUAGE, variant):
+            msgid = variant
         return CATALOG.text(ctx.lang, msgid, **kwargs)
 
     def _button(self, ctx: Context, label: str, verb: str, arg: str | None = None) -> Button:
@@ -386,6 +391,10 @@ class Dialog:
                 return Turn([self.safety_card(ctx)], state)
             if question in by_id():
                 return self.ask_question(state, ctx, by_id()[question], None, [])
+        if verb == "more" and arg in present.DETAILS:  # details behind a card (issue #12)
+            region = None if state.region == "*" else state.region
+            return Turn([present.details_card(self.knowledge, state.model or state.last_model,
+                                              region, ctx.lang, arg)], state)
         if verb == "lang" and arg in LANGUAGES:
             state.language = arg
             return Turn([TextReply(text=CATALOG.text(arg, "language_set"))], state)
@@ -448,7 +457,10 @@ class Dialog:
         if command == "psa":
             if ctx.group and not ctx.inbound.is_moderator:
                 return Turn([TextReply(text=self.t(ctx, "psa_refused"))], state)
-            return Turn([present.psa_card(self.knowledge, ctx.lang)], state)
+            brand = present.psa_brand(self.knowledge, args)  # issue #12: /psa anker us
+            return Turn([present.psa_card(self.knowledge, ctx.lang, brand,
+                                          understand(args, self.knowledge.index).region
+                                          or self._region_code(args))], state)
         if command == "language":
             return self.choose_language(state, ctx, args)
         if command == "forget":

@@ -220,14 +220,8 @@ class Engine:
         return self._finish(answers)
 
     def model_card(self, model: str, lang: str) -> InfoCard:
-        """A shareable card about one model's recalls (no personal data)."""
-        k = self.knowledge
-        result = k.check(model)
-        card = present.verdict_card(k, result, lang)
-        return InfoCard(topic="model", title=card.title, sections=card.sections,
-                        footer=card.footer,
-                        buttons=[Button(label=self.catalog.text(lang, "ui_check_button"),
-                                                deep_link=f"check-{result.model}")])
+        """A shareable card about one model's recalls (third person, no personal data)."""
+        return present.shared_model_card(self.knowledge, model, lang)
 
     def match_models(self, query: str, limit: int = 25) -> list[str]:
         """Recalled models whose number or name matches `query` (empty: all)."""

@@ -28,14 +28,30 @@ class Button(BaseModel):
         return self
 
 
+class Link(BaseModel):
+    """Words that open a web page: rendered as a real link (HTML, Markdown), never a bare URL.
+
+    The plain-text form (console, `recall-bot check`) is `label — url`, a terminal's only link.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str = Field(min_length=1, max_length=200)
+    url: str = Field(pattern=r"^https?://")
+
+    def plain_text(self) -> str:
+        return f"{self.label} — {self.url}"
+
+
 class Section(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     heading: str | None = None
     lines: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list, description="Shown after the lines")
 
     def plain_text(self) -> str:
-        body = "\n".join(self.lines)
+        body = "\n".join([*self.lines, *(link.plain_text() for link in self.links)])
         return f"{self.heading}\n{body}" if self.heading else body
 
 
@@ -69,12 +85,17 @@ class ChoiceReply(_Reply):
 
 
 class _Card(_Reply):
+    """A titled card. Shape (issue #12): the title answers; a few short lines; one source line."""
+
     title: str
     sections: list[Section] = Field(default_factory=list)
+    source: Link | None = Field(default=None, description="The one source line, as a link")
     footer: str | None = None
 
     def plain_text(self) -> str:
         parts = [self.title, *(s.plain_text() for s in self.sections)]
+        if self.source:
+            parts.append(self.source.plain_text())
         if self.footer:
             parts.append(self.footer)
         return "\n\n".join(p for p in parts if p)
@@ -92,6 +113,9 @@ class VerdictCard(_Card):
     kind: Literal["verdict"] = "verdict"
     verdict: VerdictKind
     model: str
+    recalled_elsewhere: bool = Field(
+        default=False, description="Not recalled where the user bought it, but recalled elsewhere:"
+        " shown with caution, never as the neutral 'not in a recall' colour")
 
 
 class InfoCard(_Card):
@@ -123,8 +147,9 @@ REPLY_TYPES: tuple[type[_Reply], ...] = (
 
 
 def plain_text(reply: Reply) -> str:
-    """The reply as plain text, buttons as `[label]` lines (the console form)."""
+    """The reply as plain text, buttons as `[label]` lines, link buttons `[label — url]`."""
     text = reply.plain_text()
     if reply.buttons:
-        text += "\n" + "\n".join(f"[{b.label}]" for b in reply.buttons)
+        text += "\n" + "\n".join(f"[{b.label} — {b.url}]" if b.url else f"[{b.label}]"
+                                  for b in reply.buttons)
     return text

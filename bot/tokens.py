@@ -22,6 +22,7 @@ VERBS: frozenset[str] = frozenset({
     "noserial",  # I can't read the serial
     "lang",      # arg: language code
     "check",     # start a check (PSA button)
+    "more",      # arg: sources | regions | recall — details behind a card (present.details_card)
 })
 STATEFUL: frozenset[str] = frozenset({"pick", "region", "again", "noserial"})
 _TOKEN = re.compile(r"^rc1:([a-z]{1,12})(?::([A-Za-z0-9*_\-]{1,24}))?(?:@(\d{1,10}))?$")

@@ -29,6 +29,7 @@ MAX_SECTION = 1_000
 MAX_SECTIONS = 20
 MAX_FOOTER = 1_000
 MAX_CARD_TOTAL = 5_500  # Discord: 6,000 for all embed text together
+MAX_LINKS = 8  # links under one section (each is label + URL in Markdown on Discord)
 
 # "is safe", "es seguro", "ist sicher", "是安全的", "安全です" — claims a unit is safe.
 UNSAFE_CLAIMS = re.compile(
@@ -76,7 +77,8 @@ def enforce(reply: Reply, *, strict: bool = False) -> Reply:
     if _card_fits(reply):  # the common case: nothing to cut
         return reply
     sections = [Section(heading=_clip(s.heading, MAX_TITLE) if s.heading else None,
-                        lines=_clip_lines(s.lines)) for s in reply.sections[:MAX_SECTIONS]]
+                        lines=_clip_lines(s.lines), links=s.links[:MAX_LINKS])
+                for s in reply.sections[:MAX_SECTIONS]]
     update: dict[str, object] = {"title": _clip(reply.title, MAX_TITLE), "sections": sections,
                                  "footer": _clip(reply.footer, MAX_FOOTER) if reply.footer else None}
     card = reply.model_copy(update=update)
@@ -91,8 +93,13 @@ def _card_fits(card: VerdictCard | InfoCard | SafetyCard | PsaCard) -> bool:
             or (card.footer is not None and len(card.footer) > MAX_FOOTER):
         return False
     total = len(card.title) + len(card.footer or "")
+    if card.source is not None:
+        total += len(card.source.label) + len(card.source.url) + 4
     for section in card.sections:
+        if len(section.links) > MAX_LINKS:
+            return False
         size = sum(len(line) + 1 for line in section.lines)
+        size += sum(len(link.label) + len(link.url) + 5 for link in section.links)
         if size - 1 > MAX_SECTION or (section.heading and len(section.heading) > MAX_TITLE):
             return False
         total += size + len(section.heading or "") + 2

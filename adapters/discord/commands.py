@@ -106,13 +106,16 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
 
 
 @app_commands.command(name="recall-psa", description=described("cmd_psa"))
+@app_commands.describe(brand=described("param_brand"), region=described("param_region"))
 @app_commands.default_permissions(manage_messages=True)
 @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
-async def recall_psa(interaction: discord.Interaction[Any]) -> None:
+async def recall_psa(interaction: discord.Interaction[Any], brand: Range[str, 1, 32] | None = None,
+                     region: Region | None = None) -> None:
     """Post the recall PSA in this channel (moderators); the engine words any refusal."""
     moderator = is_moderator(interaction)
-    inbound = inbound_for(interaction, command="psa", is_moderator=moderator, chat_kind="group")
+    inbound = inbound_for(interaction, command="psa", is_moderator=moderator, chat_kind="group",
+                          args=_args(brand, region))  # issue #12: narrow by brand and region
     # A moderator's PSA is public; a refusal is only for the member who asked.
     await answer(engine_of(interaction), interaction, inbound, public=moderator)
 

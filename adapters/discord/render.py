@@ -16,6 +16,7 @@ import discord
 from bot.replies import (
     ChoiceReply,
     InfoCard,
+    Link,
     PsaCard,
     Reply,
     SafetyCard,
@@ -40,6 +41,7 @@ ELLIPSIS = "…"
 NO_MENTIONS = discord.AllowedMentions.none()
 
 # Colour by verdict. Green only marks "not in the affected range", never "safe" (the text says so).
+# A model recalled elsewhere but not where the user bought it is shown in CAUTION, never grey.
 VERDICT_COLOURS: dict[str, discord.Colour] = {
     "affected": discord.Colour.red(),
     "not_affected": discord.Colour.green(),
@@ -48,6 +50,7 @@ VERDICT_COLOURS: dict[str, discord.Colour] = {
     "serial_invalid": discord.Colour.orange(),
     "not_in_known_recall": discord.Colour.light_grey(),
 }
+CAUTION = discord.Colour.gold()
 KIND_COLOURS: dict[str, discord.Colour] = {
     "safety": discord.Colour.dark_red(),
     "psa": discord.Colour.orange(),
@@ -108,18 +111,57 @@ def _text_message(text: str) -> tuple[str | None, discord.Embed | None]:
 
 def _colour(reply: Reply) -> discord.Colour:
     if isinstance(reply, VerdictCard):
-        return VERDICT_COLOURS[reply.verdict]
+        if reply.recalled_elsewhere:
+            return CAUTION
+        return VERDICT_COLOURS.get(reply.verdict, CAUTION)
     return KIND_COLOURS.get(reply.kind, discord.Colour.blurple())
+
+
+def markdown_link(link: Link) -> str:
+    """`[label](url)`: a masked link (embeds render it; the URL itself is not shown)."""
+    label = escape(link.label).replace("[", "(").replace("]", ")")
+    url = link.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{label}]({url})"
+
+
+def _value(lines: list[str], links: list[Link], limit: int = FIELD_VALUE_MAX) -> str:
+    """A field value (or description): escaped lines, then the links, each whole (a cut link
+    would show its URL); the lines give way to the links when both do not fit."""
+    pieces: list[str] = []
+    used = 0
+    for link in links:
+        piece = markdown_link(link)
+        if used + len(piece) + 1 > limit // 2 and pieces:
+            break
+        pieces.append(piece)
+        used += len(piece) + 1
+    room = limit - used
+    text = clip(escape("\n".join(lines)), room) if lines and room > len(ELLIPSIS) else ""
+    return "\n".join([text, *pieces] if text else pieces) or BLANK
 
 
 def _card_embed(reply: VerdictCard | InfoCard | SafetyCard | PsaCard) -> discord.Embed:
     embed = discord.Embed(title=clip(escape(reply.title), TITLE_MAX), colour=_colour(reply))
-    for section in reply.sections[:FIELDS_MAX]:
+    sections = reply.sections
+    if sections and sections[0].heading is None:
+        # An untitled first section reads as the card's body: the description, not a field
+        # with an empty name (which shows as a blank line on phones).
+        first = sections[0]
+        links = [*first.links, *([reply.source] if reply.source and len(sections) == 1 else [])]
+        embed.description = _value(first.lines, links, DESCRIPTION_MAX)
+        sections = sections[1:]
+    sections = sections[:FIELDS_MAX]
+    for index, section in enumerate(sections):
         name = clip(escape(section.heading), FIELD_NAME_MAX) if section.heading else BLANK
-        value = clip(escape("\n".join(section.lines)), FIELD_VALUE_MAX) if section.lines else BLANK
+        links = list(section.links)
+        if reply.source is not None and index == len(sections) - 1:
+            links.append(reply.source)  # the source line closes the last field, linked
+        value = _value(section.lines, links)
         if name == BLANK and value == BLANK:
             continue
         embed.add_field(name=name, value=value, inline=False)
+    if reply.source is not None and not reply.sections:
+        embed.description = markdown_link(reply.source)
     if reply.footer:
         # Footers show no Markdown, so they are not escaped (backslashes would show).
         embed.set_footer(text=clip(unmention(reply.footer), FOOTER_MAX))
@@ -144,6 +186,10 @@ def _fit_total(embed: discord.Embed) -> None:
     footer = embed.footer.text
     if excess > 0 and footer:
         embed.set_footer(text=clip(footer, max(len(ELLIPSIS) + 1, len(footer) - excess)))
+    excess = len(embed) - EMBED_TOTAL_MAX
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description,
+                                 max(len(ELLIPSIS) + 1, len(embed.description) - excess))
 
 
 def render(reply: Reply) -> Rendered:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.replies import Button, ChoiceReply, Reply, TextReply
+from bot.replies import Button, ChoiceReply, Link, Reply, TextReply
 
 # "1-4096 characters after entities parsing"; we keep the HTML source itself within the limit,
 # which is stricter and needs no entity arithmetic.
 MAX_MESSAGE = 4096
+MAX_LINK_LABEL = 200
+PAIR_LABEL_MAX = 18  # action buttons with labels up to this long share a row (phone width)
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,27 @@ def deep_link(bot_username: str, payload: str) -> str:
 
 
 def keyboard(buttons: list[Button], bot_username: str) -> InlineKeyboardMarkup | None:
-    """One button per row: action tokens as callback_data, deep links and web links as URLs."""
+    """Link buttons (web links, deep links) one to a row, in the engine's order (the engine puts
+    the official checker and claim form first); runs of action buttons two to a row, so a card's
+    follow-ups fit a phone screen."""
     rows: list[list[InlineKeyboardButton]] = []
+    paired = False  # the last row holds one action button and may take a second
     for button in buttons:
         if button.token is not None:
             key = InlineKeyboardButton(button.label, callback_data=button.token)
-        elif button.deep_link is not None:
+            if paired and len(button.label) <= PAIR_LABEL_MAX:
+                rows[-1].append(key)
+                paired = False
+                continue
+            rows.append([key])
+            paired = len(button.label) <= PAIR_LABEL_MAX
+            continue
+        if button.deep_link is not None:
             key = InlineKeyboardButton(button.label, url=deep_link(bot_username, button.deep_link))
         else:
             key = InlineKeyboardButton(button.label, url=button.url)
         rows.append([key])
+        paired = False
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -78,11 +91,20 @@ def _blocks(reply: Reply) -> list[list[str]]:
         block = _lines("b", section.heading) if section.heading else []
         for line in section.lines:
             block += _lines(None, line)
+        block += [link_html(link) for link in section.links]
         if block:
             blocks.append(block)
+    if reply.source:
+        blocks.append([f"<i>{link_html(reply.source)}</i>"])
     if reply.footer:
         blocks.append(_lines("i", reply.footer))
     return blocks
+
+
+def link_html(link: Link) -> str:
+    """`<a href="url">label</a>`, both escaped: the label is what users read, never the URL."""
+    label = html.escape(link.label[:MAX_LINK_LABEL], quote=False)
+    return f'<a href="{html.escape(link.url, quote=True)}">{label}</a>'
 
 
 def _lines(tag: str | None, text: str) -> list[str]:

@@ -29,10 +29,13 @@ def test_lang_ja_answers_in_japanese_end_to_end(tmp_path: Path) -> None:
     out = result.stdout
     assert CATALOG.text("ja", "ask_region", model="A1263") in out
     assert "[1] " + CATALOG.text("ja", "button_no_serial") in out  # after pressing 1 (日本)
-    assert CATALOG.text("ja", "heading_now") in out  # the verdict
+    title = CATALOG.text("ja", "verdict_confirm_on_checker_title", model="A1263",
+                         name="Anker PowerCore 10000", brand="Anker")
+    assert title in out  # the verdict, after the serial
     assert "  [1] " + CATALOG.text("ja", "button_remedy") in out
-    for english in ("ask_region", "heading_now", "button_no_serial"):
-        assert CATALOG.text("en", english, model="A1263") not in out
+    for english in ("ask_region", "verdict_confirm_on_checker_title", "button_no_serial"):
+        assert CATALOG.text("en", english, model="A1263", name="Anker PowerCore 10000",
+                            brand="Anker") not in out
 
 
 def test_lang_choice_beats_the_language_of_the_text(tmp_path: Path) -> None:

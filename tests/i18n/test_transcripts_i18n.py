@@ -17,10 +17,11 @@ import pytest
 from bot.catalog import CATALOG, LANGUAGES
 from bot.engine import Engine
 from bot.inbound import Inbound
-from bot.present import region_name
+from bot.present import MAX_TITLE_CHARS, region_name, remedy_kinds
 from bot.replies import Reply
 from bot.truth import UNSAFE_CLAIMS
 from knowledge import Campaign
+from knowledge.schema import Remedy
 
 SERIAL = "AKF1 2Z33 0L84 19B6"
 
@@ -157,6 +158,17 @@ def remedy_lines(engine: Engine, script: Script, lang: str) -> list[str]:
     return [option.description.get(lang) for option in remedies[0].options]
 
 
+def remedy(engine: Engine, script: Script) -> Remedy:
+    return next(r for r in campaign(engine, script.campaign).remedies
+                if r.region == script.remedy_region)
+
+
+def short_name(name: str, lang: str, verdict: str, model: str, brand: str) -> str:
+    """The product name as a verdict title shows it: long names lose their specs (≤ 120)."""
+    title = said(lang, f"verdict_{verdict}_title", model=model, name=name, brand=brand)
+    return name if len(title) <= MAX_TITLE_CHARS else name.split(" (")[0].split("（")[0]
+
+
 def product_name(engine: Engine, model: str) -> str:
     product = engine.knowledge.index.product(model)
     assert product is not None
@@ -187,13 +199,16 @@ async def test_guided_check_end_to_end(engine: Engine, lang: str) -> None:
     result = engine.knowledge.check(script.model, SERIAL, script.region)
     brand = result.campaigns[0].campaign.brand
     assert_in_language(text, lang, f"verdict_{result.verdict.value}_title", model=script.model,
-                       name=name, brand=brand)
-    assert_in_language(text, lang, "remedy_in_region",
-                       region=region_name(script.remedy_region, lang))
-    for line in remedy_lines(engine, script, lang) + script.facts:
-        assert line in text, f"{line!r} missing from the {lang} verdict:\n{text}"
+                       name=short_name(name, lang, result.verdict.value, script.model, brand),
+                       brand=brand)
+    # Issue #12: the verdict names the remedy in one line; the options in full are one tap away.
+    assert_in_language(text, lang, "remedy_summary", region=region_name(script.remedy_region, lang),
+                       options=remedy_kinds(lang, remedy(engine, script)))
     assert SERIAL not in text, "the verdict repeats the raw serial"
     assert said(lang, "button_remedy") in owner.button_labels
+    remedy_text = await owner.say(script.remedy_question)  # the options in full, one tap away
+    for fact in script.facts:
+        assert fact in text + remedy_text, f"{fact!r} missing from the {lang} verdict:\n{text}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -208,7 +223,9 @@ async def test_questions_after_a_check(engine: Engine, lang: str) -> None:
     text = await owner.say(script.remedy_question)
     assert_clean(owner, lang)
     assert "remedy" in owner.replies[0].about, [r.about for r in owner.replies]
-    assert_in_language(text, lang, "topic_remedy_title", model=script.model)
+    where = f" ({region_name(script.remedy_region, lang)})" if script.remedy_region != "*" else ""
+    assert_in_language(text, lang, "remedy_title", model=script.model, where=where,
+                       options=remedy_kinds(lang, remedy(engine, script)))
     for line in remedy_lines(engine, script, lang) + script.facts:
         assert line in text, f"{line!r} missing from the {lang} remedy answer:\n{text}"
 
@@ -216,18 +233,21 @@ async def test_questions_after_a_check(engine: Engine, lang: str) -> None:
     assert_clean(owner, lang)
     about = {tag for r in owner.replies for tag in r.about}
     assert about & {"claim_steps", "claim_photos"}, about
+    assert script.model in text.split("\n", 1)[0], text  # the claim card's title names the model
 
     text = await owner.say(script.contact_question)
     assert_clean(owner, lang)
-    assert_in_language(text, lang, "topic_contact_title", model=script.model)
+    assert script.model in text.split("\n", 1)[0], text
     for fact in script.contact_facts:
         assert fact in text, f"{fact!r} missing from the {lang} contact answer:\n{text}"
 
     text = await owner.say(script.dispose_question)
     assert_clean(owner, lang)
-    assert_in_language(text, lang, "topic_dispose_title")
-    assert_in_language(text, lang, "heading_dispose_general")
-    assert engine.knowledge.guidance.disposal.text.get(lang) in text
+    assert_in_language(text, lang, "dispose_title")
+    # Issue #12: one disposal paragraph, the recall's own where it has one, else the general one.
+    own = [c.disposal.get(lang) for c in engine.knowledge.index.campaigns_for(
+        script.model, script.region)[0] if c.disposal]
+    assert (own[0] if own else engine.knowledge.guidance.disposal.text.get(lang)) in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -257,7 +277,8 @@ async def test_taiwan_in_traditional_chinese_gets_the_taiwan_remedy(engine: Engi
     assert said("zh-Hant", "button_no_serial") in owner.button_labels  # no country question
     text = await owner.say(SERIAL)
     assert said("zh-Hant", "ask_region", model="A1257") not in text
-    assert_in_language(text, "zh-Hant", "remedy_in_region", region=region_name("TW", "zh-Hant"))
+    assert_in_language(text, "zh-Hant", "remedy_summary", region=region_name("TW", "zh-Hant"),
+                       options=remedy_kinds("zh-Hant", remedy(engine, SCRIPTS["zh-Hant"])))
     for fact in ("A1259", "NT$1,100", "NT$890"):
         assert fact in text
     assert said("zh-Hans", "heading_now") not in text  # 现在该做什么 is the Simplified form
@@ -268,10 +289,9 @@ async def test_taobao_in_simplified_chinese_gets_the_china_remedy(engine: Engine
     owner = Owner(engine)
     await owner.say("我在淘宝买的A1647")
     text = await owner.say(SERIAL)
-    assert_in_language(text, "zh-Hans", "remedy_in_region", region=region_name("CN", "zh-Hans"))
     script = SCRIPTS["zh-Hans"]
-    for line in [*remedy_lines(engine, script, "zh-Hans"), "¥50"]:
-        assert line in text
+    assert_in_language(text, "zh-Hans", "remedy_summary", region=region_name("CN", "zh-Hans"),
+                       options=remedy_kinds("zh-Hans", remedy(engine, script)))
     assert said("zh-Hant", "heading_now") not in text
     assert_clean(owner, "zh-Hans")
 
@@ -307,7 +327,7 @@ async def test_a_single_weak_word_does_not_switch_the_language(engine: Engine) -
     text = await owner.say("gracias")
     assert_in_language(text, "de", "answer_thanks")
     text = await owner.say("Muchas gracias, ¿qué recibo por mi batería?")
-    assert_in_language(text, "es", "topic_remedy_title", model="A1647")
+    assert_in_language(text, "es", "remedy_depends_title", model="A1647")
 
 
 @pytest.mark.parametrize(("choice", "lang"), [("ja", "ja"), ("zh-tw", "zh-Hant"),

@@ -36,7 +36,12 @@ async def test_start_model_serial_verdict(bot: Harness) -> None:
 
     verdict = await chat.say(SERIAL)
     assert verdict, "a verdict follows the serial"
-    assert "A1263" in shown(verdict) and "https://www.anker.com/" in shown(verdict)
+    assert "A1263" in shown(verdict)
+    # Issue #12: the official checker is a URL button, first; no raw URL in the text.
+    first = verdict[-1].params["reply_markup"]["inline_keyboard"][0][0]
+    assert first["url"].startswith("https://www.anker.com/")
+    assert "https://" not in shown(verdict)
+    assert '<a href="https://www.cpsc.gov/' in verdict[-1].params["text"]  # the source line
     assert button_labels(verdict), "the verdict offers next steps as buttons"
 
 

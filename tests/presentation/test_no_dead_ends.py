@@ -1,0 +1,74 @@
+"""No dead ends on the present side (issue #12): the answered topic's button is not offered again,
+'below' is said only when something is below, and every detail is one button away."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.answers import COMMON_ANSWERS, MORE_CARDS, reply
+from bot.catalog import CATALOG, LANGUAGES
+from bot.present import (
+    DETAILS,
+    claim_card,
+    contact_card,
+    details_card,
+    dispose_card,
+    remedy_card,
+    verdict_card,
+)
+from bot.tokens import Action, parse
+from knowledge import Knowledge
+
+BELOW = {"en": "below", "es": "abajo", "de": "unten", "zh-Hans": "下方", "zh-Hant": "下方",
+         "ja": "下の"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("topic", "build"), [("remedy", remedy_card), ("claim", claim_card),
+                                              ("contact", contact_card),
+                                              ("dispose", dispose_card)])
+@pytest.mark.parametrize("region", ["US", None, "TW", "DE"])
+def test_the_answered_topic_is_not_offered_again(kb: Knowledge, lang: str, topic: str,
+                                                 build: object, region: str | None) -> None:
+    for model in ("A1263", "A1257", "A1647", "2G505B", "BI-B41"):
+        card = build(kb, model, region, lang)  # type: ignore[operator]
+        tokens = [b.token for b in card.buttons if b.token]
+        assert Action("topic", topic).pack() not in tokens, (model, region, card.title)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_below_only_when_something_is_below(kb: Knowledge, lang: str) -> None:
+    """A reply that says 'below' has a button or a link under its text."""
+    for answer in (*COMMON_ANSWERS, *MORE_CARDS):
+        card = reply(answer, kb, lang)
+        if BELOW[lang] in card.plain_text():
+            links = [link for s in getattr(card, "sections", []) for link in s.links]
+            assert card.buttons or links, answer.name
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_no_public_checker_verdict_offers_its_contact_button(kb: Knowledge,
+                                                                 lang: str) -> None:
+    """'support can confirm your unit (tap "Who to contact")': the button is there."""
+    card = verdict_card(kb, kb.check("PB2030MI", None, "CN"), lang)
+    assert card.plain_text().count(CATALOG.text(lang, "button_contact")) >= 1
+    assert Action("topic", "contact").pack() in [b.token for b in card.buttons]
+
+
+def test_details_are_behind_more_buttons_that_parse(kb: Knowledge) -> None:
+    card = verdict_card(kb, kb.check("A1263", None, "DE"), "en")
+    tokens = [parse(b.token) for b in card.buttons if b.token]
+    assert {(a.verb, a.arg) for a in tokens if a} >= {("more", "regions"), ("more", "sources")}
+    for what in DETAILS:
+        details = details_card(kb, "A1263", "DE", "en", what)
+        assert details.sections, what
+        assert Action("more", what).pack() not in [b.token for b in details.buttons]
+
+
+def test_all_sources_name_publishers_and_trust_never_research_notes(kb: Knowledge) -> None:
+    card = details_card(kb, "A1263", "US", "en", "sources")
+    labels = [link.label for s in card.sections for link in s.links]
+    assert "cpsc.gov, 12 Jun 2025 (official)" not in labels  # named by its authority
+    assert any(label.startswith("CPSC") for label in labels)
+    assert any(label.endswith("(confirmed by press reports)") for label in labels)
+    assert not any("cited by" in label or " via " in label for label in labels)
