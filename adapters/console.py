@@ -54,12 +54,15 @@ def render(replies: list[Reply], first_number: int = 1, width: int | None = None
                 links.append(link)
         lines.append(text)
         for button in reply.buttons:
-            buttons.append(button)
-            label = f"  [{first_number + len(buttons) - 1}] {button.label}"
-            if button.url and hyperlinks:
-                links.append(Link(label=button.label, url=button.url))
-            elif button.url:
-                label += f" — {button.url}"
+            if button.url:  # a web link is opened, not pressed: it gets no number
+                label = f"  ↗ {button.label}"
+                if hyperlinks:
+                    links.append(Link(label=button.label, url=button.url))
+                else:
+                    label += f" — {button.url}"
+            else:
+                buttons.append(button)
+                label = f"  [{first_number + len(buttons) - 1}] {button.label}"
             lines.append(label)
         lines.append("")
     text = "\n".join(lines)
@@ -153,8 +156,6 @@ def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) 
     """A typed line as an engine event: a button number, a /command, or text."""
     base = {"platform": "console", "chat_id": user, "user_id": user, "locale": locale}
     stripped = line.strip()
-    if stripped.isdecimal() and 1 <= int(stripped) <= len(buttons) and buttons[int(stripped) - 1].url:
-        return None  # a web link: nothing to send (the engine resolves other numbers itself)
     if stripped.startswith("/") and len(stripped) > 1:
         name, _, args = stripped[1:].partition(" ")
         return Inbound(**base, command=name.lower()[:32], args=args)

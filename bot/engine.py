@@ -271,7 +271,8 @@ class Engine:
             state.last_language = lang
             ctx = Context(inbound=inbound, lang=lang, version=version + 1)
             turn = Dialog(self.knowledge).step(state, ctx)
-            turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons]
+            turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons
+                                       if not b.url]  # typing N presses the Nth non-link button
             if turn.forget:
                 await self.store.delete_user(inbound.platform, inbound.user_id)
                 return self._finish(turn.replies)

@@ -380,8 +380,8 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
             and verdict is not Verdict.NOT_AFFECTED:
         lines.append(t(lang, "remedy_summary", region=region_name(with_remedy.remedy.region, lang),
                        options=remedy_kinds(lang, with_remedy.remedy)))
-    elif verdict is not Verdict.NOT_AFFECTED:
-        lines.append(t(lang, "remedy_unknown", brand=brand))
+    elif verdict is not Verdict.NOT_AFFECTED and main.campaign.kind != "warning":
+        lines.append(t(lang, "remedy_unknown", brand=brand))  # a warning has no remedy to state
     elsewhere = _regions_of(result.elsewhere, lang, countries_only=True, in_text=True)
     if elsewhere:
         lines.append(t(lang, "also_recalled_in", model=model, regions=and_list(elsewhere, lang)))
@@ -447,9 +447,10 @@ def check_text(knowledge: Knowledge, result: CheckResult, lang: str) -> str:
     if links:
         parts.append("\n".join(links))
     if result.product is not None:  # one answer, no buttons: add what they would open
-        for card_ in (remedy_card(knowledge, result.model, result.region, lang),
-                      details_card(knowledge, result.model, result.region, lang, "recall")):
-            parts.append(card_.plain_text())
+        cards = [details_card(knowledge, result.model, result.region, lang, "recall")]
+        if result.verdict is not Verdict.WARNING:  # a warning offers nothing to get
+            cards.insert(0, remedy_card(knowledge, result.model, result.region, lang))
+        parts += [card_.plain_text() for card_ in cards]
     return "\n\n".join(parts)
 
 
@@ -534,10 +535,15 @@ def _unknown(lang: str, topic: str, model: str, region: str | None, campaign: Ca
 
 
 def authority_line(lang: str, campaign: Campaign) -> str:
-    """'Warning issued by: CPSC, 2026-09-17' — for campaigns that are not recalls."""
-    number = f" ({campaign.authority.recall_number})" if campaign.authority.recall_number else ""
-    return t(lang, f"campaign_line_{campaign.kind}", who=_authority_name(campaign),
-             date=campaign.announced_label, number=number)
+    """Who acted and when: 'Recalled by: CPSC, 24 Sept 2026 (recall no. 26-792)', 'Warning
+    issued by: CPSC, 17 Sept 2026', 'Corrective action (not a formal recall): …'."""
+    number = campaign.authority.recall_number
+    suffix = f" {t(lang, 'recall_number', number=number)}" if number else ""
+    day = date_label(campaign.announced, lang, campaign.announced_precision == "month")
+    if campaign.kind == "recall":
+        return t(lang, "details_recalled_by", who=_authority_name(campaign), date=day) + suffix
+    return t(lang, f"campaign_line_{campaign.kind}", who=_authority_name(campaign), date=day,
+             number=suffix)
 
 
 def _warning_only(lang: str, topic: str, model: str, campaigns: list[Campaign]) -> InfoCard | None:
@@ -677,9 +683,7 @@ def details_card(knowledge: Knowledge, model: str | None, region: str | None, la
     if what == "recall":
         sections = []
         for campaign in (applicable or elsewhere)[:3]:
-            lines = [t(lang, "details_recalled_by", who=_authority_name(campaign),
-                       date=date_label(campaign.announced, lang,
-                                       campaign.announced_precision == "month"))]
+            lines = [authority_line(lang, campaign)]
             lines.append(t(lang, "campaign_regions",
                            regions=and_list(_regions_of([campaign], lang), lang)))
             sold, made = _window(campaign.sold), _window(campaign.made)
@@ -745,6 +749,10 @@ def _in_region(campaign: Campaign, region: str | None) -> bool:
 
 
 def _psa_action(lang: str, campaigns: Sequence[Campaign]) -> str:
+    if all(c.kind == "warning" for c in campaigns):
+        return t(lang, "psa_action_warning")
+    if all(c.kind == "corrective_action" for c in campaigns):  # not a recall: the brand decides
+        return t(lang, "psa_action_ask_brand", brand=campaigns[0].brand)
     kinds = {c.serial_rule.match.kind for c in campaigns}
     if "all_units" in kinds:
         return t(lang, "psa_action_all_units")
@@ -781,6 +789,10 @@ def psa_card(knowledge: Knowledge, lang: str, brand: str | None = None,
     for campaign in campaigns:
         by_brand.setdefault(campaign.brand, []).append(campaign)
     sections: list[Section] = []
+    compact: list[str] = []
+    # In full: the brand asked for, or Anker (most recalls by far); the other brands one line
+    # each, so the whole notice still fits one Telegram message and one Discord embed.
+    full = {name for name in by_brand if brand is not None or name == "Anker" or len(by_brand) <= 8}
     for name in sorted(by_brand, key=_brand_key):
         members = sorted(by_brand[name], key=lambda c: c.announced, reverse=True)
         models: dict[str, tuple[str, list[Campaign]]] = {}
@@ -788,6 +800,12 @@ def psa_card(knowledge: Knowledge, lang: str, brand: str | None = None,
             for product in campaign.products:
                 entry = models.setdefault(product.model, (product.name, []))
                 entry[1].append(campaign)
+        if name not in full:
+            by_action: dict[str, list[str]] = {}
+            for model, (_, cs) in sorted(models.items()):
+                by_action.setdefault(_psa_action(lang, cs), []).append(model)
+            compact += [f"• {name} {', '.join(ms)}: {action}" for action, ms in by_action.items()]
+            continue
         lines = [f"• {model} {short_product_name(product_name, name, model)}: "
                  f"{_psa_action(lang, cs)}" for model, (product_name, cs) in sorted(models.items())]
         contact = next((ct for c in members for ct in c.contacts
@@ -803,6 +821,8 @@ def psa_card(knowledge: Knowledge, lang: str, brand: str | None = None,
         chunks = fitted_sections(name, lines)
         chunks[-1] = chunks[-1].model_copy(update={"links": links})  # the link closes the brand
         sections += chunks
+    if compact:
+        sections += fitted_sections(t(lang, "psa_more_brands"), compact)
     if not sections:
         sections.append(Section(lines=[t(lang, "psa_nothing_listed")]))
     as_of = date_label(knowledge.index.as_of, lang)

@@ -43,11 +43,11 @@ from knowledge.normalise import fold, model_key, normalise_model
 from knowledge.schema import REGIONS
 
 MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the end
-CONFIDENT = 0.45  # a question type scored at least this is answered; below: "did you mean"
+CONFIDENT = 0.4  # a question type scored at least this is answered; below: "did you mean"
 SECOND = 0.3  # a second question type in the same message is answered from this score on
 AHEAD, AHEAD_FLOOR = 2.0, 0.2  # …or a best score of at least 0.2, twice the second one
 FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
-PAIR = 0.7  # two question types scoring this much together are both answered
+PAIR = 0.6  # two question types scoring this much together are both answered
 LONG = 300  # characters of a long message's end that the matcher reads
 
 

@@ -171,7 +171,7 @@ def test_pw40_text_is_a_warning_without_remedy(capsys: pytest.CaptureFixture[str
     assert text.startswith("⚠️ PW40 (Hererod PW40 jump starter / power bank): an authority warns")
     assert "stop using the PW40 immediately" in text
     assert "This is a warning, not a recall: Hererod offers no remedy" in text
-    assert "Warning issued by: CPSC, 2026-09-17" in text
+    assert "Warning issued by: CPSC, 17 Sept 2026" in text
     assert "Recalled by" not in text and "What you get" not in text
     assert "The sources don't state the remedy" not in text  # a warning has none to state
     assert "hazardous-waste" in text  # how to dispose of it
@@ -190,7 +190,7 @@ def test_zhx_pb22_shows_the_2026_recall_that_replaced_the_warning(
     assert "your unit is in the recall" in text
     assert "NEWDERY ZHX-PB22 power bank recall, United States, September 2026 " \
            "(replaces CPSC's warning of June 2025)" in text
-    assert "Recalled by: CPSC, 2026-09-24 (recall no. 26-792)" in text
+    assert "Recalled by: CPSC, 24 Sept 2026 (recall no. 26-792)" in text
     assert "warns against" not in text
     # The warning is still in the files, marked as replaced, and never served.
     warning = next(c for c in kb.files.campaigns if c.id == "newdery-2025-us-warning")
@@ -212,7 +212,7 @@ def test_a_corrective_action_is_not_called_a_recall(capsys: pytest.CaptureFixtur
     text = capsys.readouterr().out
     assert text.startswith("⚠️ BPR-02 (Lorantec power bank BPR-02): your unit is covered by a "
                            "corrective action")
-    assert "Corrective action (not a formal recall): Korea Consumer Agency, 2025-12-02" in text
+    assert "Corrective action (not a formal recall): Korea Consumer Agency, 2 Dec 2025" in text
     assert "in the recall" not in text and "Recalled by" not in text
     assert main(["check", "CSPB-002C", "--region", "KR", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

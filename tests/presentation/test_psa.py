@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from adapters.discord.render import render as discord_render
@@ -26,14 +28,18 @@ def test_grouped_by_brand_anker_first_every_model_once_with_its_name(kb: Knowled
     assert brands[0] == "Anker"
     assert brands[1:] == sorted(brands[1:], key=str.lower)
     text = card.plain_text()
-    for campaign in kb.index.campaigns:
+    listed = "\n".join(s.plain_text() for s in card.sections[1:-1])  # not the intro and steps
+    for campaign in kb.index.campaigns:  # every model once: Anker a line each, others per brand
         for product in campaign.products:
-            assert text.count(f"• {product.model} ") == 1, product.model
+            found = re.findall(rf"(?<![\w-]){re.escape(product.model)}(?![\w-])", listed)
+            assert len(found) == 1, product.model
     first = kb.index.campaigns_for_model("A1263")[0]
     name = short_product_name(first.products[0].name, "Anker", "A1263")
     assert name == "PowerCore 10000"  # brand and model are not repeated in the name
-    assert "A1263 PowerCore 10000: stop using it, check the serial" in text
-    assert "PPCXM06 Magnetic Wireless Charging Power Bank: all units recalled" in text
+    assert "• A1263 PowerCore 10000: stop using it, check the serial" in text
+    assert "• Hererod EW40, PW40: an authority warns: stop using it (no remedy)" in text
+    baseus = psa(kb, "en", "baseus").plain_text()  # one brand asked for: a line per model
+    assert "• PPCXM06 Magnetic Wireless Charging Power Bank: all units recalled" in baseus
 
 
 def test_checker_link_contacts_as_of_and_check_button(kb: Knowledge) -> None:
@@ -46,7 +52,9 @@ def test_checker_link_contacts_as_of_and_check_button(kb: Knowledge) -> None:
     assert card.buttons[0].deep_link == "check"
     assert card.buttons[0].label == "Check my device"
     # Brands without a public checker are never told to use one.
-    assert "PB2030MI 33W Power Bank 20000mAh (Integrated Cable): stop using it, ask Xiaomi" in text
+    xiaomi = psa(kb, "en", "xiaomi").plain_text()
+    assert "PB2030MI 33W Power Bank 20000mAh (Integrated Cable): stop using it, ask Xiaomi" in xiaomi
+    assert "• Xiaomi PB2030MI: stop using it, ask Xiaomi" in text
 
 
 def test_narrowed_to_a_brand_and_region(kb: Knowledge) -> None:
