@@ -26,7 +26,7 @@ from bot.knowledge_source import KnowledgeSource
 from bot.language import choose_language, from_locale
 from bot.replies import Button, InfoCard, PsaCard, Reply, TextReply
 from bot.state import ConversationState
-from bot.store import CheckLogEntry, SQLiteStore, Store, VersionConflict
+from bot.store import CheckLogEntry, Store, VersionConflict, store_for
 from bot.truth import enforce
 from knowledge import Knowledge
 
@@ -43,6 +43,11 @@ SAVE_ATTEMPTS = 3
 DEFAULT_TTL = timedelta(hours=24)  # a conversation idle this long is deleted, serial and all
 EXPIRY_INTERVAL = 600.0  # seconds between sweeps for expired conversations
 SCRUB_DELAY = 1.0  # seconds: ended checks' serials leave the WAL within about this long
+
+
+def default_db_target() -> str | Path:
+    """RECALL_BOT_DB as written (a path, sqlite:PATH or a postgresql:// URL), else the file."""
+    return os.environ.get("RECALL_BOT_DB") or default_db_path()
 
 
 def default_db_path() -> Path:
@@ -80,12 +85,11 @@ class Engine:
     @classmethod
     async def open(cls, db_path: str | os.PathLike[str] | None = None,
                    knowledge_dir: Path | None = None, **options: object) -> Engine:
-        """Load the knowledge and open the SQLite store (creating its folder if needed)."""
+        """Load the knowledge and open the store `db_path` names (bot.store.store_for): a
+        PostgreSQL URL, or an SQLite file (its folder is created if needed)."""
         _tune_gc()
-        path = Path(db_path) if db_path is not None else default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
         source = KnowledgeSource.from_dir(knowledge_dir)
-        store = SQLiteStore(path)
+        store = store_for(db_path if db_path is not None else default_db_target())
         await store.open()
         return cls(source, store, **options)  # type: ignore[arg-type]
 
