@@ -69,6 +69,8 @@ def test_bad_shard_options_exit_2_with_a_message(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DISCORD_BOT_TOKEN", TOKEN)
+    # run() sets up discord.py's root log handler; keep it out of the other tests' logging
+    monkeypatch.setattr(discord.utils, "setup_logging", lambda **_: None)
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
     args = parser.parse_args(["--shards", "auto", "--shard-ids", "1"])
