@@ -66,7 +66,7 @@ class BotProcess:
 
 
 @asynccontextmanager
-async def webhook_bot(name: str, base_url: str, db_url: str, tmp_path: Path
+async def webhook_bot(name: str, base_url: str, db_url: str, tmp_path: Path, *extra: str
                       ) -> AsyncIterator[BotProcess]:
     """One `recall-bot telegram --webhook-url …` process; SIGTERM (then wait) at the end."""
     port, health_port = free_port(), free_port()
@@ -77,7 +77,7 @@ async def webhook_bot(name: str, base_url: str, db_url: str, tmp_path: Path
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "telegram", "--webhook-url", hook,
             "--listen", f"127.0.0.1:{port}", "--health-listen", f"127.0.0.1:{health_port}",
-            cwd=tmp_path, env=env, stdout=log, stderr=log,
+            *extra, cwd=tmp_path, env=env, stdout=log, stderr=log,
         )
         bot = BotProcess(name, hook, f"http://127.0.0.1:{health_port}/readyz", proc)
         try:
