@@ -24,6 +24,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -66,29 +67,57 @@ _LOAD = (
     " WHERE c.platform = $1 AND c.chat_id = $2 AND c.user_id = $3"
 )
 
-# $4 state without secrets, $5 updated_at, $6 expected version or TTL seconds, $7 secrets|NULL.
-# The secrets row is written or removed only if the conversation row was (same statement).
-_SECRETS_CTES = (
+MAX_BATCH = 256  # saves per statement
+FLUSHERS = 4  # batches in flight per process (each on its own pooled connection)
+BATCH_ATTEMPTS = 3  # a batch that hit a deadlock (e.g. with /forget) runs again
+
+# Batched saves (group commit): ONE statement per batch, so one transaction and one WAL flush
+# for up to MAX_BATCH turns. $1..$3 key arrays, $4 states (without secrets), $5 updated_at,
+# $6 expected versions, $7 secrets (NULL: none). Rows are locked in key order, so two
+# processes' batches never deadlock on each other. `done` = the rows that were saved; their
+# secrets are written or removed in the same statement.
+_BATCH_INPUT = (
+    "WITH b AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    " $5::float8[], $6::bigint[], $7::text[])"
+    " AS b (platform, chat_id, user_id, state, updated_at, expected, secrets))"
+)
+_BATCH_TAIL = (
+    ", done AS (SELECT v.platform, v.chat_id, v.user_id, v.version, b.secrets FROM saved v"
+    " JOIN b USING (platform, chat_id, user_id))"
     ", put AS (INSERT INTO conversation_secrets (platform, chat_id, user_id, secrets)"
-    " SELECT $1, $2, $3, $7 FROM saved WHERE $7::text IS NOT NULL"
+    " SELECT platform, chat_id, user_id, secrets FROM done WHERE secrets IS NOT NULL"
+    " ORDER BY platform, chat_id, user_id"
     " ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET secrets = excluded.secrets)"
-    ", drop_secrets AS (DELETE FROM conversation_secrets WHERE " + _KEY +
-    " AND $7::text IS NULL AND EXISTS (SELECT 1 FROM saved))"
-    " SELECT version FROM saved"
+    ", drop_secrets AS (DELETE FROM conversation_secrets s USING done d"
+    " WHERE s.platform = d.platform AND s.chat_id = d.chat_id AND s.user_id = d.user_id"
+    " AND d.secrets IS NULL)"
+    " SELECT platform, chat_id, user_id, version FROM done"
 )
-_UPDATE = (
-    "WITH saved AS (UPDATE conversations SET state = $4, version = version + 1, updated_at = $5"
-    " WHERE " + _KEY + " AND version = $6 RETURNING version)" + _SECRETS_CTES
+_UPDATE_BATCH = (
+    _BATCH_INPUT
+    + ", locked AS (SELECT c.platform, c.chat_id, c.user_id FROM conversations c"
+    " JOIN b USING (platform, chat_id, user_id) WHERE c.version = b.expected"
+    " ORDER BY c.platform, c.chat_id, c.user_id FOR UPDATE OF c)"
+    ", saved AS (UPDATE conversations c SET state = b.state, version = c.version + 1,"
+    " updated_at = b.updated_at FROM b JOIN locked l USING (platform, chat_id, user_id)"
+    " WHERE c.platform = b.platform AND c.chat_id = b.chat_id AND c.user_id = b.user_id"
+    " AND c.version = b.expected RETURNING c.platform, c.chat_id, c.user_id, c.version)"
+    + _BATCH_TAIL
 )
-# A new conversation, or the takeover of one that expired but is not purged yet: a taken-over
-# row keeps counting its version up, so a writer still holding the old version cannot win.
-_INSERT = (
-    "WITH saved AS (INSERT INTO conversations"
-    " (platform, chat_id, user_id, state, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)"
+# New conversations, or the takeover of ones that expired but are not purged yet ($6 unused;
+# $8 = TTL seconds): a taken-over row keeps counting its version up, so a writer still holding
+# the old version cannot win.
+_INSERT_BATCH = (
+    _BATCH_INPUT
+    + ", saved AS (INSERT INTO conversations"
+    " (platform, chat_id, user_id, state, version, updated_at)"
+    " SELECT platform, chat_id, user_id, state, 1, updated_at FROM b"
+    " ORDER BY platform, chat_id, user_id"
     " ON CONFLICT (platform, chat_id, user_id) DO UPDATE SET state = excluded.state,"
     " version = conversations.version + 1, updated_at = excluded.updated_at"
-    " WHERE conversations.updated_at < excluded.updated_at - $6 RETURNING version)"
-    + _SECRETS_CTES
+    " WHERE conversations.updated_at < excluded.updated_at - $8"
+    " RETURNING platform, chat_id, user_id, version)"
+    + _BATCH_TAIL
 )
 _DELETE_USER = (
     "WITH gone AS (DELETE FROM conversations WHERE platform = $1 AND user_id = $2 RETURNING 1),"
@@ -106,6 +135,16 @@ _EXPIRE = (
     " SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM secrets)"
     " + (SELECT count(*) FROM orphans)"
 )
+
+
+@dataclass(slots=True)
+class _PendingSave:
+    key: StateKey
+    text: str  # the state without its secrets, as JSON
+    secrets: str | None
+    now: float
+    expected: int
+    future: asyncio.Future[int]
 
 
 def is_postgres_url(target: str) -> bool:
@@ -152,6 +191,8 @@ class PostgresStore:
         self._timeout = timeout
         self._pool: asyncpg.Pool | None = None
         self._scrub_lock = asyncio.Lock()
+        self._pending: list[_PendingSave] = []
+        self._flushers: set[asyncio.Task[None]] = set()
         self._pending_checks: list[tuple[CheckLogEntry, asyncio.Future[None]]] = []
         self._check_writer: asyncio.Task[None] | None = None
 
@@ -190,7 +231,10 @@ class PostgresStore:
             raise
 
     async def close(self) -> None:
-        """Finish queued check-log lines, wait for statements in flight, close the pool."""
+        """Finish queued saves and check-log lines, then close the pool."""
+        while self._flushers:
+            await asyncio.gather(*self._flushers, return_exceptions=True)
+            self._flushers = {task for task in self._flushers if not task.done()}
         if self._check_writer is not None:
             await asyncio.gather(self._check_writer, return_exceptions=True)
         pool, self._pool = self._pool, None
@@ -240,22 +284,82 @@ class PostgresStore:
         return Stored(state, int(version), datetime.fromtimestamp(updated, UTC))
 
     async def save(self, key: StateKey, state: dict[str, object], expected_version: int) -> int:
-        """Commit `state` if the stored version is `expected_version` (0 = new or expired)."""
+        """Commit `state` if the stored version is `expected_version` (0 = new or expired).
+
+        Queued and committed with the saves that arrive meanwhile (one statement per batch);
+        returns after the COMMIT. A cancelled save may or may not have been committed.
+        """
         check_key(key)
         check_expected(expected_version)
-        pool = self._conn()
+        self._conn()
         to_json(state)  # the same TypeError/ValueError as every backend, before any I/O
         rest, secrets = split_secrets(state)
-        now = timestamp(self._clock())
-        extra: int | float
-        if expected_version:
-            sql, extra = _UPDATE, expected_version
-        else:
-            sql, extra = _INSERT, self.ttl.total_seconds()
-        version = await pool.fetchval(sql, *key, to_json(rest), now, extra, secrets)
-        if version is None:
-            raise VersionConflict(key)
-        return int(version)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending.append(_PendingSave(key, to_json(rest), secrets, timestamp(self._clock()),
+                                          expected_version, future))
+        self._flushers = {task for task in self._flushers if not task.done()}
+        if len(self._flushers) < FLUSHERS:
+            self._flushers.add(asyncio.create_task(self._flush()))
+        return await future
+
+    async def _flush(self) -> None:
+        """Commit queued saves, a batch at a time, until none are left."""
+        batch: list[_PendingSave] = []
+        try:
+            while self._pending:
+                batch, later, keys = [], [], set()
+                for item in self._pending:  # a key at most once per statement
+                    if item.key in keys or len(batch) >= MAX_BATCH:
+                        later.append(item)
+                    else:
+                        keys.add(item.key)
+                        batch.append(item)
+                self._pending = later
+                updates = [item for item in batch if item.expected]
+                inserts = [item for item in batch if not item.expected]
+                if updates:
+                    await self._commit(updates, _UPDATE_BATCH)
+                if inserts:
+                    await self._commit(inserts, _INSERT_BATCH, self.ttl.total_seconds())
+                batch = []
+        finally:
+            for item in batch:  # only if this task was cancelled midway
+                if not item.future.done():
+                    item.future.set_exception(RuntimeError("the store's commit loop was cancelled"))
+
+    async def _commit(self, batch: list[_PendingSave], sql: str, *extra: object) -> None:
+        """Run one batch statement; resolve each caller with its version or a conflict."""
+        params = (
+            [i.key[0] for i in batch], [i.key[1] for i in batch], [i.key[2] for i in batch],
+            [i.text for i in batch], [i.now for i in batch], [i.expected for i in batch],
+            [i.secrets for i in batch], *extra,
+        )
+        rows: list[asyncpg.Record] | None = None
+        failure: Exception | None = None
+        for attempt in range(BATCH_ATTEMPTS):
+            try:
+                rows = await self._conn().fetch(sql, *params)
+                break
+            except asyncpg.DeadlockDetectedError as error:  # retried: PostgreSQL rolled it back
+                log.info("a save batch hit a deadlock (attempt %d); running it again", attempt + 1)
+                failure = error
+            except Exception as error:
+                failure = error
+                break
+        if rows is None:  # every caller in the batch learns why it failed
+            for item in batch:
+                if not item.future.done():
+                    item.future.set_exception(failure or RuntimeError("save batch failed"))
+            return
+        versions = {(r[0], r[1], r[2]): int(r[3]) for r in rows}
+        for item in batch:
+            version = versions.get(item.key)
+            if item.future.done():
+                continue
+            if version is None:
+                item.future.set_exception(VersionConflict(item.key))
+            else:
+                item.future.set_result(version)
 
     async def delete_user(self, platform: str, user_id: str) -> int:
         """Delete every conversation of this user on this platform, in every chat."""
