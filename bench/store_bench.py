@@ -188,8 +188,12 @@ def main() -> None:
             for n in args.processes:
                 asyncio.run(bench_postgres(args.url, n, args.users, args.turns, args.concurrency))
             return
-        from tests.postgres_server import PostgresServer  # dev install: the test helper
+        from tests.postgres_server import PostgresServer, unavailable_reason  # dev install
 
+        reason = unavailable_reason()
+        if reason is not None:
+            emit("store", "postgres_skipped", reason=reason)
+            return
         with PostgresServer.start(max_connections="200") as server:
             for n in args.processes:
                 url = server.create_database()
