@@ -51,10 +51,10 @@ def default_db_target() -> str | Path:
 
 
 def default_db_path() -> Path:
-    """RECALL_BOT_DB, else a per-user data directory."""
+    """The SQLite file RECALL_BOT_DB names, else one in a per-user data directory."""
     env = os.environ.get("RECALL_BOT_DB")
-    if env:
-        return Path(env)
+    if env and "://" not in env:  # a database URL is not a file (see default_db_target)
+        return Path(env.removeprefix("sqlite:"))
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "recall-bot" / "state.db"
 
@@ -300,4 +300,4 @@ def _event_kind(inbound: Inbound) -> str:
     return "text"
 
 
-__all__ = ["Engine", "default_db_path"]
+__all__ = ["Engine", "default_db_path", "default_db_target"]

@@ -237,3 +237,19 @@ def test_stored_times_are_utc(postgres_url: str) -> None:
             assert stored.updated_at.tzinfo is not None
 
     asyncio.run(run())
+
+
+def test_console_chat_continues_a_check_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    """`recall-bot chat` with RECALL_BOT_DB=postgresql://…: two runs, one conversation."""
+    env = {**os.environ, "RECALL_BOT_DB": postgres_url, "XDG_DATA_HOME": str(tmp_path),
+           "PYTHONPATH": str(REPO)}
+
+    def chat(line: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "bot", "chat", "--user", "u1"], input=line,
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "serial" in chat("a1263\n").lower()
+    assert "A1263" in chat(f"{SERIAL}\n")  # the second process remembers the model
+    assert not list(tmp_path.glob("postgresql*")), "no file named after the URL"
