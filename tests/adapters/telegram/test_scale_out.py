@@ -40,7 +40,7 @@ class InboxFakeBotApi(FakeBotApi):
     def __init__(self, token: str) -> None:
         super().__init__(token)
         self.inbox: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        self.arrived = asyncio.Condition()
+        self.arrived: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
 
     async def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         status, body = await super().call(method, params)
@@ -48,8 +48,7 @@ class InboxFakeBotApi(FakeBotApi):
             message = dict(body["result"])
             message["visible"] = telegram_html_text(str(params["text"]))
             self.inbox[int(params["chat_id"])].append(message)
-            async with self.arrived:
-                self.arrived.notify_all()
+            self.arrived[int(params["chat_id"])].set()
         return status, body
 
 
@@ -127,6 +126,7 @@ class Balancer:
         self.fake, self.bots, self.secret, self.client = fake, bots, secret, client
         self.lost_after = lost_after
         self.posts = [0, 0]
+        self.transport_errors: list[str] = []
 
     async def step(self, journey: Journey, k: int, update: dict[str, Any],
                    answered: Any) -> dict[str, Any]:
@@ -143,20 +143,25 @@ class Balancer:
                                                    headers={SECRET_HEADER: self.secret})
                 assert response.status_code == 200, response.text
                 self.posts[target] += 1
-            except httpx.TransportError:
-                assert not bot.alive or await self._died(bot), f"{bot.name} refused while alive"
+            except httpx.TransportError as error:
+                if bot.alive and not await self._died(bot):
+                    # A failed delivery to a live process (e.g. a keep-alive connection closed
+                    # just as it was reused): Telegram retries those too, so the bot must
+                    # cope with an update that may arrive twice.
+                    self.transport_errors.append(type(error).__name__)
                 journey.retries += 1
                 continue
             deadline = time.monotonic() + self.lost_after
+            arrived = self.fake.arrived[chat]
             while time.monotonic() < deadline:
+                arrived.clear()  # before looking: a message arriving after the look sets it
                 inbox = self.fake.inbox[chat]
                 for message in inbox[seen:]:
                     if answered(message):
                         return message
                 seen = len(inbox)
-                async with self.fake.arrived:
-                    with suppress(TimeoutError):
-                        await asyncio.wait_for(self.fake.arrived.wait(), 1.0)
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(arrived.wait(), 1.0)
             assert not bot.alive, f"{bot.name} is alive but did not answer user {chat} in time"
             journey.retries += 1  # accepted by the process that was killed: send it again
 
@@ -207,9 +212,9 @@ async def journey(balancer: Balancer, fake: InboxFakeBotApi, user_id: int) -> Jo
 
 
 async def run_users(tmp_path: Path, db_url: str, users: int, *, kill_after: int | None = None,
-                    concurrency: int = 150) -> tuple[list[Journey], list[int], list[str]]:
+                    concurrency: int = 150) -> tuple[list[Journey], Balancer, list[str]]:
     """Run `users` journeys through two webhook processes; optionally kill -9 the second one
-    once `kill_after` journeys are complete. Returns (journeys, posts per process, logs)."""
+    once `kill_after` journeys are complete. Returns (journeys, the balancer, logs)."""
     fake = InboxFakeBotApi(TOKEN)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with AsyncExitStack() as stack:
@@ -240,7 +245,7 @@ async def run_users(tmp_path: Path, db_url: str, users: int, *, kill_after: int 
             assert await bots[1].proc.wait() == -signal.SIGKILL
         assert fake.rejections == []
     logs = [(tmp_path / f"{n}.log").read_text(errors="replace") for n in ("a", "b")]
-    return list(trips), balancer.posts, logs
+    return list(trips), balancer, logs
 
 
 async def check_log_and_states(db_url: str, users: int) -> tuple[int, list[asyncpg.Record]]:
@@ -257,13 +262,19 @@ async def check_log_and_states(db_url: str, users: int) -> tuple[int, list[async
     return logged, states
 
 
-def assert_finished(states: list[asyncpg.Record], users: int) -> None:
+def assert_finished(states: list[asyncpg.Record], users: int, redelivered: int = 0) -> None:
+    """Every check ended with its verdict. A button press delivered again after the verdict
+    ("already used", then the bot asks for the next model) leaves the step at await_model."""
     assert len(states) == users, "one conversation per user, none lost, none doubled"
+    asking = 0
     for row in states:
         state = json.loads(row["state"])
-        assert state["step"] == "idle" and state["last_model"] == "A1263", row["user_id"]
+        asking += state["step"] == "await_model"
+        assert state["step"] in ("idle", "await_model"), row["user_id"]
+        assert state["last_model"] == "A1263", row["user_id"]
         assert state["last_verdict"], row["user_id"]
         assert state.get("serial") is None and row["secrets"] is None, "the serial is gone"
+    assert asking <= redelivered, "only users whose button press came twice"
 
 
 async def test_two_webhook_processes_one_database_1000_users(
@@ -271,23 +282,27 @@ async def test_two_webhook_processes_one_database_1000_users(
 ) -> None:
     users = int(os.environ.get("SCALE_USERS", "1000"))
     started = time.monotonic()
-    trips, posts, logs = await run_users(tmp_path, postgres_url, users)
+    trips, balancer, logs = await run_users(tmp_path, postgres_url, users)
     elapsed = time.monotonic() - started
-    assert all(len(t.verdicts) == 1 and t.retries == 0 and not t.stale for t in trips)
-    assert posts == [users * 3 // 2, users * 3 // 2], "each user's steps alternated"
+    assert all(len(t.verdicts) == 1 and not t.stale for t in trips)
+    # Redelivered after a failed delivery (rare; each may have been processed twice):
+    redelivered = balancer.transport_errors
+    assert sum(t.retries for t in trips) == len(redelivered) <= users // 100, redelivered
+    assert balancer.posts == [users * 3 // 2, users * 3 // 2], "each user's steps alternated"
     logged, states = await check_log_and_states(postgres_url, users)
     assert logged == users, "every verdict given exactly once"
-    assert_finished(states, users)
+    assert_finished(states, users, len(redelivered))
     for log in logs:
         assert SERIAL not in log and TOKEN.split(":", 1)[1] not in log
-    print(f"\n{users} users x 3 steps on 2 processes: {elapsed:.1f} s")
+    print(f"\n{users} users x 3 steps on 2 processes: {elapsed:.1f} s; redelivered: {redelivered}")
 
 
 async def test_kill_9_of_one_process_mid_run_loses_nothing(
     tmp_path: Path, postgres_url: str
 ) -> None:
     users = 300
-    trips, posts, _ = await run_users(tmp_path, postgres_url, users, kill_after=100)
+    trips, balancer, _ = await run_users(tmp_path, postgres_url, users, kill_after=100)
+    posts = balancer.posts
     assert posts[1] > 0 and posts[0] > posts[1], "b served until it was killed, a took over"
     logged, states = await check_log_and_states(postgres_url, users)
     # Every check reached its verdict exactly once, whichever process gave it, and no user
@@ -298,6 +313,6 @@ async def test_kill_9_of_one_process_mid_run_loses_nothing(
     assert all(len(t.verdicts) == (0 if t.stale else 1) for t in trips)
     stale = sum(t.stale for t in trips)
     assert stale <= 10
-    assert_finished(states, users)
+    assert_finished(states, users, sum(t.retries for t in trips))
     print(f"\nretries after the kill: {sum(t.retries for t in trips)}; committed but unsent: "
           f"{stale}")
