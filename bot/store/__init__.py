@@ -9,7 +9,7 @@ from bot.store.base import CheckLogEntry, StateKey, Store, Stored, VersionConfli
 from bot.store.memory import MemoryStore
 from bot.store.sqlite import SCHEMA_VERSION, SQLiteStore, StoreError
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")  # as bot.store.postgres (not imported here)
 
 
 def store_for(target: str | os.PathLike[str], **options: object) -> Store:

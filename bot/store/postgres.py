@@ -1,10 +1,12 @@
 """PostgreSQL store on asyncpg: the same contract as the SQLite store, shared by many processes.
 
 - Optimistic concurrency is in the statements themselves: an UPDATE whose WHERE clause carries
-  the expected version, and an INSERT ... ON CONFLICT that takes over only an expired row. Each
-  save is ONE statement, so one transaction; under READ COMMITTED a concurrent writer of the
-  same row waits, re-checks the version and finds it changed: exactly one of them wins, in this
-  process or in another one.
+  the expected version, and an INSERT ... ON CONFLICT that takes over only an expired row. Under
+  READ COMMITTED a concurrent writer of the same row waits, re-checks the version and finds it
+  changed: exactly one of them wins, in this process or in another one.
+- Group commit: saves that arrive together are written by one statement per kind (arrays and
+  unnest), so one transaction and one WAL flush per batch; rows are locked in key order, so two
+  processes' batches cannot deadlock. No cache: any process may have written any conversation.
 - Serials never reach the write-ahead log: the top-level state fields in SECRET_FIELDS
   ("serial") are stored apart, in an UNLOGGED table (no WAL, so no WAL copy, no replica copy,
   no archive copy), in the same statement as the rest of the state. `scrub()` rewrites that
@@ -34,6 +36,8 @@ from bot.store._common import DEFAULT_TTL, check_expected, check_key, timestamp,
 from bot.store.base import CheckLogEntry, StateKey, Stored, VersionConflict
 from bot.store.sqlite import StoreError
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
 log = logging.getLogger(__name__)
 
 SECRET_FIELDS = ("serial",)  # top-level state fields that must never reach the WAL
@@ -58,8 +62,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-_KEY = "platform = $1 AND chat_id = $2 AND user_id = $3"
 
 _LOAD = (
     "SELECT c.state, c.version, c.updated_at, s.secrets FROM conversations c"
@@ -149,7 +151,7 @@ class _PendingSave:
 
 def is_postgres_url(target: str) -> bool:
     """Does RECALL_BOT_DB (or --db) name a PostgreSQL database?"""
-    return target.startswith(("postgresql://", "postgres://"))
+    return target.startswith(POSTGRES_SCHEMES)
 
 
 def redact_url(url: str) -> str:
