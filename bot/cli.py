@@ -58,6 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        from bot.store import StoreError  # lazily: `check` never loads the store
+
+        if not isinstance(error, StoreError):
+            raise
+        # e.g. RECALL_BOT_DB unreachable or too new: a clear line, its URL without password
+        print(f"recall-bot: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -253,3 +253,13 @@ def test_console_chat_continues_a_check_on_postgres(postgres_url: str, tmp_path:
     assert "serial" in chat("a1263\n").lower()
     assert "A1263" in chat(f"{SERIAL}\n")  # the second process remembers the model
     assert not list(tmp_path.glob("postgresql*")), "no file named after the URL"
+
+
+def test_an_unreachable_database_is_one_clear_line_without_password(tmp_path: Path) -> None:
+    env = {**os.environ, "RECALL_BOT_DB": "postgresql://bot:hunter2secret@127.0.0.1:1/x",
+           "XDG_DATA_HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "bot", "chat"], input="a1263\n", env=env,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith("recall-bot: cannot connect to postgresql://bot:***@127.0.0.1:1/x")
+    assert "Traceback" not in done.stderr and "hunter2secret" not in done.stderr + done.stdout
