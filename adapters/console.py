@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.catalog import LANGUAGES
-from bot.engine import Engine, default_db_path
+from bot.engine import Engine, default_db_path, default_db_target
 from bot.inbound import Inbound
 from bot.replies import Button, ChoiceReply, Link, Reply, TextReply
 
@@ -28,8 +28,8 @@ MAX_LINE = 100_000  # longer lines are cut before they reach the engine
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="SQLite state file (default: $RECALL_BOT_DB or a "
-                        "per-user data directory)")
+    parser.add_argument("--db", help="SQLite state file or postgresql:// URL (default: "
+                        "$RECALL_BOT_DB or a per-user data directory)")
     parser.add_argument("--user", default=None, help="user id; the same id continues the same "
                         "conversation (default: your login name)")
     parser.add_argument("--lang", choices=LANGUAGES, help="answer in this language")
@@ -193,8 +193,9 @@ async def converse(engine: Engine, lines: TextIO, out: TextIO, user: str, *,
 
 def run(args: argparse.Namespace) -> int:
     """Start the console bot; exit 0 at end of input."""
-    db = args.db or default_db_path()
-    _log_to_file(Path(db).resolve().parent / "recall-bot.log")
+    db = args.db or default_db_target()
+    beside = default_db_path() if "://" in str(db) else Path(db)  # a URL: the default folder
+    _log_to_file(beside.resolve().parent / "recall-bot.log")
     user = args.user or _login_name()
     interactive = sys.stdin.isatty()
 

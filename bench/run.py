@@ -38,6 +38,7 @@ def full_plan(profile: bool) -> Iterator[Job]:
             inflight = "1" if bot == "baseline-durable" else "100"
             yield "bench.telegram_bench", ["--bot", bot, "--users", str(users), "--turns", "4000",
                                            "--cap", "8", "--inflight", inflight]
+    yield "bench.store_bench", ["--users", "10000", "--turns", "20000", "--processes", "1", "2", "4"]
 
 
 def smoke_plan() -> Iterator[Job]:
@@ -50,6 +51,7 @@ def smoke_plan() -> Iterator[Job]:
     for bot in ("ours", "baseline", "baseline-durable"):
         yield "bench.telegram_bench", ["--bot", bot, "--users", "10", "--turns", "30", "--no-pin",
                                        "--inflight", "4"]
+    yield "bench.store_bench", ["--users", "50", "--turns", "200", "--processes", "1", "2"]
 
 
 def run_job(module: str, args: list[str], timeout: float) -> list[dict[str, object]]:
@@ -111,6 +113,7 @@ def summarise(results: list[dict[str, object]]) -> None:
     if model:
         target("model lookup at 100,000 models (us)", model["hit_us"], "< 20",
                float(str(model["hit_us"])) < 20)
+    store_side_by_side(results)
     cold = find("coldstart", "check_A1263")
     if cold:
         target("recall-bot check A1263 wall time (s, median)", cold["median_s"], "< 0.5",
@@ -122,12 +125,23 @@ def summarise(results: list[dict[str, object]]) -> None:
                    probe.get("imported_sdks"), "[]", probe.get("imported_sdks") == [])
 
 
+def store_side_by_side(results: list[dict[str, object]]) -> None:
+    """One line: SQLite and PostgreSQL (1, 2, 4 processes) turns/s, per core and p99."""
+    runs = [r for r in results if r.get("suite") == "store" and "turns_per_s" in r]
+    if not runs:
+        return
+    table = {f"{r['name']}_{r['processes']}p": {k: r[k] for k in (
+        "users", "turns_per_s", "per_core", "turns_per_bot_cpu_s", "p50_ms", "p99_ms")}
+        for r in runs}
+    emit("store", "side_by_side", **table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="toy sizes, for CI")
     parser.add_argument("--only", nargs="+", metavar="SUITE",
-                        choices=("coldstart", "knowledge", "engine", "telegram"),
+                        choices=("coldstart", "knowledge", "engine", "telegram", "store"),
                         help="run only these suites")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="skip the profiled engine run")

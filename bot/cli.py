@@ -60,9 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # one clear line, through the same redactor as the logs
         from adapters.logsafety import redact  # holds the secrets the subcommand registered
+        from bot.store import StoreError  # lazily: `check` never loads the store
 
-        print(f"recall-bot {args.command}: {type(exc).__name__}: {redact(str(exc))}",
-              file=sys.stderr)
+        if isinstance(exc, StoreError):  # e.g. RECALL_BOT_DB unreachable: its URL, no password
+            print(f"recall-bot: {redact(str(exc))}", file=sys.stderr)
+        else:
+            print(f"recall-bot {args.command}: {type(exc).__name__}: {redact(str(exc))}",
+                  file=sys.stderr)
         return 1
 
 

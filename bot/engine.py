@@ -28,7 +28,7 @@ from bot.knowledge_source import KnowledgeSource
 from bot.language import choose_language, from_locale
 from bot.replies import Button, InfoCard, PsaCard, Reply, TextReply
 from bot.state import ConversationState
-from bot.store import CheckLogEntry, SQLiteStore, Store, VersionConflict
+from bot.store import CheckLogEntry, Store, VersionConflict, store_for
 from bot.truth import enforce
 from knowledge import Knowledge
 
@@ -49,11 +49,16 @@ EXPIRY_INTERVAL = 600.0  # seconds between sweeps for expired conversations
 SCRUB_DELAY = 1.0  # seconds: ended checks' serials leave the WAL within about this long
 
 
+def default_db_target() -> str | Path:
+    """RECALL_BOT_DB as written (a path, sqlite:PATH or a postgresql:// URL), else the file."""
+    return os.environ.get("RECALL_BOT_DB") or default_db_path()
+
+
 def default_db_path() -> Path:
-    """RECALL_BOT_DB, else a per-user data directory."""
+    """The SQLite file RECALL_BOT_DB names, else one in a per-user data directory."""
     env = os.environ.get("RECALL_BOT_DB")
-    if env:
-        return Path(env)
+    if env and "://" not in env:  # a database URL is not a file (see default_db_target)
+        return Path(env.removeprefix("sqlite:"))
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "recall-bot" / "state.db"
 
@@ -135,12 +140,11 @@ class Engine:
     @classmethod
     async def open(cls, db_path: str | os.PathLike[str] | None = None,
                    knowledge_dir: Path | None = None, **options: object) -> Engine:
-        """Load the knowledge and open the SQLite store (creating its folder if needed)."""
+        """Load the knowledge and open the store `db_path` names (bot.store.store_for): a
+        PostgreSQL URL, or an SQLite file (its folder is created if needed)."""
         _tune_gc()
-        path = Path(db_path) if db_path is not None else default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
         source = KnowledgeSource.from_dir(knowledge_dir)
-        store = SQLiteStore(path)
+        store = store_for(db_path if db_path is not None else default_db_target())
         await store.open()
         return cls(source, store, **options)  # type: ignore[arg-type]
 
@@ -369,4 +373,4 @@ def _event_kind(inbound: Inbound) -> str:
     return "text"
 
 
-__all__ = ["Engine", "default_db_path"]
+__all__ = ["Engine", "default_db_path", "default_db_target"]

@@ -9,13 +9,13 @@ import contextlib
 import logging
 import signal
 import sys
-from pathlib import Path
 
 import discord
 from pydantic import ValidationError
 
 from adapters import logsafety
 
+from . import sharding
 from .client import RecallClient, use_api_base
 from .settings import DiscordSettings
 
@@ -26,10 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `recall-bot discord`."""
     parser.add_argument("action", nargs="?", choices=("run", "sync"), default="run",
                         help="run the bot (default), or sync its slash commands and exit")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="SQLite state file (default: $RECALL_BOT_DB, else the engine's default)")
+    parser.add_argument("--db", metavar="PATH|URL", default=None,
+                        help="state: an SQLite file or a postgresql:// URL "
+                             "(default: $RECALL_BOT_DB, else the engine's default)")
     parser.add_argument("--guild", type=int, default=None,
                         help="with sync: register in this server only (instant, for testing)")
+    sharding.add_arguments(parser)
 
 
 def _settings() -> DiscordSettings | None:
@@ -56,8 +58,9 @@ async def sync_commands(settings: DiscordSettings, guild_id: int | None) -> int:
     return len(synced)
 
 
-async def serve(settings: DiscordSettings, db: Path | None) -> None:
-    """Open the engine and run the bot until SIGINT/SIGTERM."""
+async def serve(settings: DiscordSettings, db: str | None,
+                shards: sharding.Sharding | None = None) -> None:
+    """Open the engine and run the bot (sharded if asked) until SIGINT/SIGTERM."""
     from bot.engine import Engine  # the engine loads the knowledge: only when running
 
     use_api_base(settings.discord_api_base_url)
@@ -65,7 +68,7 @@ async def serve(settings: DiscordSettings, db: Path | None) -> None:
     engine.watch_knowledge()  # edits to the knowledge files go live without a restart
     engine.start_sweeping()  # idle conversations expire now and every 10 minutes
     try:
-        client = RecallClient(engine)
+        client = sharding.make_client(engine, shards)
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
@@ -81,6 +84,11 @@ def run(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings is None:
         return 2
+    try:
+        shards = sharding.parse_sharding(args.shards, args.shard_ids)
+    except ValueError as error:
+        print(f"recall-bot discord: {error}", file=sys.stderr)
+        return 2
     logsafety.install(settings.token)
     try:
         if args.action == "sync":
@@ -88,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             where = f"guild {args.guild}" if args.guild else "globally (may take up to an hour)"
             log.info("synced %d commands %s", count, where)
             return 0
-        asyncio.run(serve(settings, args.db or settings.recall_bot_db))
+        asyncio.run(serve(settings, args.db or settings.recall_bot_db, shards))
     except discord.LoginFailure:
         log.error("Discord refused the token: check DISCORD_BOT_TOKEN")
         return 1

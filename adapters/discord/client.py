@@ -37,11 +37,12 @@ def use_api_base(base_url: str) -> None:
 class RecallClient(discord.Client):
     """A stateless Discord front for the engine: every event becomes one engine turn."""
 
-    def __init__(self, engine: EngineLike | None) -> None:
+    def __init__(self, engine: EngineLike | None, **options: Any) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channel and guild objects for interactions
         intents.dm_messages = True  # DM text reaches us (content included, no privileged intent)
-        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)
+        # options: shard_count/shard_ids for the sharded client (adapters/discord/sharding.py)
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
         self.engine = engine
         self.tree = build_tree(self)
 

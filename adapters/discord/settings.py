@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,7 +17,8 @@ class DiscordSettings(BaseSettings):
     # Every REST call (interaction callbacks and webhooks included) goes here; the gateway URL is
     # whatever GET {base}/gateway/bot answers.
     discord_api_base_url: str = DEFAULT_API_BASE_URL
-    recall_bot_db: Path | None = None  # None: the engine's default (bot.engine.default_db_path)
+    # A path, sqlite:PATH or a postgresql:// URL (a str: Path would fold the URL's "//").
+    recall_bot_db: str | None = None  # None: the engine's default (bot.engine.default_db_path)
 
     @field_validator("discord_bot_token")
     @classmethod

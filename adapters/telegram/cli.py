@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -14,6 +14,7 @@ from telegram.error import InvalidToken
 
 from adapters import logsafety
 from adapters.telegram.app import ALLOWED_UPDATES, EngineLike, TelegramApp, build_application
+from adapters.telegram.health import Health
 from adapters.telegram.settings import TelegramSettings
 
 log = logging.getLogger("adapters.telegram")
@@ -25,8 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="public HTTPS URL Telegram posts updates to (default: long polling)")
     parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8443",
                         help="where the webhook server listens (default 127.0.0.1:8443)")
-    parser.add_argument("--db", metavar="PATH", type=Path,
-                        help="conversation database (default: $RECALL_BOT_DB or the engine's)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="conversation database: an SQLite file or a postgresql:// URL "
+                             "(default: $RECALL_BOT_DB or the engine's)")
+    parser.add_argument("--health-listen", metavar="HOST:PORT",
+                        help="serve /healthz and /readyz here (docs/deploy.md)")
+    parser.add_argument("--drain-seconds", type=float, default=0.0, metavar="S",
+                        help="on SIGTERM, stay up not-ready this long before stopping (default 0)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
@@ -53,11 +59,15 @@ def run(args: argparse.Namespace) -> int:
     url_ok = str(args.webhook_url or "").startswith(("https://", "http://"))
     if args.webhook_url and (listen is None or not url_ok):
         return _fail("--webhook-url needs a URL and --listen HOST:PORT (e.g. 0.0.0.0:8443)")
+    health_listen = _listen(args.health_listen) if args.health_listen else None
+    if args.health_listen and health_listen is None:
+        return _fail("--health-listen needs HOST:PORT (e.g. 127.0.0.1:8081)")
 
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logsafety.install(settings.token, settings.webhook_secret())
-    db_path: Path | None = args.db or settings.recall_bot_db
+    db_path: str | None = args.db or settings.recall_bot_db
+    health = Health()
 
     async def open_engine() -> EngineLike:
         from bot.engine import Engine  # the engine loads knowledge: only when the bot starts
@@ -65,15 +75,29 @@ def run(args: argparse.Namespace) -> int:
         engine = await Engine.open(db_path)
         engine.watch_knowledge()  # edits to the knowledge files go live without a restart
         engine.start_sweeping()  # idle conversations expire now and every 10 minutes
+        health.engine = engine
+        health.drain_on_signals(lambda: stop_requests[-1](), args.drain_seconds)
+        if health_listen is not None:
+            await health.start(*health_listen)
         served: EngineLike = engine
         return served
+
+    async def stop_health(_: object) -> None:
+        await health.stop()
 
     app = build_application(
         settings.token, open_engine,
         base_url=settings.telegram_api_base_url, base_file_url=settings.base_file_url,
     )
+    # How a drained SIGTERM stops the bot: PTB's own stop for polling; the webhook server's
+    # stop event (appended when it starts) for webhooks.
+    stop_requests: list[Callable[[], None]] = [app.stop_running]
+    # Ready only while updates can arrive: polling runs, or our webhook server is up.
+    health.serving = lambda: bool((app.updater and app.updater.running)
+                                  or (args.webhook_url and app.running))
+    app.post_stop = stop_health  # after the updates in flight are processed
     try:
-        _serve(app, args, settings, listen)
+        _serve(app, args, settings, listen, stop_requests)
     except InvalidToken:  # its message quotes the token: say what to do instead
         log.error("Telegram rejected the bot token (401): check TELEGRAM_BOT_TOKEN")
         return 1
@@ -84,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(app: TelegramApp, args: argparse.Namespace, settings: TelegramSettings,
-           listen: tuple[str, int] | None) -> None:
+           listen: tuple[str, int] | None, stop_requests: list[Callable[[], None]]) -> None:
     if not args.webhook_url:
         log.info("starting long polling")
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
@@ -93,8 +117,13 @@ def _serve(app: TelegramApp, args: argparse.Namespace, settings: TelegramSetting
     log.info("starting the webhook server on %s:%d", host, port)
     from adapters.telegram.webhook import serve_webhook  # tornado: only for webhooks
 
-    asyncio.run(serve_webhook(
-        app, host=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
-        webhook_url=args.webhook_url, secret=settings.webhook_secret(),
-        allowed_updates=ALLOWED_UPDATES,
-    ))
+    async def serve() -> None:
+        stop = asyncio.Event()
+        stop_requests.append(stop.set)
+        await serve_webhook(
+            app, host=host, port=port, url_path=urlsplit(args.webhook_url).path.lstrip("/"),
+            webhook_url=args.webhook_url, secret=settings.webhook_secret(),
+            allowed_updates=ALLOWED_UPDATES, stop=stop,
+        )
+
+    asyncio.run(serve())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,7 +23,8 @@ class TelegramSettings(BaseSettings):
     # python-telegram-bot's base_url form: the token is appended (or fills a `{token}` slot).
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_webhook_secret: SecretStr | None = None  # TELEGRAM_WEBHOOK_SECRET (optional)
-    recall_bot_db: Path | None = None  # None: the engine's default (XDG data directory)
+    # A path, sqlite:PATH or a postgresql:// URL (a str: Path would fold the URL's "//").
+    recall_bot_db: str | None = None  # None: the engine's default (XDG data directory)
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -127,9 +127,11 @@ class _NotFound(RequestHandler):
 
 
 async def serve_webhook(app: TelegramApp, *, host: str, port: int, url_path: str,
-                        webhook_url: str, secret: str, allowed_updates: list[str]) -> None:
-    """Run the Application on our webhook server until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
+                        webhook_url: str, secret: str, allowed_updates: list[str],
+                        stop: asyncio.Event | None = None) -> None:
+    """Run the Application on our webhook server until SIGINT or SIGTERM (or until `stop` is
+    set: a health endpoint's drain replaces these signal handlers with its own)."""
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows

@@ -1,4 +1,5 @@
-"""One OS process hammering a shared SQLite state file (run by test_sqlite.py, twice at once).
+"""One OS process hammering a shared store (run by test_sqlite.py and test_postgres.py, twice at
+once): DB is an SQLite file or a postgresql:// URL.
 
 Usage: python -m tests.store._hammer DB NAME START_AT SECONDS
 Prints one JSON line: wins per shared key, own-key saves, conflicts. Any exception (e.g. an
@@ -14,14 +15,15 @@ import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
-from bot.store import CheckLogEntry, SQLiteStore, StateKey, VersionConflict
+from bot.store import CheckLogEntry, SQLiteStore, StateKey, Store, VersionConflict, store_for
 
 SHARED: list[StateKey] = [("telegram", "shared", str(i)) for i in range(4)]
 
 
 async def hammer(path: str, name: str, start_at: float, seconds: float) -> dict[str, object]:
     """Eight workers: read-modify-write shared keys, own keys, check log, forget, expire."""
-    store = SQLiteStore(path, busy_timeout=0.05)  # short, so the retry path is exercised
+    store: Store = store_for(path) if "://" in path else SQLiteStore(
+        path, busy_timeout=0.05)  # short, so the retry path is exercised
     await store.open()
     wins: Counter[str] = Counter()
     own_saves: Counter[str] = Counter()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import MemoryStore, SQLiteStore
+from bot.store.postgres import PostgresStore
 
 START = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
 
@@ -36,24 +37,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "state.db"
 
 
-StoreFactory = Callable[..., MemoryStore | SQLiteStore]
+AnyStore = MemoryStore | SQLiteStore | PostgresStore
+StoreFactory = Callable[..., AnyStore]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_store(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock) -> StoreFactory:
-    """Build an unopened store of the parametrised backend (keyword args pass through)."""
+    """Build an unopened store of the parametrised backend (keyword args pass through).
 
-    def make(**kwargs: object) -> MemoryStore | SQLiteStore:
+    "postgres" runs against the real throw-away server of tests/postgres_server.py, one fresh
+    database per test.
+    """
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
+
+    def make(**kwargs: object) -> AnyStore:
         kwargs.setdefault("clock", clock)
         if request.param == "memory":
             return MemoryStore(**kwargs)  # type: ignore[arg-type]
+        if request.param == "postgres":
+            return PostgresStore(url, **kwargs)  # type: ignore[arg-type]
         return SQLiteStore(db_path, **kwargs)  # type: ignore[arg-type]
 
     return make
 
 
 @pytest.fixture
-async def store(make_store: StoreFactory) -> AsyncIterator[MemoryStore | SQLiteStore]:
+async def store(make_store: StoreFactory) -> AsyncIterator[AnyStore]:
     s = make_store()
     await s.open()
     yield s

@@ -1,4 +1,4 @@
-"""The store contract: every backend (memory, sqlite) must pass every test here."""
+"""The store contract: every backend (memory, sqlite, postgres) must pass every test here."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.store import CheckLogEntry, MemoryStore, SQLiteStore, VersionConflict
-from tests.store.conftest import START, FakeClock, StoreFactory
+from bot.store import CheckLogEntry, VersionConflict
+from tests.store.conftest import START, AnyStore, FakeClock, StoreFactory
 
-Store = MemoryStore | SQLiteStore
+Store = AnyStore
 KEY = ("telegram", "chat-1", "user-1")
 
 

@@ -77,7 +77,7 @@ def test_settings_need_a_token_and_read_dotenv(tmp_path: Path, monkeypatch: pyte
         TelegramSettings()
     (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nRECALL_BOT_DB=x.db\n")
     settings = TelegramSettings()
-    assert settings.token == TOKEN and settings.recall_bot_db == Path("x.db")
+    assert settings.token == TOKEN and settings.recall_bot_db == "x.db"
     assert settings.base_file_url == "https://api.telegram.org/file/bot"
     assert TOKEN not in repr(settings)
     secret = settings.webhook_secret()
