@@ -244,6 +244,9 @@ class Dialog:
                                                region=self._region_words(arg, ctx)))], state)
         if verb == "topic" and arg in TOPICS:
             return Turn(self.answer_topic(state, ctx, arg), state)
+        if verb == "photo":  # issue 17: confirm or fix a label photo's reading
+            from bot.photo.confirm import on_action as photo_action
+            return photo_action(self, state, ctx, arg)
         if verb == "lang" and arg in LANGUAGES:
             state.language = arg
             return Turn([TextReply(text=CATALOG.text(arg, "language_set"))], state)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import present
+from bot import photo, present
 from bot.catalog import CATALOG, Catalog
 from bot.dialog import CheckLog, Context, Dialog, Turn
 from bot.inbound import COMMANDS, Inbound
@@ -181,6 +181,8 @@ class Engine:
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         if self._clock() >= self._next_expiry:
             await self.expire_idle()
+        # issue 17: a photo is read once, off the event loop, before the turn (bot/photo)
+        reading = await photo.read_for(inbound, self.knowledge) if inbound.image else None
         for _ in range(SAVE_ATTEMPTS):
             stored = await self.store.load(inbound.key)
             version = stored.version if stored else 0
@@ -191,7 +193,9 @@ class Engine:
             ctx = Context(inbound=inbound, lang=lang, version=version + 1)
             # /forget is never rate-limited: a flooded user must still be able to erase their data.
             flood = None if inbound.command == "forget" else self._flood(state, ctx)
-            turn = flood if flood is not None else Dialog(self.knowledge).step(state, ctx)
+            dialog = Dialog(self.knowledge)
+            turn = flood if flood is not None else dialog.step(state, ctx) if reading is None \
+                else photo.on_reading(dialog, state, ctx, reading)
             turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons]
             if turn.forget:
                 await self.store.delete_user(inbound.platform, inbound.user_id)

@@ -35,6 +35,10 @@ class PhotoRejected(Exception):
         self.reason = reason
 
 
+# What an adapter hands over instead of downloading a file the platform says is too large.
+OVERSIZED = b"recall-bot:image-over-the-size-limit"
+
+
 def too_large(size: int | None) -> bool:
     """For adapters: a platform-declared file size over the limit (don't even download it)."""
     return size is not None and size > MAX_BYTES
@@ -44,7 +48,7 @@ def decode(data: bytes) -> Image:
     """The image in `data` as RGB, longest side ≤ READ_SIDE; raises PhotoRejected."""
     from PIL import Image, UnidentifiedImageError
 
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_BYTES or data == OVERSIZED:
         raise PhotoRejected(Rejection.TOO_LARGE)
     try:
         with warnings.catch_warnings():
