@@ -93,5 +93,5 @@ def qr_texts(image: Image) -> list[str]:
         import zxingcpp
     except ImportError:
         return []
-    formats = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.DataMatrix)
+    formats = zxingcpp.barcode_formats_from_str("QRCode,DataMatrix")
     return [code.text for code in zxingcpp.read_barcodes(image, formats=formats) if code.text]
