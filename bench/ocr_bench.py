@@ -1,7 +1,7 @@
 """The photo reader on the generated labels: exact model and serial rates, time per photo.
 
     python -m bench.ocr_bench                       # the frozen test split, RapidOCR, one core
-    python -m bench.ocr_bench --engine tesseract    # the comparison engine (docs/photos.md)
+    python -m bench.ocr_bench --engine tesseract    # a comparison engine (docs/photos.md)
     python -m bench.ocr_bench --split train         # the tuning labels (generated to a temp dir)
 
 Prints one JSON line (suite "ocr"). Needs the `ocr` extra; without it prints an "ocr skipped" line.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,12 +30,13 @@ class Score:
     serial_exact: float
     median_s: float
     p95_s: float
+    cpu_median_s: float  # CPU seconds the process got per photo: less sensitive to neighbours
     misses: list[dict[str, object]]
 
 
 def evaluate(directory: Path, engine_name: str = "rapidocr", limit: int | None = None) -> Score:
     """Read every label listed in directory/manifest.json (or truth.json); compare with truth."""
-    from bot.photo.ocr import Engine, RapidEngine, TesseractEngine
+    from bot.photo.ocr import Engine, LegacyRapidEngine, RapidEngine, TesseractEngine
     from bot.photo.reader import read_label
     from knowledge import Knowledge
 
@@ -43,30 +45,37 @@ def evaluate(directory: Path, engine_name: str = "rapidocr", limit: int | None =
     truths = truths["labels"] if isinstance(truths, dict) else truths
     truths = truths[:limit] if limit else truths
     knowledge = Knowledge.load()
-    engine: Engine = RapidEngine() if engine_name == "rapidocr" else TesseractEngine()
+    engines: dict[str, type[Engine]] = {"rapidocr": RapidEngine, "tesseract": TesseractEngine,
+                                        "rapidocr-onnxruntime": LegacyRapidEngine}
+    engine = engines[engine_name]()
     read_label((directory / truths[0]["file"]).read_bytes(), knowledge, engine)  # warm up
     models = serials = 0
     times: list[float] = []
+    cpu: list[float] = []
     misses: list[dict[str, object]] = []
     for truth in truths:
         data = (directory / truth["file"]).read_bytes()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         reading = read_label(data, knowledge, engine)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         models += reading.model == truth["model"]
         serials += reading.serial == truth["serial"]
         if reading.model != truth["model"] or reading.serial != truth["serial"]:
             misses.append({"file": truth["file"], "model": reading.model, "serial": reading.serial,
                            "want": [truth["model"], truth["serial"]]})
     times.sort()
+    cpu.sort()
     n = len(truths)
     return Score(n, round(models / n, 3), round(serials / n, 3),
-                 round(percentile(times, 0.5), 3), round(percentile(times, 0.95), 3), misses)
+                 round(percentile(times, 0.5), 3), round(percentile(times, 0.95), 3),
+                 round(percentile(cpu, 0.5), 3), misses)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--engine", choices=("rapidocr", "tesseract"), default="rapidocr")
+    parser.add_argument("--engine", choices=("rapidocr", "tesseract", "rapidocr-onnxruntime"),
+                        default="rapidocr", help="the others are for the comparison (docs/photos.md)")
     parser.add_argument("--split", choices=("test", "train"), default="test")
     parser.add_argument("--limit", type=int, default=None, help="only the first N labels")
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one core")
@@ -90,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     extra: dict[str, object] = {"misses": score.misses} if args.misses else {}
     emit("ocr", args.engine, split=args.split, labels=score.count, model_exact=score.model_exact,
          serial_exact=score.serial_exact, median_s=score.median_s, p95_s=score.p95_s,
+         cpu_median_s=score.cpu_median_s, load_average=round(os.getloadavg()[0], 2),
          pinned_core=core, **extra)
     return 0
 

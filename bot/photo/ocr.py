@@ -1,8 +1,9 @@
 """OCR engines behind one small interface: an RGB image → text boxes with confidences.
 
-RapidOCR (PP-OCRv4 detection + recognition, ONNX models inside the rapidocr-onnxruntime wheel)
-is what the bot uses; Tesseract (Debian's tesseract-ocr through pytesseract) is kept for the
-comparison in bench/ocr_bench.py and docs/photos.md. Both are optional: the `ocr` extra.
+RapidOCR 3 (PP-OCRv6 small detection + recognition, ONNX models inside the `rapidocr` wheel, run
+by onnxruntime) is what the bot uses: the `ocr` extra. The older rapidocr-onnxruntime 1.4
+(PP-OCRv4) and Tesseract (Debian's tesseract-ocr through pytesseract) are kept for the comparison
+in bench/ocr_bench.py and docs/photos.md; neither is installed by the extra.
 """
 
 from __future__ import annotations
@@ -29,15 +30,20 @@ class Engine(Protocol):
 
 
 def rapidocr_available() -> bool:
+    """Is the `ocr` extra installed (RapidOCR 3 and its ONNX runtime)?"""
     try:
-        import rapidocr_onnxruntime  # noqa: F401
+        import onnxruntime  # noqa: F401
+        import rapidocr  # noqa: F401
     except ImportError:
         return False
     return True
 
 
 class RapidEngine:
-    """One RapidOCR per thread (an ONNX session is safe to share, its Python wrapper less so)."""
+    """One RapidOCR per thread (an ONNX session is safe to share, its Python wrapper less so).
+
+    Each reading uses one CPU thread; concurrency comes from the reader's pool instead.
+    """
 
     name = "rapidocr"
 
@@ -48,9 +54,13 @@ class RapidEngine:
     def _ocr(self) -> Any:
         ocr = getattr(self._local, "ocr", None)
         if ocr is None:
-            from rapidocr_onnxruntime import RapidOCR
+            from rapidocr import RapidOCR
 
-            ocr = RapidOCR(intra_op_num_threads=self._threads, inter_op_num_threads=1)
+            ocr = RapidOCR(params={
+                "Global.log_level": "error",  # its INFO lines would name every file it loads
+                "EngineConfig.onnxruntime.intra_op_num_threads": self._threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            })
             self._local.ocr = ocr
         return ocr
 
@@ -58,12 +68,29 @@ class RapidEngine:
         import numpy as np
 
         pixels = np.asarray(image)[:, :, ::-1]  # RGB → BGR, as OpenCV-based code expects
-        result, _ = self._ocr()(pixels)
-        boxes: list[TextBox] = []
-        for corners, text, score in result or []:
-            boxes.append(TextBox(str(text), float(score),
-                                 tuple((float(x), float(y)) for x, y in corners)))
-        return boxes
+        out = self._ocr()(pixels)
+        if out.boxes is None:
+            return []
+        return [TextBox(str(text), float(score), tuple((float(x), float(y)) for x, y in corners))
+                for corners, text, score in zip(out.boxes, out.txts, out.scores, strict=True)]
+
+
+class LegacyRapidEngine:
+    """rapidocr-onnxruntime 1.4 (PP-OCRv4 models in its wheel): for the comparison only."""
+
+    name = "rapidocr-onnxruntime"
+
+    def __init__(self) -> None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+    def read(self, image: Image) -> list[TextBox]:
+        import numpy as np
+
+        result, _ = self._ocr(np.asarray(image)[:, :, ::-1])
+        return [TextBox(str(text), float(score), tuple((float(x), float(y)) for x, y in corners))
+                for corners, text, score in result or []]
 
 
 class TesseractEngine:

@@ -13,7 +13,7 @@ from tests.photo.conftest import A1263_LABEL, TEST_DIR, label, needs_ocr
 
 ROOT = Path(__file__).resolve().parents[2]
 # Run the CLI with the OCR package made unimportable: what a plain `pip install -e .` has.
-WITHOUT_OCR = ("import sys; sys.modules['rapidocr_onnxruntime'] = None; "
+WITHOUT_OCR = ("import sys; sys.modules['rapidocr'] = None; "
                "from bot.cli import main; sys.exit(main())")
 WITH = "import sys; from bot.cli import main; sys.exit(main())"
 
