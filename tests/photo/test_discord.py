@@ -17,12 +17,11 @@ from adapters.discord.client import use_api_base
 from bot.catalog import CATALOG
 from bot.engine import Engine
 from bot.photo.limits import MAX_BYTES
+from bot.photo.reader import PhotoReader
 from tests.adapters.discord.conftest import Bot, start_bot
 from tests.adapters.discord.fake_discord import FakeDiscord, snowflake
 from tests.adapters.discord.payloads import custom_ids, dm_message, press
 from tests.photo.conftest import A1263_LABEL, label, needs_ocr
-
-pytestmark = needs_ocr
 
 
 class Cdn:
@@ -97,6 +96,7 @@ def buttons(body: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+@needs_ocr
 async def test_dm_photo_confirm_then_verdict(bot: Bot, cdn: Cdn) -> None:
     data, truth = label(A1263_LABEL)
     posted = await bot.dm(with_image(cdn.attachment("label.jpg", data)))
@@ -120,14 +120,24 @@ async def test_dm_photo_confirm_then_verdict(bot: Bot, cdn: Cdn) -> None:
     assert "A1263" in str(verdicts[0]["embeds"])
 
 
+@needs_ocr
 async def test_an_attachment_over_the_limit_is_not_downloaded(bot: Bot, cdn: Cdn) -> None:
     posted = await bot.dm(with_image(cdn.attachment("huge.png", b"x", size=MAX_BYTES + 1)))
     assert cdn.fetched == []
     assert posted[0].json["content"] == CATALOG.text("en", "photo_too_large")
 
 
+@needs_ocr
 async def test_a_non_image_attachment_with_text_is_ordinary_text(bot: Bot, cdn: Cdn) -> None:
     attachment = cdn.attachment("notes.txt", b"hello", content_type="text/plain")
     posted = await bot.dm(with_image(attachment, "A1263"))
     assert cdn.fetched == []
     assert "serial" in posted[0].json["content"]
+
+
+async def test_without_the_extra_a_photo_is_not_supported(
+        bot: Bot, cdn: Cdn, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PhotoReader, "available", staticmethod(lambda: False))
+    data, _ = label(A1263_LABEL)
+    posted = await bot.dm(with_image(cdn.attachment("label.jpg", data)))
+    assert posted[0].json["content"] == CATALOG.text("en", "photo_unsupported")

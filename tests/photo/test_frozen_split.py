@@ -6,14 +6,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from evaluation.labels.generate import SEED, TEST_COUNT, TRAIN_COUNT, generate
 from tests.photo.conftest import MANIFEST, TEST_DIR, needs_pil
 
 
 def test_the_split_is_40_committed_labels_with_their_hashes() -> None:
     labels = MANIFEST["labels"]
-    assert len(labels) == TEST_COUNT == 40
-    assert TEST_COUNT + TRAIN_COUNT >= 200
+    assert len(labels) == 40 and MANIFEST["seed"] == 17
     for truth in labels:
         data = (TEST_DIR / truth["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == truth["sha256"], truth["file"]
@@ -22,6 +20,9 @@ def test_the_split_is_40_committed_labels_with_their_hashes() -> None:
 
 @needs_pil
 def test_the_generator_still_makes_the_same_test_labels(tmp_path: Path) -> None:
+    from evaluation.labels.generate import SEED, TEST_COUNT, TRAIN_COUNT, generate
+
+    assert (MANIFEST["seed"], 40) == (SEED, TEST_COUNT) and TEST_COUNT + TRAIN_COUNT >= 200
     made = generate(tmp_path, count=3, seed=SEED, only=range(3))
     for truth, again in zip(MANIFEST["labels"][:3], made, strict=True):
         assert (again.file, again.model, again.serial) == (truth["file"], truth["model"],

@@ -15,11 +15,10 @@ import pytest
 
 from bot.catalog import CATALOG
 from bot.photo.limits import MAX_BYTES
+from bot.photo.reader import PhotoReader
 from tests.adapters.telegram.conftest import TOKEN, Harness
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.photo.conftest import A1263_LABEL, label, needs_ocr
-
-pytestmark = needs_ocr
 
 
 @dataclass
@@ -98,6 +97,7 @@ def labels(call: Any) -> list[str]:
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
+@needs_ocr
 async def test_photo_confirm_then_verdict(bot: Harness) -> None:
     fake = bot.fake
     assert isinstance(fake, PhotoBotApi)
@@ -118,6 +118,7 @@ async def test_photo_confirm_then_verdict(bot: Harness) -> None:
     assert "A1263" in text and "https://www.anker.com/product-recalls" in text
 
 
+@needs_ocr
 async def test_image_sent_as_a_file(bot: Harness) -> None:
     fake = bot.fake
     assert isinstance(fake, PhotoBotApi)
@@ -128,6 +129,7 @@ async def test_image_sent_as_a_file(bot: Harness) -> None:
                                CATALOG.text("de", "button_photo_fix")]
 
 
+@needs_ocr
 async def test_a_photo_over_the_limit_is_not_downloaded(bot: Harness) -> None:
     fake = bot.fake
     assert isinstance(fake, PhotoBotApi)
@@ -139,6 +141,7 @@ async def test_a_photo_over_the_limit_is_not_downloaded(bot: Harness) -> None:
     assert shown(sent[0]) == CATALOG.text("en", "photo_too_large")
 
 
+@needs_ocr
 async def test_a_document_that_is_not_an_image_is_ordinary_text(bot: Harness) -> None:
     fake = bot.fake
     assert isinstance(fake, PhotoBotApi)
@@ -146,3 +149,15 @@ async def test_a_document_that_is_not_an_image_is_ordinary_text(bot: Harness) ->
     await bot.feed(fake.document(fake.add_file(b"%PDF-1.4"), user=chat.user, chat=chat.chat,
                                  mime="application/pdf"))
     assert fake.downloads == []
+
+
+async def test_without_the_extra_a_photo_is_not_supported(
+        bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PhotoReader, "available", staticmethod(lambda: False))
+    fake = bot.fake
+    assert isinstance(fake, PhotoBotApi)
+    chat = bot.private_chat(user_id=11)
+    data, _ = label(A1263_LABEL)
+    sent = await bot.feed(fake.photo(fake.add_file(data), user=chat.user, chat=chat.chat))
+    assert shown(sent[0]) == CATALOG.text("en", "photo_unsupported")
+    assert CATALOG.text("en", "ask_model") in shown(sent[1])  # typing goes on from here
