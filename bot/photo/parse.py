@@ -26,6 +26,7 @@ _SN = r"(?:^|[^A-Z0-9])(?:S\s*/?\s*N|5N)"
 # "SN Code:" (however misread: "SNRCude:"), "S/N:", "SN:", then a bare "SN" before the serial.
 _SN_MARKS = (re.compile(_SN + r"[A-Za-z ]{0,6}[:：;]\s*", re.IGNORECASE),
              re.compile(_SN + r"(?:\s*C[O0]D[E3])?\s*[:：;.]?\s*", re.IGNORECASE))
+_QR_SERIAL = re.compile(r"(?:S\s*/?\s*N\s*[:：]?\s*)?([A-Za-z0-9][A-Za-z0-9 -]{5,40})", re.IGNORECASE)
 _NOT_MODEL_LINES = re.compile(r"FCC|IC\s*:", re.IGNORECASE)
 _MIN_SERIAL = 6
 MAX_SERIAL = 24
@@ -91,9 +92,10 @@ class LabelParser:
         formats = self.formats(model)
         lengths = sorted({n for f in formats for n in f.lengths})
         fmt = formats[0] if formats else None
-        for text in qr_texts:
-            compact = re.sub(r"[^A-Za-z0-9]", "", text.split(":")[-1]).upper()
-            if (compact and (len(compact) in lengths if lengths else 8 <= len(compact) <= 24)):
+        for text in qr_texts:  # only a bare serial ("SN:" allowed): not a web link or a list
+            bare = _QR_SERIAL.fullmatch(text.strip())
+            compact = _alnum(bare.group(1)).upper() if bare else ""
+            if compact and (len(compact) in lengths if lengths else 8 <= len(compact) <= 24):
                 norm = normalise_serial(compact, fmt)
                 return norm.value, 1.0, [], True, True
         for i, line in enumerate(lines):
@@ -102,8 +104,7 @@ class LabelParser:
                 continue
             rest, confidence = line.text[mark.end():], line.confidence
             following = lines[i + 1:i + 3]
-            while len(_alnum(rest)) < max(lengths or [_MIN_SERIAL]) and following \
-                    and len(_alnum(rest)) < _MIN_SERIAL:
+            while len(_alnum(rest)) < _MIN_SERIAL and following:
                 nxt = following.pop(0)  # "S/N:" alone, the serial on the next line
                 rest, confidence = rest + " " + nxt.text, min(confidence, nxt.confidence)
             # The serial ends its line: extra characters are misread marks before it.

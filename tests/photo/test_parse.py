@@ -89,3 +89,11 @@ def test_no_known_model_on_the_label(parser: LabelParser) -> None:
 def test_grouped() -> None:
     assert grouped("AKF12Z330L8419B6") == "AKF1 2Z33 0L84 19B6"
     assert grouped("000H21") == "000H21"
+
+
+def test_a_qr_code_that_is_not_a_bare_serial_is_ignored(parser: LabelParser) -> None:
+    lines = [Line("Model A1366", 0.95), Line("SN: B3L6 ADMH XDAU PBY0", 0.95)]
+    parsed = parser.parse(lines, ["https://www.anker.com/a1366", "SN:ZZZZ9999ZZZZ9999"])
+    assert parsed.serial == "ZZZZ9999ZZZZ9999" and parsed.from_qr
+    parsed = parser.parse(lines, ["https://www.anker.com/products/a1366"])
+    assert parsed.serial == "B3L6ADMHXDAUPBY0" and not parsed.from_qr
