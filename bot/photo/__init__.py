@@ -20,7 +20,7 @@ async def read_for(inbound: Inbound, knowledge: Knowledge) -> Reading:
     """The reading of `inbound.image` (none in groups: a label shows a serial)."""
     if inbound.image is None or inbound.chat_kind != "private":
         return Reading(Outcome.UNCLEAR)
-    return await READER.read(inbound.image, knowledge)
+    return await READER.read(inbound.image, knowledge, inbound.key)
 
 
 __all__ = ["READER", "Outcome", "PhotoReader", "Reading", "on_action", "on_reading", "read_for",

@@ -96,16 +96,21 @@ class PhotoReader:
         self._pool: ThreadPoolExecutor | None = None
         self._engine: Engine | None = None
         self._inflight = 0
+        self._readers: set[object] = set()  # whose photos are being read: one each at a time
 
     @staticmethod
     def available() -> bool:
         return rapidocr_available()
 
-    async def read(self, data: bytes, knowledge: Knowledge) -> Reading:
+    async def read(self, data: bytes, knowledge: Knowledge, who: object = None) -> Reading:
+        """Read on the pool. `who` (the user's key) may have one photo in reading at a time."""
         if not self.available():
             return Reading(Outcome.UNSUPPORTED)
-        if self._inflight >= self._workers + self._max_waiting:
+        if self._inflight >= self._workers + self._max_waiting or (
+                who is not None and who in self._readers):
             return Reading(Outcome.BUSY)
+        if who is not None:
+            self._readers.add(who)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="photo-reader")
             self._engine = RapidEngine()
@@ -120,6 +125,7 @@ class PhotoReader:
             return Reading(Outcome.FAILED)
         finally:
             self._inflight -= 1
+            self._readers.discard(who)
         log.info("photo read: %s in %.2f s", reading.outcome.value, reading.seconds)
         return reading
 

@@ -132,3 +132,45 @@ async def test_without_the_extra_photos_are_not_supported(
     answer = await user.send(image=b"\xff\xd8\xff\xe0 any bytes")
     assert t("photo_unsupported") in answer
     assert t("ask_model") in answer  # and the check can go on by typing
+
+
+@needs_ocr
+async def test_readings_are_bounded_and_one_per_user(engine: Engine) -> None:
+    """Two workers, a short queue: a flood of photos gets 'busy', never a blocked loop."""
+    import asyncio
+
+    from bot.photo import reader
+
+    data, _ = label(A1263_LABEL)
+    small = reader.PhotoReader(workers=1, max_waiting=1)
+    old, reader.READER = reader.READER, small
+    import bot.photo as photo_package
+
+    photo_package.READER = small
+    try:
+        def photo(user: str) -> Inbound:
+            return Inbound(platform="console", chat_id=user, user_id=user, image=data)
+
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        clock = asyncio.create_task(ticker())
+        users = ["a", "a", "b", "c"]
+        answers = await asyncio.gather(*(engine.handle(photo(u)) for u in users))
+        clock.cancel()
+        busy = t("photo_busy")
+        read = [u for u, replies in zip(users, answers, strict=True)
+                if plain_text(replies[0]) != busy]
+        confirmations = [a for a in answers if plain_text(a[0]) != busy]
+        # one reading + one waiting: two photos read, the others told to retry; and never
+        # two photos of the same user at once
+        assert len(read) == 2 and read.count("a") <= 1, read
+        assert all("A1263" in plain_text(a[0]) for a in confirmations)
+        assert ticks > 5, "the event loop kept running while photos were read"
+    finally:
+        reader.READER = photo_package.READER = old
