@@ -22,6 +22,7 @@ from typing import TextIO
 from bot.catalog import LANGUAGES
 from bot.engine import Engine, default_db_path, default_db_target
 from bot.inbound import Inbound
+from bot.photo import cli as photo_cli
 from bot.replies import Button, ChoiceReply, Link, Reply, TextReply
 
 MAX_LINE = 100_000  # longer lines are cut before they reach the engine
@@ -158,6 +159,8 @@ def to_inbound(line: str, buttons: list[Button], user: str, locale: str | None) 
     stripped = line.strip()
     if stripped.startswith("/") and len(stripped) > 1:
         name, _, args = stripped[1:].partition(" ")
+        if name.lower() == "photo" and args.strip():  # issue 17: `/photo PATH` sends a label photo
+            return Inbound(**base, image=photo_cli.load(args) or b"\0")
         return Inbound(**base, command=name.lower()[:32], args=args)
     return Inbound(**base, text=line[:MAX_LINE])
 

@@ -31,6 +31,7 @@ def full_plan(profile: bool) -> Iterator[Job]:
                                      "--rate", "3000", "--cap", "6"]
     if profile:
         yield "bench.engine_bench", ["--users", "10000", "--turns", "5000", "--profile"]
+    yield "bench.ocr_bench", []  # the frozen 40 label photos (docs/photos.md)
     for users in (100, 1000, 10000):
         for bot in ("ours", "baseline", "baseline-durable"):
             # durable PTB: one update at a time, or one update_persistence call re-pickles the
@@ -52,6 +53,7 @@ def smoke_plan() -> Iterator[Job]:
         yield "bench.telegram_bench", ["--bot", bot, "--users", "10", "--turns", "30", "--no-pin",
                                        "--inflight", "4"]
     yield "bench.store_bench", ["--users", "50", "--turns", "200", "--processes", "1", "2"]
+    yield "bench.ocr_bench", ["--limit", "3", "--no-pin"]
 
 
 def run_job(module: str, args: list[str], timeout: float) -> list[dict[str, object]]:
@@ -114,6 +116,14 @@ def summarise(results: list[dict[str, object]]) -> None:
         target("model lookup at 100,000 models (us)", model["hit_us"], "< 20",
                float(str(model["hit_us"])) < 20)
     store_side_by_side(results)
+    ocr = find("ocr", "rapidocr", split="test")
+    if ocr and int(str(ocr["labels"])) >= 40:
+        target("photo: model read exactly, frozen 40", ocr["model_exact"], ">= 0.95",
+               float(str(ocr["model_exact"])) >= 0.95)
+        target("photo: serial read exactly, frozen 40", ocr["serial_exact"], ">= 0.90",
+               float(str(ocr["serial_exact"])) >= 0.90)
+        target("photo: p95 seconds per photo (one core)", ocr["p95_s"], "< 1.5",
+               float(str(ocr["p95_s"])) < 1.5)
     cold = find("coldstart", "check_A1263")
     if cold:
         target("recall-bot check A1263 wall time (s, median)", cold["median_s"], "< 0.5",
@@ -141,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="toy sizes, for CI")
     parser.add_argument("--only", nargs="+", metavar="SUITE",
-                        choices=("coldstart", "knowledge", "engine", "telegram", "store"),
+                        choices=("coldstart", "knowledge", "engine", "telegram", "store", "ocr"),
                         help="run only these suites")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="skip the profiled engine run")

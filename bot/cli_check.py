@@ -33,12 +33,14 @@ class BadInput(ValueError):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the check arguments."""
-    parser.add_argument("model", help="model number as printed on the device, e.g. A1263")
+    parser.add_argument("model", nargs="?", help="model number as printed on the device, e.g. A1263")
     parser.add_argument("serial", nargs="?", default=None,
                         help="serial number (SN), if you have it")
     parser.add_argument("--region", metavar="CODE", default=None,
                         help="where it was bought: " + " ".join(c for c in REGIONS if c != "*"))
     parser.add_argument("--json", action="store_true", help="print the stable JSON form")
+    parser.add_argument("--photo", metavar="PATH", help="read model and serial from a photo of the "
+                        "label (needs the ocr extra; docs/photos.md)")
     parser.add_argument("--lang", metavar="CODE", default="en",
                         help="answer language: " + " ".join(LANGUAGES))
 
@@ -181,8 +183,19 @@ def _text(knowledge: Knowledge, result: CheckResult, lang: str) -> str:
     return check_text(knowledge, result, lang)
 
 
+def _photo_args(args: argparse.Namespace) -> int | None:
+    from bot.photo.cli import fill_check_args
+
+    return fill_check_args(args)
+
+
 def run(args: argparse.Namespace) -> int:
     """Check one device and print the answer; exit 2 on bad input."""
+    if args.photo and (failed := _photo_args(args)) is not None:  # issue 17
+        return failed
+    if args.model is None:
+        print("recall-bot check: give the MODEL number (or --photo PATH)", file=sys.stderr)
+        return 2
     try:
         model = clean_text(args.model, "model", MAX_MODEL_LENGTH)
         serial = None if args.serial is None else clean_text(args.serial, "serial",

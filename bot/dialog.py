@@ -395,6 +395,9 @@ class Dialog:
             region = None if state.region == "*" else state.region
             return Turn([present.details_card(self.knowledge, state.model or state.last_model,
                                               region, ctx.lang, arg)], state)
+        if verb == "photo":  # issue 17: confirm or fix a label photo's reading
+            from bot.photo.confirm import on_action as photo_action
+            return photo_action(self, state, ctx, arg)
         if verb == "lang" and arg in LANGUAGES:
             state.language = arg
             return Turn([TextReply(text=CATALOG.text(arg, "language_set"))], state)

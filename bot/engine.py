@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from bot import present
+from bot import photo, present
 from bot.catalog import CATALOG, Catalog
 from bot.dialog import CheckLog, Context, Dialog
 from bot.inbound import COMMANDS, Inbound
@@ -266,6 +266,8 @@ class Engine:
         verdict = limiter.hit((inbound.platform, inbound.user_id))
         if verdict != "ok":
             return await self._flood_notice(inbound) if verdict == "notice" else []
+        # issue 17: a photo is read once, off the event loop, before the turn (bot/photo)
+        reading = await photo.read_for(inbound, self.knowledge) if inbound.image else None
         for _ in range(SAVE_ATTEMPTS):
             stored = await self.store.load(inbound.key)
             version = stored.version if stored else 0
@@ -274,7 +276,9 @@ class Engine:
                                    state.last_language, inbound.locale)
             state.last_language = lang
             ctx = Context(inbound=inbound, lang=lang, version=version + 1)
-            turn = Dialog(self.knowledge).step(state, ctx)
+            dialog = Dialog(self.knowledge)
+            turn = dialog.step(state, ctx) if reading is None \
+                else photo.on_reading(dialog, state, ctx, reading)
             turn.state.last_buttons = [_button_target(b) for r in turn.replies for b in r.buttons
                                        if not b.url]  # typing N presses the Nth non-link button
             if turn.forget:

@@ -31,6 +31,8 @@ class Inbound(BaseModel):
     locale: str | None = Field(default=None, description="The platform's language tag, if known")
     chat_kind: ChatKind = "private"
     is_moderator: bool = Field(default=False, description="Checked by the adapter on the platform")
+    image: bytes | None = Field(default=None, repr=False, description=(
+        "A photo's bytes (label reading, bot/photo). Only in memory: never stored or logged"))
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -23,8 +23,9 @@ VERBS: frozenset[str] = frozenset({
     "lang",      # arg: language code
     "check",     # start a check (PSA button)
     "more",      # arg: sources | regions | recall — details behind a card (present.details_card)
+    "photo",     # arg: ok | fix — confirm or correct what was read from a label photo
 })
-STATEFUL: frozenset[str] = frozenset({"pick", "region", "again", "noserial"})
+STATEFUL: frozenset[str] = frozenset({"pick", "region", "again", "noserial", "photo"})
 _TOKEN = re.compile(r"^rc1:([a-z]{1,12})(?::([A-Za-z0-9*_\-]{1,24}))?(?:@(\d{1,10}))?$")
 
 

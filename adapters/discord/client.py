@@ -12,6 +12,7 @@ from discord.http import Route
 
 from bot.inbound import Inbound
 
+from . import photos
 from .commands import build_tree
 from .render import NO_MENTIONS, render
 from .respond import EngineLike, answer, apologise, inbound_for
@@ -108,6 +109,8 @@ class RecallClient(discord.Client):
         """Plain DM text goes to the engine; server messages and bots are ignored."""
         # A message from an uncached server has guild None too: test the channel's kind.
         direct = isinstance(message.channel, discord.DMChannel)
+        if photos.image_of(message) and await photos.on_message(self._engine(), message):
+            return  # issue 17: an image in a DM is a label photo
         if message.author.bot or not direct or not message.content.strip():
             return
         engine = self._engine()

@@ -36,7 +36,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from adapters.telegram import parse
+from adapters.telegram import parse, photos
 from adapters.telegram.ratelimit import ChatRateLimiter, ReplyBudget
 from adapters.telegram.render import Outgoing, html_chunks, keyboard, render
 from adapters.telegram.updates import ChatOrderedProcessor
@@ -110,6 +110,7 @@ class TelegramAdapter:
         """Add the handlers to `app`."""
         app.add_handler(InlineQueryHandler(self.share_inline))
         app.add_handler(CallbackQueryHandler(self.press_button))
+        photos.install(self, app)  # issue 17: label photos, before the catch-all below
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.converse))
         app.add_error_handler(self.apologise)
 
