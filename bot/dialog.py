@@ -20,7 +20,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.inbound import Inbound
 from bot.language import parse_language
 from bot.questions import Question, by_command, by_id
-from bot.replies import Button, ChoiceReply, Reply, TextReply
+from bot.replies import Button, ChoiceReply, Reply, Section, TextReply
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
 from bot.understanding import Understood, find_region, serial_only, understand
@@ -242,8 +242,6 @@ class Dialog:
         if ctx.group:
             return Turn([self.continue_privately(ctx, state.model)], self.reset(state))
         index = self.knowledge.index
-        if state.serial:  # what the owner typed decides now; the country can follow
-            return self.give_verdict(state, ctx)
         if state.region is None and index.region_matters(state.model):
             return Turn([self.ask_region(state, ctx)], state)
         if state.region not in (None, "*") and not index.campaigns_for(state.model, state.region)[0]:
@@ -271,11 +269,6 @@ class Dialog:
             enter = self._button(ctx, self.t(ctx, "button_enter_serial"), "serial")
             replies[0] = card.model_copy(update={"buttons": [enter, *card.buttons]})
             replies.append(TextReply(text=self.t(ctx, "serial_retry")))
-        elif result.needs_region and not ctx.group:
-            state.last_model = model
-            replies.append(ChoiceReply(text=self.t(ctx, "reprompt_region", model=model),
-                                       buttons=self._region_buttons(ctx, model),
-                                       about=("ask_region",)))
         elif state.queued_models:
             next_model = state.queued_models.pop(0)
             replies.append(TextReply(text=self.t(ctx, "next_unit", model=next_model)))
@@ -308,15 +301,21 @@ class Dialog:
                 state.region = understood.region
         turn = self.continue_check(state, ctx)
         if turn.replies and turn.replies[0].about in (("ask_region",), ("ask_serial",)):
-            turn.replies.insert(0, self.model_preview(model, state.region, ctx))
+            turn.replies[0] = self.model_preview(model, state.region, ctx, turn.replies[0])
         return turn
 
-    def model_preview(self, model: str, region: str | None, ctx: Context) -> Reply:
-        """Is this model recalled? Answered before the check asks for its country or serial."""
+    def model_preview(self, model: str, region: str | None, ctx: Context, prompt: Reply) -> Reply:
+        """Is this model recalled? Said first, in the same message as the check's next question
+        (its country or serial), whose buttons follow the card's links: one message, not two."""
         result = self.knowledge.check(model, None, None if region == "*" else region)
         card = present.verdict_card(self.knowledge, result, ctx.lang, None)
-        return card.model_copy(update={"about": ("verdict", "preview"), "buttons": [
-            b for b in card.buttons if b.url]})
+        asked = self.t(ctx, "remedy_depends_on_region")  # the question below asks it anyway
+        sections = [Section(heading=s.heading, lines=[line for line in s.lines if line != asked],
+                            links=s.links) for s in card.sections]
+        return card.model_copy(update={
+            "about": ("verdict", "preview", *prompt.about),
+            "sections": [*sections, Section(lines=[prompt.plain_text()])],
+            "buttons": [*(b for b in card.buttons if b.url), *prompt.buttons]})
 
     def serial_problem(self, model: str, serial: str, ctx: Context) -> Reply | None:
         """A serial that cannot be this model's (wrong length or letters): say so at once."""

@@ -26,6 +26,7 @@ from bot.dialog import CheckLog, Context, Dialog
 from bot.inbound import COMMANDS, Inbound
 from bot.knowledge_source import KnowledgeSource
 from bot.language import choose_language, from_locale
+from bot.matcher import default_matcher
 from bot.replies import Button, InfoCard, PsaCard, Reply, TextReply
 from bot.state import ConversationState
 from bot.store import CheckLogEntry, Store, VersionConflict, store_for
@@ -142,10 +143,12 @@ class Engine:
                    knowledge_dir: Path | None = None, **options: object) -> Engine:
         """Load the knowledge and open the store `db_path` names (bot.store.store_for): a
         PostgreSQL URL, or an SQLite file (its folder is created if needed)."""
-        _tune_gc()
         source = KnowledgeSource.from_dir(knowledge_dir)
         store = store_for(db_path if db_path is not None else default_db_target())
-        await store.open()
+        # The question matcher learns its examples once per process (about a second): now, in
+        # a worker thread, rather than on the first message with the event loop blocked.
+        await asyncio.gather(store.open(), asyncio.to_thread(default_matcher))
+        _tune_gc()  # after the start-up objects exist, so they are frozen out of collection
         return cls(source, store, **options)  # type: ignore[arg-type]
 
     def watch_knowledge(self) -> None:

@@ -132,7 +132,7 @@ async def test_a_non_image_attachment_with_text_is_ordinary_text(bot: Bot, cdn: 
     attachment = cdn.attachment("notes.txt", b"hello", content_type="text/plain")
     posted = await bot.dm(with_image(attachment, "A1263"))
     assert cdn.fetched == []
-    assert "serial" in posted[0].json["content"]
+    assert "A1263" in str(posted[-1].json)  # the check goes on: the verdict, where bought?
 
 
 async def test_without_the_extra_a_photo_is_not_supported(

@@ -29,7 +29,8 @@ def test_a_verdict_wraps_to_the_terminal_width(kb: Knowledge, lang: str, width: 
     # Nothing was lost: the words are all there, in order.
     unwrapped, _ = render([card], hyperlinks=True)
     assert "".join(OSC8.sub("", unwrapped).split()) == "".join(visible.split())
-    assert len(buttons) == len(card.buttons)
+    assert buttons == [b for b in card.buttons if not b.url]  # links are shown, not numbered
+    assert all(f"↗ {b.label}" in visible for b in card.buttons if b.url)
 
 
 def test_wrapping_keeps_urls_link_labels_and_indents_whole() -> None:

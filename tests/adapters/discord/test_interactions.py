@@ -70,12 +70,10 @@ async def test_check_without_serial_asks_for_it_privately(bot: Bot) -> None:
     requests = await bot.interact(slash("recall", "check", model="A1263", region="US"))
 
     assert deferred_ephemeral(requests)
-    verdict, prompt = answers(requests)[:2]  # is the model recalled (yes), then the serial
-    assert "A1263" in shown(verdict) and verdict["embeds"]
-    assert "A1263" in prompt["content"] and "serial" in prompt["content"]
-    assert "rc1:noserial@1" in custom_ids(prompt)
-    assert prompt["allowed_mentions"] == {"parse": []}
-    assert prompt["flags"] & EPHEMERAL
+    card = answers(requests)[0]  # is the model recalled (yes), and then: the serial, please
+    assert card["embeds"] and "A1263" in shown(card) and "serial" in shown(card)
+    assert "rc1:noserial@1" in custom_ids(card)
+    assert card["allowed_mentions"] == {"parse": []}
 
 
 async def test_explicit_region_option_beats_the_stored_region(bot: Bot) -> None:
@@ -298,8 +296,8 @@ async def test_a_dm_conversation(bot: Bot) -> None:
 
     assert ignored == []
     assert first and first[0].json["embeds"], "the model's verdict comes first"
-    region_question = first[-1].json
-    assert "A1263" in region_question["content"]
+    region_question = first[-1].json  # in the same message: where was it bought?
+    assert "A1263" in shown(region_question)
     us = next(c for c in custom_ids(region_question) if c.startswith("rc1:region:US"))
     # the conversation continues with a button pressed in the DM
     message = bot.fake.messages[next(m for m, body in bot.fake.messages.items()

@@ -2,7 +2,7 @@
 balancer that splits each user's updates between them (docs/deploy.md).
 
 Real processes, a real PostgreSQL server (tests/postgres_server.py), the loopback fake Bot API.
-Every user runs a three-step check (model → serial → region button) with step k sent to process
+Every user runs a three-step check (model → serial typed ahead → region button) with step k sent to process
 (user + k) % 2, so every step of every user lands on the other process than the step before:
 the only thing the processes share is the database.
 """
@@ -132,7 +132,7 @@ class Balancer:
                    answered: Any) -> dict[str, Any]:
         """Deliver `update` and wait for the message `answered(message)` accepts."""
         chat = journey.user_id
-        seen = 0
+        seen = len(self.fake.inbox[chat])  # what came before this step answers an earlier one
         while True:
             target = (chat + k) % 2
             if not self.bots[target].alive:
@@ -162,7 +162,8 @@ class Balancer:
                 seen = len(inbox)
                 with suppress(TimeoutError):
                     await asyncio.wait_for(arrived.wait(), 1.0)
-            assert not bot.alive, f"{bot.name} is alive but did not answer user {chat} in time"
+            assert not bot.alive, (f"{bot.name} is alive but did not answer user {chat} in time "
+                                   f"(step {k}; last: {[m['visible'][:80] for m in inbox[-2:]]})")
             journey.retries += 1  # accepted by the process that was killed: send it again
 
     @staticmethod
@@ -174,10 +175,6 @@ class Balancer:
         return False
 
 
-def asks_serial(message: dict[str, Any]) -> bool:
-    return "serial" in message["visible"].lower() and "A1263" in message["visible"]
-
-
 def region_button(message: dict[str, Any]) -> str | None:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     return next((b.get("callback_data") for row in rows for b in row
@@ -185,7 +182,10 @@ def region_button(message: dict[str, Any]) -> str | None:
 
 
 def is_verdict(message: dict[str, Any]) -> bool:
-    return "https://www.anker.com/" in message["visible"] and "A1263" in message["visible"]
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    checker = any(str(b.get("url", "")).startswith("https://www.anker.com/")
+                  for row in rows for b in row)
+    return checker and "confirm your serial" in message["visible"]  # the checker: a link button
 
 
 def is_stale(message: dict[str, Any]) -> bool:
@@ -196,9 +196,12 @@ async def journey(balancer: Balancer, fake: InboxFakeBotApi, user_id: int) -> Jo
     trip = Journey(user_id)
     user = fake.user(user_id)
     chat = fake.chat(user_id)
-    await balancer.step(trip, 0, fake.message("A1263", user=user, chat=chat), asks_serial)
-    asked = await balancer.step(trip, 1, fake.message(SERIAL, user=user, chat=chat),
+    # The model: recalled, and where was it bought? The serial typed before answering: kept,
+    # and the country asked again (new buttons). The country button: the verdict.
+    first = await balancer.step(trip, 0, fake.message("A1263", user=user, chat=chat),
                                 lambda m: region_button(m) is not None)
+    asked = await balancer.step(trip, 1, fake.message(SERIAL, user=user, chat=chat),
+                                lambda m: region_button(m) not in (None, region_button(first)))
     data = region_button(asked)
     assert data is not None
     message = {k: v for k, v in asked.items() if k != "visible"}
@@ -225,7 +228,9 @@ async def run_users(tmp_path: Path, db_url: str, users: int, *, kill_after: int 
         for bot in bots:
             await wait_ready(client, bot)
         balancer = Balancer(fake, bots, fake.webhook["secret_token"], client,
-                            lost_after=30.0 if kill_after is None else 8.0)
+                            # the survivor serves everyone at Telegram's 30 messages/s: a
+                            # reply can queue for seconds behind 150 others
+                            lost_after=30.0 if kill_after is None else 20.0)
         gate = asyncio.Semaphore(concurrency)
         done = 0
         killed = asyncio.Event()
@@ -308,11 +313,13 @@ async def test_kill_9_of_one_process_mid_run_loses_nothing(
     # Every check reached its verdict exactly once, whichever process gave it, and no user
     # got two. The one window: a verdict committed by b and not yet sent when b died. Its
     # button then says "already used" at a (the verdict is in the state and the check log:
-    # nothing to redo); at most the few turns b had in flight can fall in it.
+    # nothing to redo); at most the turns b had in flight can fall in it. Replies wait in b's
+    # send queue (Telegram's 30 messages/s, issue #18) after their turn is committed, so that
+    # is up to the 150 journeys in flight, not just the one being processed.
     assert logged == users
     assert all(len(t.verdicts) == (0 if t.stale else 1) for t in trips)
     stale = sum(t.stale for t in trips)
-    assert stale <= 10
+    assert stale <= 150
     assert_finished(states, users, sum(t.retries for t in trips))
     print(f"\nretries after the kill: {sum(t.retries for t in trips)}; committed but unsent: "
           f"{stale}")
