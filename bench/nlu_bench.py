@@ -180,10 +180,11 @@ def fact_present(fact: str, item: dict[str, Any], replies: Sequence[Reply],
                                       for s in cl.steps) or "claim_steps" in about,
         "claim_photos": lambda: "claim_photos" in about or any_in(
             p.get(lang) for c in campaigns for cl in c.claims for p in cl.photos),
-        "proof_of_purchase": lambda: any_in(_msg(lang, f"proof_{k}") for k in
+        "proof_of_purchase": lambda: "proof_of_purchase" in about or any_in(
+            _msg(lang, f"proof_{k}") for k in
                                             ("required", "optional", "serial_or_receipt",
                                              "unknown")),
-        "unit_fate": lambda: any_in(_msg(lang, f"unit_fate_{k}") for k in
+        "unit_fate": lambda: "unit_fate" in about or any_in(_msg(lang, f"unit_fate_{k}") for k in
                                     ("dispose_after_confirmation", "return_kit",
                                      "courier_pickup", "unknown")),
         "contact": lambda: "contact" in about or any_in(

@@ -97,7 +97,9 @@ def _check_open(state: ConversationState) -> bool:
 
 POLICY: tuple[Rule, ...] = (
     Rule("refuse prompt injection", lambda s, c, u: u.injection,
-         lambda d, s, c, u, p: Turn([TextReply(text=d.t(c, "injection_refused"))], s)),
+         lambda d, s, c, u, p: Turn([ChoiceReply(text=d.t(c, "injection_refused"),
+                                                 buttons=d._model_buttons(c),
+                                                 about=("injection", "ask_model"))], s)),
     Rule("cancel", lambda s, c, u: u.reflex == "cancel",
          lambda d, s, c, u, p: d.on_command(s, c, "cancel", "")),
     Rule("a serial in a group goes to a private chat", lambda s, c, u: c.group and bool(u.serial),
@@ -137,7 +139,7 @@ def d_questions(u: Understood) -> list[str]:
     """
     named = bool(u.models or u.suggestions or u.unknown_models)
     asked = [q for q in u.questions if q != "model_only" and not (q == "is_recalled" and named)]
-    if named or u.serial or any(q not in SOCIAL for q in asked):
+    if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     return asked
 
@@ -573,7 +575,7 @@ class Dialog:
                 return self.start_check(state, ctx, model, u)
             listed = self.answer(ctx, question, None, state.region, brand)
             return Turn([*pending, *listed, self.ask_model(state, ctx)], state)
-        if "model" in question.needs and model is None and not brand:
+        if "model" in question.needs and model is None:
             # What holds for every recall first, then the model for the exact answer.
             general = self.answer(ctx, question, None, state.region, None)
             state.pending_question = question.id
@@ -644,6 +646,10 @@ class Dialog:
                 if problem is not None:
                     return Turn([*pending, problem, self.reprompt_or_prompt(state, ctx)], state)
                 state.serial = serial
+                if state.region is None and self.knowledge.index.region_matters(state.model):
+                    turn = self.give_verdict(state, ctx)  # asked for the serial: it decides now
+                    turn.replies = pending + turn.replies + self.remedy_region_prompt(turn, ctx)
+                    return turn
                 turn = self.continue_check(state, ctx)
                 turn.replies = pending + turn.replies
                 return turn
@@ -672,6 +678,16 @@ class Dialog:
         else:
             text = self.t(ctx, "region_not_listed", model=model, region=where)
         return TextReply(text=text, about=("region_campaigns",))
+
+    def remedy_region_prompt(self, turn: Turn, ctx: Context) -> list[Reply]:
+        """After a verdict given before the country was known: where was it bought? (the
+        remedy follows the answer)."""
+        model = turn.state.last_model
+        if model is None or turn.state.model is not None or ctx.group:
+            return []
+        turn.state.pending_question = "remedy"
+        return [ChoiceReply(text=self.t(ctx, "reprompt_region", model=model),
+                            buttons=self._region_buttons(ctx, model), about=("ask_region",))]
 
     def reprompt_or_prompt(self, state: ConversationState, ctx: Context) -> Reply:
         return self.reprompt(state, ctx) or self.current_prompt(state, ctx)

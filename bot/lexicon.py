@@ -21,7 +21,7 @@ _US_PLACES = (
     "west virginia|wisconsin|wyoming|los angeles|san francisco|chicago|houston|seattle|boston|"
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
-    "best buy|target|newegg|costco|ee uu|eeuu|usa"
+    "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa"
 )
 
 # Where a device was bought: places, shops, sites and currencies, per region code.
@@ -41,15 +41,15 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン"),
     "CA": ("canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
-           "health canada|cad", "加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
-    "MX": ("méxico|mexico|mexicano|mexicana|amazon.com.mx|mexiko|cdmx|guadalajara|monterrey|"
-           "mercado libre méxico|liverpool", "墨西哥|メキシコ"),
+           "health canada|cad|amazon ca", "加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
+    "MX": ("méxico|mexico|mexicano|mexicana|amazon.com.mx|amazon mx|amazon méxico|mexiko|cdmx|"
+           "guadalajara|monterrey|mercado libre méxico|liverpool", "墨西哥|メキシコ"),
     "GB": ("united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
-           "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos",
+           "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos|amazon uk",
            "英国|英國|イギリス|伦敦|倫敦|ロンドン"),
     "DE": ("germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
            "munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
-           "mediamarkt|media markt|saturn", "德国|德國|ドイツ|柏林|ベルリン"),
+           "mediamarkt|media markt|saturn|amazon de", "德国|德國|ドイツ|柏林|ベルリン"),
     "AT": ("austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
     "CH": ("switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
            "瑞士|スイス"),
@@ -137,15 +137,21 @@ SAFETY: re.Pattern[str] = re.compile(
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
     r"焦味|糊味|怪味|着火|著火|起火|火花|爆炸|变形|變形|进水|進水|泡水|掉水|湿了|濕了|摔|掉在地|"
-    r"扎破|刺破|戳破|咬|裂|凹|漏液|冒火|自燃|"
+    r"扎破|刺破|戳破|咬|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
-    r"落とし|落下|穴が|刺さ|かじった|かじられ|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|燃えた|燃えて"
+    r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
+    r"燃えた|燃えて"
 )
 # A fire that happens to be hypothetical or about the news is still answered with the safety
 # steps first; that is the cost of high recall, accepted.
 
 INJECTION: re.Pattern[str] = re.compile(
+    # es, de, zh, ja: "forget/ignore your rules", "ignoriere deine Anweisungen", "忽略…规则", "無視して"
+    r"(?:olvida|ignora)(?:r)? (?:todas |tus |las ){0,3}(?:reglas|instrucciones)|"
+    r"ignorier\w{0,3} (?:alle |deine |die ){0,3}(?:regeln|anweisungen)|"
+    r"(?:忽略|无视|無視|忘记|忘記)[^。！？\n]{0,8}(?:规则|規則|指令|指示|设定|設定)|"
+    r"(?:指示|ルール|ルール)[^。！？\n]{0,8}無視|"
     r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
     r"system prompt|you are now|developer mode|jailbreak|pretend (?:you are|to be)|"
     r"(?:give|send|generate) me (?:a |an |some |free ){0,3}(?:gift ?card|voucher|coupon|promo) ?"

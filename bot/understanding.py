@@ -240,11 +240,13 @@ class _ModelFinder:
         self.anker = {m for m in self.models if _ANKER_FULL.match(m)}
         # Words that name a product line ("powercore", "maggo", "zolo", "334"), not any power bank.
         counts: dict[str, set[str]] = {}
+        self.words_of: dict[str, set[str]] = {}
         for campaign in index.campaigns:
             for product in campaign.products:
                 for name in (product.name, *product.aliases):
                     for word in re.findall(r"[a-z0-9]+", name.lower()):
                         counts.setdefault(word, set()).add(product.model)
+                        self.words_of.setdefault(product.model, set()).add(word)
         self.product_words = frozenset(
             w for w, models in counts.items()
             if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 4 and not w.isdigit())
@@ -252,6 +254,36 @@ class _ModelFinder:
 
     def names_a_product(self, lowered: str) -> bool:
         return any(word in self.product_words for word in re.findall(r"[a-z0-9]+", lowered))
+
+    def models_with_words(self, lowered: str) -> list[str]:
+        """Models whose names hold a product word of the text ("zolo" → both Zolo 20K)."""
+        words = {w for w in re.findall(r"[a-z0-9]+", lowered) if w in self.product_words}
+        return sorted(m for m, names in self.words_of.items() if words & names)[:4]
+
+    def named_model(self, text: str) -> str | None:
+        """The one model a marketing name in `text` designates, if exactly one fits.
+
+        The whole text as a name or alias wins; else, among names close to it, the one sharing
+        the most product words with it ("lightning" tells the two Zolo 20K apart).
+        """
+        tokens = re.findall(r"[\w.,()-]+", text)[:40]
+        for size in range(min(6, len(tokens)), 1, -1):  # "I have a PowerCore 10000"
+            for start in range(len(tokens) - size + 1):
+                exact = self.index.exact_name(" ".join(tokens[start:start + size]))
+                if exact is not None:
+                    return exact.model
+        hits = [n for n in self.index.search_names(text, limit=4) if n.score >= 85]
+        if not hits:
+            return None
+        words = {w for w in re.findall(r"[a-z0-9]+", text.lower())
+                 if w in self.product_words or (w.isdigit() and len(w) >= 3)}
+        shared = {n.product.model: len(words & self.words_of.get(n.product.model, set()))
+                  for n in hits}
+        best = max(shared.values())
+        winners = [m for m, count in shared.items() if count == best]
+        if len(winners) == 1 and (len(shared) == 1 or best > 0):
+            return winners[0]
+        return None
 
     def canonical(self, token: str) -> str | None:
         return self.index.canonical_model(token) or self.aliases.get(model_key(token))
@@ -318,15 +350,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     if brand:
         result.brand = BRAND_NAMES.get(brand.group(0).lower(), brand.group(0))
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
-        result.names = index.search_names(text, limit=4)
-        ranked_names = sorted(result.names, key=lambda n: -n.score)
-        clear = ranked_names and ranked_names[0].score >= 90 and (
-            len(ranked_names) == 1 or ranked_names[0].score - ranked_names[1].score >= 5)
-        if clear:
-            result.models.append(ranked_names[0].product.model)  # "my PowerCore 10000": one model
-        else:
-            result.suggestions += [n.product.model for n in ranked_names
-                                   if n.product.model not in result.suggestions]
+        named = finder.named_model(text)
+        if named:
+            result.models.append(named)  # "my PowerCore 10000", "Zolo 20000 Lightning"
+        else:  # "my zolo": the models it may be, to pick from
+            result.names = index.search_names(text, limit=4)
+            likely = [n.product.model for n in result.names] or finder.models_with_words(lowered)
+            result.suggestions += [m for m in likely if m not in result.suggestions]
     if result.reflex is None:
         matcher = default_matcher()
         masked = _masked(text, spans)

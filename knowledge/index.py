@@ -107,6 +107,12 @@ class KnowledgeIndex:
             return True
         return any(len({r.region for r in c.remedies}) > 1 for c in every)
 
+    def exact_name(self, query: str) -> Product | None:
+        """The product whose marketing name or alias is exactly `query` (case, punctuation and
+        spacing aside): "powercore 10000" is the A1263, although A1642's name contains it."""
+        key = self._names.get(utils.default_process(query))
+        return self._products[key] if key is not None else None
+
     def search_names(self, query: str, limit: int = 5) -> list[NameMatch]:
         """Fuzzy lookup by marketing name; a model number is never fuzzed into another one."""
         cleaned = utils.default_process(query)
