@@ -604,7 +604,8 @@ class Dialog:
                brand: str | None, u: Understood | None = None) -> list[Reply]:
         """The replies that answer `question`, built from its answer items."""
         replies: list[Reply] = []
-        airline = flights.find_airline(u.text, self.knowledge) if u is not None else None
+        flying = u is not None and any(item.part == "flight_rules" for item in question.answer)
+        airline = flights.find_airline(u.text, self.knowledge) if flying and u else None
         for item in question.answer:
             if item.part is not None:
                 reply = answers.build(self.knowledge, item.part, model, region, brand, ctx.lang,

@@ -86,6 +86,9 @@ for _code, (_latin, _cjk) in REGION_WORDS.items():
     for _word in _cjk.split("|"):
         CJK_PLACES.setdefault(_word, _code)
 MAX_PLACE_WORDS = max(len(p.split()) for p in LATIN_PLACES)
+# The words a place can start with: any other word is skipped without building phrases.
+PLACE_FIRST_WORDS: frozenset[str] = frozenset(p.split()[0] for p in LATIN_PLACES) | frozenset(
+    p.split()[0].replace(".", "") for p in LATIN_PLACES)
 
 # Words of a Latin-script text (with the dots and dashes of "amazon.co.jp", "u.s.a.", "hi-fi").
 WORD: re.Pattern[str] = re.compile(r"[^\W_][\w.$'’\-]{0,40}")

@@ -95,14 +95,21 @@ class Matcher:
 
     def rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The likeliest question types for `text` (already `prepare`d), best first."""
+        return self.read(text, limit)[0]
+
+    def read(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
+        """(the likeliest question types, the text's familiarity), from one pass over its
+        n-grams."""
         counts: dict[int, int] = {}
         vocabulary = self._vocabulary
-        for gram in self._analyze(text):
+        grams = self._analyze(text)
+        for gram in grams:
             index = vocabulary.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
+        familiar = _familiarity(text, grams, vocabulary)
         if not counts:
-            return []
+            return [], familiar
         indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
         tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64,
                          count=len(counts))
@@ -112,29 +119,33 @@ class Matcher:
         probabilities = 1.0 / (1.0 + np.exp(-logits))  # one-vs-rest, normalised: as predict_proba
         probabilities /= probabilities.sum()
         best = np.argsort(-probabilities)[:limit]
-        return [Scored(self.labels[i], float(probabilities[i])) for i in best]
+        return [Scored(self.labels[i], float(probabilities[i])) for i in best], familiar
 
     def familiarity(self, text: str) -> float:
-        """Share of a Latin-script text's 3- and 4-grams seen in training (1.0 for other scripts).
-
-        Keyboard mashing ("qwpoeiruty") shares almost none; any real sentence shares many.
-        Chinese and Japanese are not measured: their n-grams are sparse even for real questions.
-        """
-        letters = [c for c in text if c.isalpha()]
-        if not letters:
-            return 0.0  # emoji, digits, punctuation: nothing to read a question from
-        if sum(c.isascii() for c in letters) < 0.8 * len(letters):
-            return 1.0
-        grams = [g for g in self._analyze(text) if len(g.strip()) >= 3 and "⟨" not in g]
-        if not grams:
-            return 1.0
-        return sum(g in self._vocabulary for g in grams) / len(grams)
+        return _familiarity(text, self._analyze(text), self._vocabulary)
 
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The same through scikit-learn's public API (tests compare the two)."""
         probabilities = self.model.predict_proba(self.vectorizer.transform([text]))[0]
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best]
+
+
+def _familiarity(text: str, grams: list[str], vocabulary: dict[str, int]) -> float:
+    """Share of a Latin-script text's 3- and 4-grams seen in training (1.0 for other scripts).
+
+    Keyboard mashing ("qwpoeiruty") shares almost none; any real sentence shares many. Chinese
+    and Japanese are not measured: their n-grams are sparse even for real questions.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0  # emoji, digits, punctuation: nothing to read a question from
+    if sum(c.isascii() for c in letters) < 0.8 * len(letters):
+        return 1.0
+    long_grams = [g for g in grams if len(g.strip()) >= 3 and "⟨" not in g]
+    if not long_grams:
+        return 1.0
+    return sum(g in vocabulary for g in long_grams) / len(long_grams)
 
 
 @cache

@@ -98,6 +98,7 @@ def or_list(items: Sequence[str], lang: str) -> str:
     return format_list(list(items), style="or", locale=_locale(lang)) if items else ""
 
 
+@lru_cache(maxsize=1024)  # babel's formatting is slow, and the same dates come back all day
 def date_label(day: dt.date, lang: str, month_only: bool = False) -> str:
     """'12 Jun 2025', '12.06.2025', '2025年6月12日' — as precise as the source."""
     if month_only:

@@ -29,6 +29,7 @@ from bot.lexicon import (
     INJECTION,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
+    PLACE_FIRST_WORDS,
     REFLEX_MAX,
     REFLEXES,
     REGION_CODE_ALONE,
@@ -182,6 +183,11 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
     skip_until = -1
     for i, word in enumerate(words):
         if i <= skip_until:
+            continue
+        if keys[i] not in PLACE_FIRST_WORDS and keys[i].replace(".", "") not in PLACE_FIRST_WORDS:
+            written = word.group(0).rstrip(".")
+            if not shouting and written in REGION_CODES_WRITTEN:
+                found.append((REGION_CODES_WRITTEN[written], word.start(), word.end()))
             continue
         for size in range(min(MAX_PLACE_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(keys[i:i + size])
@@ -363,8 +369,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         if len(masked) > LONG:  # a story: the question is nearly always at its end
             masked = masked[-LONG:]
         result.masked = prepare(masked)
-        result.ranked = matcher.rank(result.masked)
-        result.familiar = matcher.familiarity(result.masked)
+        result.ranked, result.familiar = matcher.read(result.masked)
     return result
 
 
