@@ -488,6 +488,10 @@ class Dialog:
     def help_reply(self, ctx: Context) -> Reply:
         return TextReply(text=self.t(ctx, "help"), about=("help",))
 
+    def as_of(self, ctx: Context) -> str:
+        """The date the knowledge is current to, in the user's language."""
+        return present.date_label(self.knowledge.index.as_of, ctx.lang)
+
     def safety_card(self, ctx: Context) -> Reply:
         card = present.safety_card(self.knowledge, ctx.lang)
         return card.model_copy(update={"about": ("safety", "safety_steps")})
@@ -612,9 +616,9 @@ class Dialog:
                                       places=u.regions if u is not None else None,
                                       airline=airline)
             else:
-                assert item.message is not None
+                assert item.message is not None  # placeholders any answer message may use:
                 reply = TextReply(text=self.t(ctx, item.message, model=model or "",
-                                              brand=brand or ""))
+                                              brand=brand or "", date=self.as_of(ctx)))
             about = (question.id, *(reply.about or ((item.part,) if item.part else ())))
             replies.append(reply.model_copy(update={"about": about}))
         return replies
