@@ -554,8 +554,8 @@ class Dialog:
             replies += turn.replies
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
-        if u.models and (u.serial or any(q.after == "check" for q in asked)) \
-                and not _check_open(state):
+        wants_check = u.serial or "is_recalled" in u.questions or any(q.after == "check" for q in asked)
+        if u.models and wants_check and not _check_open(state):
             following = self.start_check(state, ctx, u.models[0], u)
             return Turn(replies + following.replies, following.state, following.checks)
         if filled:  # the message also gave what the open check waited for

@@ -278,7 +278,10 @@ class _ModelFinder:
                 exact = self.index.exact_name(" ".join(tokens[start:start + size]))
                 if exact is not None:
                     return exact.model
-        hits = [n for n in self.index.search_names(text, limit=4) if n.score >= 85]
+        close = self.index.search_names(text, limit=4)
+        if len(close) == 1 and close[0].score >= 85:
+            return close[0].product.model  # one product fits the name at all ("maggo 10k 7.5w")
+        hits = [n for n in close if n.score >= 85]
         if not hits:
             return None
         words = {w for w in re.findall(r"[a-z0-9]+", text.lower())
