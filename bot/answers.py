@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from bot import flights, present
-from bot.catalog import CATALOG
+from bot.catalog import CATALOG, DEFAULT_LANGUAGE, placeholders
 from bot.replies import Button, InfoCard, Reply, Section
 from knowledge import Campaign, Knowledge, pick_regional
 from knowledge.schema import Source
@@ -39,7 +39,11 @@ def _card(knowledge: Knowledge, part: str, lang: str, model: str | None, section
     link = present.source_link(lang, best, campaign) if best is not None else None
     footer = None if link else t(lang, "footer_as_of",
                                  date=present.date_label(knowledge.index.as_of, lang))
-    return InfoCard(topic=part, title=t(lang, f"part_{part}_title", model=model or ""),
+    template = f"part_{part}_title"
+    names_model = "model" in placeholders(CATALOG.text(DEFAULT_LANGUAGE, template))
+    title = t(lang, "part_general_title") if names_model and not model else \
+        t(lang, template, model=model or "")
+    return InfoCard(topic=part, title=title,
                     sections=sections, source=link, footer=footer, buttons=buttons or [],
                     about=(part,))
 
@@ -86,6 +90,8 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
     campaigns = _campaigns(knowledge, model, region)
     sections, sources = _by_campaign(campaigns, lang, lines_for)
     buttons = _form_buttons(knowledge, model, region, lang)
+    if any(not pick_regional(c.claims, region) for c in campaigns[:4]):
+        buttons.append(present.topic_button(lang, "contact"))  # "claim_unknown" says: tap it
     return _card(knowledge, part, lang, model, sections, sources, buttons,
                  campaigns[0] if campaigns else None)
 

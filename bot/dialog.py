@@ -138,7 +138,8 @@ def d_questions(u: Understood) -> list[str]:
     model in the message is the check itself.
     """
     named = bool(u.models or u.suggestions or u.unknown_models)
-    asked = [q for q in u.questions if q != "model_only" and not (q == "is_recalled" and named)]
+    asked = [q for q in u.questions if q != "model_only" and not (q == "is_recalled" and named)
+             and not (q == "several_units" and len(u.models) == 1)]  # one model named: one unit
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     return asked
@@ -187,7 +188,7 @@ class Dialog:
         text = self.t(ctx, "ask_model")
         if greet:
             text = self.t(ctx, "greeting") + "\n\n" + text
-        return ChoiceReply(text=text, buttons=self._model_buttons(ctx))
+        return ChoiceReply(text=text, buttons=self._model_buttons(ctx), about=("ask_model",))
 
     def help_find_model(self, state: ConversationState, ctx: Context) -> Reply:
         self.ask_model(state, ctx)
@@ -564,8 +565,9 @@ class Dialog:
             following = self.continue_check(state, ctx)
             return Turn(replies + following.replies, following.state, following.checks)
         prompt = self.reprompt(state, ctx)
+        asked_model = any("ask_model" in r.about for r in replies)
         if prompt is None and any(q.after == "check" for q in asked) and not ctx.group \
-                and state.step in ("idle", "await_model"):
+                and state.step in ("idle", "await_model") and not asked_model:
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
         return Turn(replies + ([prompt] if prompt else []), state)
 
@@ -573,11 +575,15 @@ class Dialog:
                      u: Understood | None, pending: list[Reply]) -> Turn:
         """Answer one question for the model and region in play, or ask for what it needs."""
         model = (u.models[0] if u and u.models else None) or state.model or state.last_model
+        named_other = u is not None and not u.models and bool(u.suggestions or u.unknown_models)
+        if named_other:
+            model = None  # "my maggo" is not the A1263 we spoke of: answer in general, then ask
         brand = u.brand if u else None
         if question.id in CHECK_REQUESTS:
             if model and u and u.models:
                 return self.start_check(state, ctx, model, u)
-            listed = self.answer(ctx, question, None, state.region, brand)
+            in_danger = u is not None and u.safety  # no lists for someone in danger
+            listed = [] if in_danger else self.answer(ctx, question, None, state.region, brand)
             return Turn([*pending, *listed, self.ask_model(state, ctx)], state)
         if "model" in question.needs and model is None:
             # What holds for every recall first, then the model for the exact answer.
@@ -587,7 +593,9 @@ class Dialog:
                 self.t(ctx, "question_needs_model", question=question.label.get(ctx.lang, ""))
             if not _check_open(state):
                 state.step = "await_model"
-            return Turn([*pending, *general, ChoiceReply(text=text, buttons=self._model_buttons(ctx),
+            likely = u.suggestions[:4] if u is not None and u.suggestions else None
+            return Turn([*pending, *general, ChoiceReply(text=text,
+                                                         buttons=self._model_buttons(ctx, likely),
                                                          about=("ask_model",))], state)
         if "region" in question.needs and model and state.region is None \
                 and self.knowledge.index.region_matters(model):

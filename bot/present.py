@@ -288,6 +288,11 @@ def link_buttons(lang: str, campaigns: Sequence[Campaign], region: str | None,
     return buttons[:3]
 
 
+def topic_button(lang: str, topic: str) -> Button:
+    """The button that asks a topic question ('Who to contact')."""
+    return _topic_button(lang, topic)
+
+
 def _topic_button(lang: str, topic: str) -> Button:
     return Button(label=t(lang, f"button_{topic}"), token=Action("topic", topic).pack())
 
@@ -394,7 +399,9 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         buttons += [_topic_button(lang, "dispose")]
     else:  # "What do I get?" stays: its card has every option in full, and the caveats
         buttons += [_topic_button(lang, topic) for topic in ("remedy", "claim", "dispose")]
-    if body == "verdict_confirm_with_brand_body" or not buttons or not buttons[0].url:
+    unknown = t(lang, "remedy_unknown", brand=brand)
+    if body == "verdict_confirm_with_brand_body" or not buttons or not buttons[0].url \
+            or unknown in lines:  # that line says: tap "Who to contact"
         buttons.append(_topic_button(lang, "contact"))
     buttons.append(_more_button(lang, "recall"))
     if elsewhere or (result.region is None and len({frozenset(c.regions) for c in campaigns}) > 1):
