@@ -278,7 +278,7 @@ class _Ours(_Candidate):
     name = "tfidf-char-sgd (chosen)"
 
     def fit(self, texts: list[str], labels: list[str]) -> None:
-        self.matcher = Matcher(texts, labels)
+        self.matcher = Matcher.train(texts, labels)
 
     def predict(self, text: str) -> str:
         ranked = self.matcher.rank(text, 1)

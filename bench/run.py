@@ -32,6 +32,7 @@ def full_plan(profile: bool) -> Iterator[Job]:
     if profile:
         yield "bench.engine_bench", ["--users", "10000", "--turns", "5000", "--profile"]
     yield "bench.ocr_bench", []  # the frozen 40 label photos (docs/photos.md)
+    yield "bench.nlu_bench", ["--split", "test", "--compare"]  # the frozen test split (issue #11)
     for users in (100, 1000, 10000):
         for bot in ("ours", "baseline", "baseline-durable"):
             # durable PTB: one update at a time, or one update_persistence call re-pickles the
@@ -54,6 +55,7 @@ def smoke_plan() -> Iterator[Job]:
                                        "--inflight", "4"]
     yield "bench.store_bench", ["--users", "50", "--turns", "200", "--processes", "1", "2"]
     yield "bench.ocr_bench", ["--limit", "3", "--no-pin"]
+    yield "bench.nlu_bench", ["--split", "test"]
 
 
 def run_job(module: str, args: list[str], timeout: float) -> list[dict[str, object]]:
@@ -116,6 +118,22 @@ def summarise(results: list[dict[str, object]]) -> None:
         target("model lookup at 100,000 models (us)", model["hit_us"], "< 20",
                float(str(model["hit_us"])) < 20)
     store_side_by_side(results)
+    nlu = find("nlu", "overall", split="test")
+    if nlu:
+        target("understanding: question type accuracy, frozen test split (%)",
+               nlu["type_accuracy"], ">= 95", float(str(nlu["type_accuracy"])) >= 95)
+        target("understanding: replies holding the required facts, test split (%)",
+               nlu["end_to_end"], ">= 95", float(str(nlu["end_to_end"])) >= 95)
+        target("understanding: safety steps first when in danger (%)", nlu["safety_first"],
+               "100", float(str(nlu["safety_first"])) >= 100)
+        target("understanding: replies calling a recalled model safe", nlu["unsafe_replies"],
+               "0", nlu["unsafe_replies"] == 0)
+        worst = min((r for r in results if r.get("suite") == "nlu" and r.get("name") == "language"
+                     and r.get("split") == "test"),
+                    key=lambda r: float(str(r["type_accuracy"])), default=None)
+        if worst:
+            target(f"understanding: worst language ({worst['lang']}) type accuracy (%)",
+                   worst["type_accuracy"], ">= 90", float(str(worst["type_accuracy"])) >= 90)
     ocr = find("ocr", "rapidocr", split="test")
     if ocr and int(str(ocr["labels"])) >= 40:
         target("photo: model read exactly, frozen 40", ocr["model_exact"], ">= 0.95",
@@ -151,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="toy sizes, for CI")
     parser.add_argument("--only", nargs="+", metavar="SUITE",
-                        choices=("coldstart", "knowledge", "engine", "telegram", "store", "ocr"),
+                        choices=("coldstart", "knowledge", "engine", "telegram", "store", "ocr", "nlu"),
                         help="run only these suites")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="skip the profiled engine run")

@@ -6,18 +6,24 @@ so Chinese and Japanese (no spaces) work the same way as English, and a typo cos
 instead of the whole word. The method was chosen by measurement against three other candidates
 (docs/understanding.md; `python -m bench --only nlu`).
 
-Training takes well under a second and runs once per process, on first use. Scoring does not go
+Training takes a few seconds; the learned arrays are cached per machine (keyed by a hash of the
+examples), so a process loads them in a fraction of a second. Scoring does not go
 through scikit-learn's per-call validation: the fitted vocabulary, IDF weights and coefficients
 are used directly (tens of µs a message); a test checks it agrees with scikit-learn's output.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,6 +35,7 @@ from knowledge.normalise import fold
 PLACEHOLDERS = {"MODEL": "⟨m⟩", "SERIAL": "⟨s⟩", "PLACE": "⟨p⟩"}
 _PLACEHOLDER = re.compile("|".join(PLACEHOLDERS))
 _SPACES = re.compile(r"\s+")
+log = logging.getLogger(__name__)
 MAX_CHARS = 600  # a question is asked in the first or last few hundred characters
 
 
@@ -72,26 +79,83 @@ def training_set(qs: Sequence[Question]) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+NGRAMS = (1, 4)  # character n-grams within words
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def char_wb_ngrams(text: str) -> list[str]:
+    """scikit-learn's `char_wb` analyzer, restated so that loading a learned matcher does not
+    import scikit-learn (a test checks the two agree): n-grams inside each word padded with a
+    space; a word shorter than n counts once."""
+    low, high = NGRAMS
+    grams: list[str] = []
+    append = grams.append
+    for word in _WHITE_SPACES.sub(" ", text).split():
+        word = f" {word} "
+        length = len(word)
+        for n in range(low, high + 1):
+            offset = 0
+            append(word[offset:offset + n])
+            while offset + n < length:
+                offset += 1
+                append(word[offset:offset + n])
+            if offset == 0:
+                break
+    return grams
+
+
+def _analyzer() -> Callable[[str], list[str]]:
+    return char_wb_ngrams
+
+
 class Matcher:
     """Ranks question types for a prepared text; scores are probabilities summing to 1."""
 
-    def __init__(self, texts: Sequence[str], labels: Sequence[str], *, alpha: float = 1e-5) -> None:
+    def __init__(self, labels: Sequence[str], vocabulary: dict[str, int],
+                 idf: NDArray[np.float64], weights: NDArray[np.float64],
+                 bias: NDArray[np.float64]) -> None:
+        self.labels: tuple[str, ...] = tuple(labels)
+        self._analyze = _analyzer()
+        self._vocabulary = vocabulary
+        self._idf = idf
+        # (features × classes), so one fancy-indexed sum gives every class's score.
+        self._weights = np.ascontiguousarray(weights)
+        self._bias = bias
+        self.fitted: tuple[Any, Any] | None = None  # (vectorizer, model) when trained here
+
+    @classmethod
+    def train(cls, texts: Sequence[str], labels: Sequence[str], *,
+              alpha: float = 1e-5) -> Matcher:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import SGDClassifier
 
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4),
-                                          sublinear_tf=True, lowercase=False, dtype=np.float64)
-        features = self.vectorizer.fit_transform(texts)
-        self.model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=None,
-                                   random_state=0)
-        self.model.fit(features, list(labels))
-        self.labels: tuple[str, ...] = tuple(str(c) for c in self.model.classes_)
-        self._analyze: Callable[[str], list[str]] = self.vectorizer.build_analyzer()
-        self._vocabulary: dict[str, int] = dict(self.vectorizer.vocabulary_)
-        self._idf: NDArray[np.float64] = self.vectorizer.idf_
-        # (features × classes), so one fancy-indexed sum gives every class's score.
-        self._weights: NDArray[np.float64] = np.ascontiguousarray(self.model.coef_.T)
-        self._bias: NDArray[np.float64] = self.model.intercept_
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True,
+                                     lowercase=False, dtype=np.float64)
+        features = vectorizer.fit_transform(texts)
+        model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=None, random_state=0)
+        model.fit(features, list(labels))
+        matcher = cls([str(c) for c in model.classes_], dict(vectorizer.vocabulary_),
+                      vectorizer.idf_, model.coef_.T, model.intercept_)
+        matcher.fitted = (vectorizer, model)
+        return matcher
+
+    def save(self, path: Path) -> None:
+        """The learned arrays (no pickles), written atomically."""
+        terms = sorted(self._vocabulary, key=self._vocabulary.__getitem__)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez_compressed(temporary, labels=np.array(self.labels), terms=np.array(terms),
+                            idf=self._idf, weights=self._weights, bias=self._bias)
+        os.replace(temporary, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Matcher:
+        with np.load(path, allow_pickle=False) as data:
+            terms = [str(t) for t in data["terms"]]
+            return cls([str(x) for x in data["labels"]], {t: i for i, t in enumerate(terms)},
+                       data["idf"], data["weights"], data["bias"])
 
     def rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The likeliest question types for `text` (already `prepare`d), best first."""
@@ -126,7 +190,9 @@ class Matcher:
 
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The same through scikit-learn's public API (tests compare the two)."""
-        probabilities = self.model.predict_proba(self.vectorizer.transform([text]))[0]
+        assert self.fitted is not None, "only a matcher trained in this process has it"
+        vectorizer, model = self.fitted
+        probabilities = model.predict_proba(vectorizer.transform([text]))[0]
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best]
 
@@ -148,8 +214,32 @@ def _familiarity(text: str, grams: list[str], vocabulary: dict[str, int]) -> flo
     return sum(g in vocabulary for g in long_grams) / len(long_grams)
 
 
+def cache_path(texts: Sequence[str], labels: Sequence[str]) -> Path:
+    """Where the matcher learned from these examples is kept between processes."""
+    from importlib.metadata import version  # not `import sklearn`: that alone takes 0.7 s
+
+    digest = hashlib.sha256()
+    for part in (version("scikit-learn"), repr(NGRAMS), *texts, *labels):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "recall-bot" / f"matcher-{digest.hexdigest()[:24]}.npz"
+
+
 @cache
 def default_matcher() -> Matcher:
-    """Trained once per process from bot/data/questions.yaml."""
+    """Learned from bot/data/questions.yaml: once per machine (cached by the examples' hash,
+    a few seconds), then loaded in a fraction of a second by every process."""
     texts, labels = training_set(questions())
-    return Matcher(texts, labels)
+    path = cache_path(texts, labels)
+    try:
+        return Matcher.load(path)
+    except (OSError, ValueError, KeyError):  # none yet, or unreadable: learn it again
+        pass
+    matcher = Matcher.train(texts, labels)
+    try:
+        matcher.save(path)
+    except OSError as error:  # a read-only home: fine, just slower to start next time
+        log.info("matcher not cached (%s): it will be learned again next start",
+                 type(error).__name__)
+    return matcher

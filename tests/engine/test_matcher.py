@@ -1,0 +1,86 @@
+"""The question matcher and the questions file it learns from (bot/matcher.py, bot/questions.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.catalog import CATALOG, LANGUAGES
+from bot.matcher import NGRAMS, Matcher, char_wb_ngrams, example_text, prepare, training_set
+from bot.questions import load_questions, questions
+
+TEXTS = ["where do i find the serial on the ⟨m⟩", "  two   spaces\tand a tab ", "a", "é ü ß",
+         "我在⟨p⟩买的，能退款吗", "モバイルバッテリーの処分方法は？", "x" * 50, "", "?!", "a1263 sn: ⟨s⟩"]
+
+
+@pytest.fixture(scope="module")
+def trained() -> Matcher:
+    texts, labels = training_set(questions())
+    return Matcher.train(texts, labels)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_our_analyzer_is_scikit_learns(text: str) -> None:
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS,
+                                lowercase=False).build_analyzer()
+    assert char_wb_ngrams(text) == reference(text)
+
+
+def test_fast_scoring_agrees_with_predict_proba(trained: Matcher) -> None:
+    probes = [prepare(t) for t in TEXTS if t.strip()] + [
+        example_text(e) for q in questions()[:10] for e in q.examples["en"][:2]]
+    for text in probes:
+        ours, reference = trained.rank(text), trained.reference_rank(text)
+        assert [s.question for s in ours] == [s.question for s in reference], text
+        for a, b in zip(ours, reference, strict=True):
+            assert abs(a.score - b.score) < 1e-9
+
+
+def test_a_saved_matcher_loads_and_scores_the_same(trained: Matcher, tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    trained.save(path)
+    loaded = Matcher.load(path)
+    assert loaded.labels == trained.labels
+    for text in TEXTS:
+        assert loaded.read(prepare(text)) == trained.read(prepare(text))
+
+
+def test_every_answer_message_exists_in_every_language() -> None:
+    for question in questions():
+        for item in question.answer:
+            if item.message:
+                for lang in LANGUAGES:
+                    assert CATALOG.has(lang, item.message), (question.id, item.message, lang)
+
+
+def test_a_question_without_a_language_is_refused_by_name(tmp_path: Path) -> None:
+    broken = tmp_path / "questions.yaml"
+    broken.write_text("- id: broken_one\n  label: {en: Broken}\n  answer: []\n"
+                      "  examples: {en: [x]}\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="broken_one"):
+        load_questions(broken, more_examples=None)
+
+
+def test_an_answer_part_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    labels = ", ".join(f"{lang}: x" for lang in LANGUAGES)
+    examples = ", ".join(f"{lang}: [x]" for lang in LANGUAGES)
+    broken = tmp_path / "questions.yaml"
+    broken.write_text(f"- id: odd\n  label: {{{labels}}}\n  answer: [{{part: teleport}}]\n"
+                      f"  examples: {{{examples}}}\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="teleport"):
+        load_questions(broken, more_examples=None)
+
+
+def test_the_matcher_reads_each_question_type_from_a_few_examples(trained: Matcher) -> None:
+    """Sanity, not the evaluation (that is bench/nlu_bench.py on the frozen test split)."""
+    right = total = 0
+    for question in questions():
+        for lang in LANGUAGES:
+            for example in question.examples[lang][:1]:
+                total += 1
+                ranked = trained.rank(example_text(example), 1)
+                right += bool(ranked) and ranked[0].question == question.id
+    assert right / total > 0.9, (right, total)
