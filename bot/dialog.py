@@ -245,13 +245,27 @@ class Dialog:
         if ctx.group:
             return Turn([self.continue_privately(ctx, state.model)], self.reset(state))
         index = self.knowledge.index
-        if state.region is None and index.region_matters(state.model):
-            return Turn([self.ask_region(state, ctx)], state)
+        if state.region is None and self.country_decides(state.model):
+            return Turn([self.ask_region(state, ctx)], state)  # (a serial given waits for it)
+        if state.serial and state.region is None:  # recalled everywhere: the serial decides
+            turn = self.give_verdict(state, ctx)   # now; the country follows, for the remedy
+            turn.replies += self.remedy_region_prompt(turn, ctx)
+            return turn
         if state.region not in (None, "*") and not index.campaigns_for(state.model, state.region)[0]:
             return self.give_verdict(state, ctx)  # no campaign there: the serial cannot matter
         if self.needs_serial(state):
             return Turn([self.ask_serial(state, ctx)], state)
+        if state.region is None and index.region_matters(state.model):
+            turn = self.give_verdict(state, ctx)  # recalled everywhere: the country only
+            turn.replies += self.remedy_region_prompt(turn, ctx)  # changes what you get
+            return turn
         return self.give_verdict(state, ctx)
+
+    def country_decides(self, model: str) -> bool:
+        """Ask what decides first: where no campaign covers every country, the country decides
+        whether the model is recalled at all, so it is asked before the serial; where one does
+        (the June 2025 recall), the serial decides and the country only changes the remedy."""
+        return not any("*" in c.regions for c in self.knowledge.index.campaigns_for_model(model))
 
     def give_verdict(self, state: ConversationState, ctx: Context) -> Turn:
         assert state.model is not None
@@ -543,6 +557,8 @@ class Dialog:
                          pending: list[Reply]) -> Turn:
         """Answer each question asked (at most two), then go on with the check, if any."""
         asked = [by_id()[q] for q in d_questions(u) if q in by_id()][:MAX_ANSWERS]
+        if state.pending_question and u.region and all(q.id == "region_coverage" for q in asked):
+            return self.answer_pending(state, ctx, u, pending)  # "bought it in Taipei": the answer
         filled = _check_open(state) and not u.models and (
             (state.step == "await_region" and u.region is not None)
             or (state.step == "await_serial" and u.serial is not None))
@@ -567,7 +583,8 @@ class Dialog:
         prompt = self.reprompt(state, ctx)
         asked_model = any("ask_model" in r.about for r in replies)
         if prompt is None and any(q.after == "check" for q in asked) and not ctx.group \
-                and state.step in ("idle", "await_model") and not asked_model:
+                and state.step in ("idle", "await_model") and not asked_model \
+                and state.last_model is None:  # no model spoken of yet: which one?
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
         return Turn(replies + ([prompt] if prompt else []), state)
 
@@ -659,10 +676,6 @@ class Dialog:
                 if problem is not None:
                     return Turn([*pending, problem, self.reprompt_or_prompt(state, ctx)], state)
                 state.serial = serial
-                if state.region is None and self.knowledge.index.region_matters(state.model):
-                    turn = self.give_verdict(state, ctx)  # asked for the serial: it decides now
-                    turn.replies = pending + turn.replies + self.remedy_region_prompt(turn, ctx)
-                    return turn
                 turn = self.continue_check(state, ctx)
                 turn.replies = pending + turn.replies
                 return turn
@@ -694,9 +707,11 @@ class Dialog:
 
     def remedy_region_prompt(self, turn: Turn, ctx: Context) -> list[Reply]:
         """After a verdict given before the country was known: where was it bought? (the
-        remedy follows the answer)."""
+        remedy follows the answer). Not when the country changes nothing for this model."""
         model = turn.state.last_model
         if model is None or turn.state.model is not None or ctx.group:
+            return []
+        if not (self.knowledge.index.region_matters(model) or self.country_decides(model)):
             return []
         turn.state.pending_question = "remedy"
         return [ChoiceReply(text=self.t(ctx, "reprompt_region", model=model),

@@ -279,7 +279,7 @@ class _ModelFinder:
                 if exact is not None:
                     return exact.model
         close = self.index.search_names(text, limit=4)
-        if len(close) == 1 and close[0].score >= 85:
+        if len({n.product.model for n in close}) == 1 and close[0].score >= 80:
             return close[0].product.model  # one product fits the name at all ("maggo 10k 7.5w")
         hits = [n for n in close if n.score >= 85]
         if not hits:

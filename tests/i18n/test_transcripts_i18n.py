@@ -177,38 +177,52 @@ def product_name(engine: Engine, model: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 async def test_guided_check_end_to_end(engine: Engine, lang: str) -> None:
-    """Model (is it recalled: yes) → where bought (asked) → serial → that region's remedy, in `lang`."""
+    """The model (recalled: yes) → what decides next → serial and country → that country's
+    remedy, in `lang`. Where a recall covers every country the serial is asked first and the
+    country after the verdict (it only changes the remedy); else the country comes first."""
     script, owner = SCRIPTS[lang], Owner(engine)
     name = product_name(engine, script.model)
+    serial_first = any("*" in c.regions
+                       for c in engine.knowledge.index.campaigns_for_model(script.model))
+    before, after = said(lang, "ask_serial", model=script.model, name=name, where="\0").split("\0")
 
     text = await owner.say(script.opening)
     assert_clean(owner, lang)
     assert "verdict" in owner.replies[0].about, "the model is answered first: recalled or not"
-    assert_in_language(text, lang, "ask_region", model=script.model)
-    assert said(lang, "button_region_other") in owner.button_labels
-
     assert script.region_answer is not None
-    text = await owner.say(script.region_answer)
-    assert_clean(owner, lang)
-    before, after = said(lang, "ask_serial", model=script.model, name=name, where="\0").split("\0")
-    assert before.strip() in text and after.strip() in text, text
-    assert said(lang, "button_no_serial") in owner.button_labels
-
-    text = await owner.say(SERIAL)
-    assert_clean(owner, lang)
-    result = engine.knowledge.check(script.model, SERIAL, script.region)
-    brand = result.campaigns[0].campaign.brand
-    assert_in_language(text, lang, f"verdict_{result.verdict.value}_title", model=script.model,
-                       name=short_name(name, lang, result.verdict.value, script.model, brand),
+    if serial_first:
+        assert before.strip() in text and after.strip() in text, text
+        verdict = await owner.say(SERIAL)
+        assert_clean(owner, lang)
+        assert_in_language(verdict, lang, "reprompt_region", model=script.model)
+        text = await owner.say(script.region_answer)  # what you get there
+        assert_clean(owner, lang)
+        assert "remedy" in owner.replies[0].about, [r.about for r in owner.replies]
+        for line in remedy_lines(engine, script, lang):
+            assert line in text, f"{line!r} missing from the {lang} remedy:\n{text}"
+        check = engine.knowledge.check(script.model, SERIAL, None)
+    else:
+        assert_in_language(text, lang, "ask_region", model=script.model)
+        assert said(lang, "button_region_other") in owner.button_labels
+        text = await owner.say(script.region_answer)
+        assert_clean(owner, lang)
+        assert before.strip() in text and after.strip() in text, text
+        assert said(lang, "button_no_serial") in owner.button_labels
+        verdict = await owner.say(SERIAL)
+        assert_clean(owner, lang)
+        # Issue #12: the verdict names the remedy in one line; the options in full are one tap away.
+        assert_in_language(verdict, lang, "remedy_summary",
+                           region=region_name(script.remedy_region, lang),
+                           options=remedy_kinds(lang, remedy(engine, script)))
+        check = engine.knowledge.check(script.model, SERIAL, script.region)
+    brand = check.campaigns[0].campaign.brand
+    assert_in_language(verdict, lang, f"verdict_{check.verdict.value}_title", model=script.model,
+                       name=short_name(name, lang, check.verdict.value, script.model, brand),
                        brand=brand)
-    # Issue #12: the verdict names the remedy in one line; the options in full are one tap away.
-    assert_in_language(text, lang, "remedy_summary", region=region_name(script.remedy_region, lang),
-                       options=remedy_kinds(lang, remedy(engine, script)))
-    assert SERIAL not in text, "the verdict repeats the raw serial"
-    assert said(lang, "button_remedy") in owner.button_labels
+    assert SERIAL not in verdict + text, "the verdict repeats the raw serial"
     remedy_text = await owner.say(script.remedy_question)  # the options in full, one tap away
     for fact in script.facts:
-        assert fact in text + remedy_text, f"{fact!r} missing from the {lang} verdict:\n{text}"
+        assert fact in verdict + text + remedy_text, f"{fact!r} missing in {lang}:\n{text}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
