@@ -19,7 +19,7 @@ class _Command(Protocol):
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("adapters.console", "talk to the bot in this terminal (no token needed)"),
     "check": ("bot.cli_check", "check one device: MODEL [SERIAL] [--region CODE] [--json]"),
-    "knowledge": ("bot.cli_knowledge", "validate the knowledge files or print their JSON Schema"),
+    "knowledge": ("bot.cli_knowledge", "validate, import-cpsc, diff or schema: maintain the knowledge"),
     "telegram": ("adapters.telegram.cli", "run the Telegram bot (TELEGRAM_BOT_TOKEN)"),
     "discord": ("adapters.discord.cli", "run the Discord bot, or `discord sync` its commands"),
 }
