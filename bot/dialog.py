@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 
 from bot import answers, flights, present
 from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
+from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
 from bot.questions import Question, by_command, by_id
 from bot.replies import Button, ChoiceReply, Reply, Section, TextReply
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
-from bot.understanding import Understood, find_region, serial_only, understand
+from bot.understanding import Understood, serial_only, understand
 from knowledge import REGIONS, Knowledge, Verdict
 from knowledge.serial_rules import evaluate_serial
 
@@ -38,7 +39,6 @@ SOCIAL: frozenset[str] = frozenset({"greeting", "thanks", "help"})
 MAX_MODELS = 4  # models checked one after another from one message
 MAX_ANSWERS = 2  # question types answered from one message
 _REGION_CODES: set[str] = set(REGIONS)
-MAX_ECHO = 40  # never repeat more than this many characters of what a user typed
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,7 @@ class Context:
         return self.inbound.chat_kind == "group"
 
 
-def echo(text: str) -> str:
-    """A short, single-line excerpt of user text, safe to repeat back (see bot/echo.py)."""
-    from bot.echo import echo as defanged_echo  # issue #18: URLs in echoes are defanged
 
-    return defanged_echo(text)
 
 
 # ----- the policy: one table, read top to bottom ------------------------------------------------
@@ -782,8 +778,3 @@ class Dialog:
             return ChoiceReply(text=self.t(ctx, "serial_not_understood", model=state.model),
                                buttons=self.ask_serial(state, ctx).buttons)
         return ChoiceReply(text=self.t(ctx, "not_understood"), buttons=self._model_buttons(ctx))
-
-
-def region_of(text: str) -> str | None:
-    """The region a text names (kept for callers that only need the place)."""
-    return find_region(text)
