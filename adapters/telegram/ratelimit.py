@@ -43,6 +43,7 @@ class Window:
     def __init__(self, limit: int, period: float, clock: Clock = time.monotonic) -> None:
         self.limit, self.period, self._clock = limit, period, clock
         self._times: deque[float] = deque()
+        self._queue = asyncio.Lock()  # asyncio.Lock wakes its waiters first come, first served
 
     def _drop_old(self, now: float) -> None:
         while self._times and now - self._times[0] >= self.period:
@@ -62,9 +63,14 @@ class Window:
         return True
 
     async def wait(self) -> None:
-        """Wait until the window has room, then count one event."""
-        while not self.take():
-            await asyncio.sleep(max(0.01, self._times[0] + self.period - self._clock()))
+        """Wait until the window has room, then count one event — in order of arrival.
+
+        Without the queue every waiter woke when room came and raced for it: under load some
+        lost every race and waited tens of seconds (a reply 30 s late at 1,000 users).
+        """
+        async with self._queue:
+            while not self.take():
+                await asyncio.sleep(max(0.01, self._times[0] + self.period - self._clock()))
 
 
 class _Lru(OrderedDict[Any, Any]):
