@@ -185,9 +185,6 @@ class Matcher:
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best], familiar
 
-    def familiarity(self, text: str) -> float:
-        return _familiarity(text, self._analyze(text), self._vocabulary)
-
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The same through scikit-learn's public API (tests compare the two)."""
         assert self.fitted is not None, "only a matcher trained in this process has it"

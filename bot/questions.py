@@ -1,7 +1,8 @@
 """The questions the bot answers, as data: bot/data/questions.yaml, validated here.
 
-Everything that names a question type (the matcher's labels, topic buttons, slash commands, the
-answers) derives from this file, so adding a question is data plus catalog text.
+Everything that names a question type (the matcher's labels, the slash commands, the
+"Did you mean…?" buttons, the answers; a topic button's token `rc1:topic:<id>` names one) derives
+from this file, so adding a question is data plus catalog text.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ class Question(BaseModel):
     answer: tuple[AnswerItem, ...] = ()
     needs: tuple[Literal["model", "region"], ...] = ()
     after: Literal["check", "none"] = "none"
-    button: str | None = Field(default=None, description="Catalog id of its topic button's label")
     command: str | None = None
     examples: dict[str, tuple[str, ...]]
 
@@ -98,11 +98,6 @@ def questions() -> tuple[Question, ...]:
 @cache
 def by_id() -> dict[str, Question]:
     return {q.id: q for q in questions()}
-
-
-def topic_buttons() -> tuple[Question, ...]:
-    """Questions with a topic button, in file order (the buttons under a verdict)."""
-    return tuple(q for q in questions() if q.button)
 
 
 def by_command() -> dict[str, Question]:

@@ -102,10 +102,6 @@ class Understood:
         """A question-like message the matcher could not place confidently."""
         return bool(self.ranked) and self.familiar >= FAMILIAR and not self.confident
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.models or self.unknown_models or self.serial or self.region
-                    or self.questions or self.names or self.safety or self.suggestions)
 
 
 # Model numbers as brands print them: A1263, BI-B41, PB2030MI, PPCXM06, 2G512B, PAC20-272, W1056.
