@@ -21,7 +21,17 @@ from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
 from bot.questions import Question, by_command, by_id
-from bot.replies import Button, ChoiceReply, Reply, Section, TextReply
+from bot.replies import (
+    Button,
+    ChoiceReply,
+    InfoCard,
+    PsaCard,
+    Reply,
+    SafetyCard,
+    Section,
+    TextReply,
+    VerdictCard,
+)
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
 from bot.understanding import Understood, serial_only, understand
@@ -280,8 +290,10 @@ class Dialog:
             state.model = model
             state.step = "await_serial"
             enter = self._button(ctx, self.t(ctx, "button_enter_serial"), "serial")
-            replies[0] = card.model_copy(update={"buttons": [enter, *card.buttons]})
-            replies.append(TextReply(text=self.t(ctx, "serial_retry")))
+            about = ("verdict", "serial_format") if result.verdict == Verdict.SERIAL_INVALID \
+                else ("verdict",)  # the card says what is wrong with the serial typed
+            replies[0] = card.model_copy(update={"buttons": [enter, *card.buttons], "about": about})
+            replies.append(TextReply(text=self.t(ctx, "serial_retry"), about=("ask_serial",)))
         elif state.queued_models:
             next_model = state.queued_models.pop(0)
             replies.append(TextReply(text=self.t(ctx, "next_unit", model=next_model)))
@@ -522,8 +534,27 @@ class Dialog:
                 turn = rule.act(self, state, ctx, understood, pending)
                 if turn is not None:
                     turn.rule = rule.name
+                    if understood.read_as:
+                        self.say_read_as(turn, ctx, understood.read_as)
                     return turn
         raise AssertionError("the last rule always applies")  # pragma: no cover
+
+    def say_read_as(self, turn: Turn, ctx: Context, read_as: list[tuple[str, str]]) -> None:
+        """A model number read through a typo ("a1236" → A1263) is said in the first answer,
+        under its headline, so a wrong guess is seen at once."""
+        notes = [self.t(ctx, "read_model_as", typed=echo(typed), model=model)
+                 for typed, model in read_as]
+        at = next((i for i, r in enumerate(turn.replies) if not isinstance(r, SafetyCard)), None)
+        if at is None:
+            return
+        reply = turn.replies[at]
+        if isinstance(reply, (VerdictCard, InfoCard, PsaCard)):
+            update: dict[str, object] = {"sections": [Section(lines=notes), *reply.sections]}
+        elif isinstance(reply, (TextReply, ChoiceReply)):
+            update = {"text": "\n".join([reply.text, *notes])}
+        else:  # pragma: no cover - every reply kind is one of the above
+            return
+        turn.replies[at] = reply.model_copy(update=update)
 
     def numbered_button(self, state: ConversationState, text: str) -> Callable[
             [ConversationState, Context], Turn] | None:

@@ -140,12 +140,28 @@ SAFETY: re.Pattern[str] = re.compile(
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
     r"焦味|糊味|怪味|着火|著火|起火|火花|爆炸|变形|變形|进水|進水|泡水|掉水|湿了|濕了|摔|掉在地|"
-    r"扎破|刺破|戳破|咬|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
+    r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
     r"燃えた|燃えて"
 )
+# A danger word denied right before it: "not hot", "no heat or swelling", "isn't swollen", "no se
+# calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between
+# (so "not charging and it's hot" is not denied). Japanese denies after: "熱くなったこともない".
+_FILLER = (r"(?:any|signs?|of|heat|hot|warm|swelling|swollen|bulging|smell\w*|smoke|or|nor|and|"
+           r"ever|been|become|gets?|getting|got|is|it|was|has|had|really|too|very|overly|"
+           r"noticeably|at|all|yet|se|ha|está|esta|estaba|ni|o|y|nada|ist|war|wird|geworden|"
+           r"zu|sehr|oder|und|noch|nie|besonders|warm|heiß|heiss|aufgebläht|calienta|caliente|"
+           r"hinchad[ao])")
+NEGATED_BEFORE: re.Pattern[str] = re.compile(
+    r"(?:\b(?:not|no|never|without|sin|nunca|nicht|keine?[nmrs]?|nie|ohne)|n['’]t)"
+    r"(?:[ \t]+" + _FILLER + r"){0,4}[ \t]*$|"
+    r"(?:没有?|沒有?|不|无|無|未|从没|從沒|从来没|從來沒)(?:有|会|會|太|怎么|怎麼|再|过|過|出现|出現|任何)?"
+    r"(?:发烫|發燙|发热|發熱|过热|過熱|鼓包|膨胀|膨脹|或|和|跟|、|也)*$")
+NEGATED_AFTER: re.Pattern[str] = re.compile(
+    r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
+    r"出て|出|い|る|た|り|す|ん)*(?:ない|なし|無し|無い|ません|ず)")
 # A fire that happens to be hypothetical or about the news is still answered with the safety
 # steps first; that is the cost of high recall, accepted.
 

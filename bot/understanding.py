@@ -29,6 +29,8 @@ from bot.lexicon import (
     INJECTION,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
+    NEGATED_AFTER,
+    NEGATED_BEFORE,
     PLACE_FIRST_WORDS,
     REFLEX_MAX,
     REFLEXES,
@@ -49,6 +51,7 @@ SECOND = 0.3  # a second question type in the same message is answered from this
 AHEAD, AHEAD_FLOOR = 2.0, 0.2  # …or a best score of at least 0.2, twice the second one
 FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
 PAIR = 0.6  # two question types scoring this much together are both answered
+GONE = 0.5  # "already thrown away" this sure: its danger words are the past, not the present
 LONG = 300  # characters of a long message's end that the matcher reads
 
 
@@ -60,6 +63,7 @@ class Understood:
     models: list[str] = field(default_factory=list)          # known recalled models, canonical
     unknown_models: list[str] = field(default_factory=list)  # model-shaped but not known
     suggestions: list[str] = field(default_factory=list)     # "did you mean" models
+    read_as: list[tuple[str, str]] = field(default_factory=list)  # ("a1236", "A1263"): said so
     names: list[NameMatch] = field(default_factory=list)     # fuzzy marketing-name hits
     serial: str | None = None
     region: str | None = None
@@ -120,6 +124,7 @@ _GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "p
                             "mah", "the", "built", "cable", "usb", "model", "wireless", "charging",
                             "magnetic", "with", "and", "10k", "20k", "10000mah", "20000mah", "22w",
                             "30w", "33w", "stand", "black", "white"})
+_NUMBER_NAMES = ("334", "321", "535")  # product names that are numbers (Anker 334 MagGo …)
 _ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
 _SERIAL_ONLY = re.compile(r"(?:s/?n(?: {0,3}code)?[ \t]{0,3}[:：#]?[ \t]{0,3})?([A-Za-z0-9 \-]{4,60})",
                           re.IGNORECASE)
@@ -252,7 +257,10 @@ class _ModelFinder:
         self.product_words = frozenset(
             w for w, models in counts.items()
             if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 4 and not w.isdigit())
-            or w in ("334", "321", "535"))
+            or w in _NUMBER_NAMES)
+        # Anker's marketing numbers ("the 535", "my 334"), when one recalled model bears it.
+        self.by_number = {w: next(iter(counts[w])) for w in _NUMBER_NAMES
+                          if len(counts.get(w, ())) == 1}
 
     def names_a_product(self, lowered: str) -> bool:
         return any(word in self.product_words for word in re.findall(r"[a-z0-9]+", lowered))
@@ -268,6 +276,10 @@ class _ModelFinder:
         The whole text as a name or alias wins; else, among names close to it, the one sharing
         the most product words with it ("lightning" tells the two Zolo 20K apart).
         """
+        numbers = {self.by_number[w] for w in re.findall(r"[a-z0-9]+", text.lower())
+                   if w in self.by_number}
+        if len(numbers) == 1:
+            return numbers.pop()
         tokens = re.findall(r"[\w.,()-]+", text)[:40]
         for size in range(min(6, len(tokens)), 1, -1):  # "I have a PowerCore 10000"
             for start in range(len(tokens) - size + 1):
@@ -322,16 +334,30 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             continue
         name = normalise_model(token)
         near = finder.near(token) if any(c.isdigit() for c in token) else []
+        swapped = _swapped_digits(name, near)
+        if swapped is not None:  # "a1236": two neighbours swapped, one model fits — read it so
+            if swapped not in result.models:
+                result.models.append(swapped)
+                result.read_as.append((token, swapped))
+            spans.append((match.start(1), match.end(1), "MODEL"))
+            continue
         if _ANKER_FULL.match(name) or near:
             if name not in result.unknown_models:
                 result.unknown_models.append(name)
             result.suggestions += [m for m in near if m not in result.suggestions]
             spans.append((match.start(1), match.end(1), "MODEL"))
     if not result.models:
-        for match in _BARE_DIGITS.finditer(text):  # "1263" → did you mean A1263?
-            candidate = "A" + match.group(1)
-            if candidate in finder.anker and candidate not in result.suggestions:
-                result.suggestions.append(candidate)
+        bare = [(m, "A" + m.group(1)) for m in _BARE_DIGITS.finditer(text)
+                if "A" + m.group(1) in finder.anker]
+        if len({model for _, model in bare}) == 1:  # "my 1263": one model has these digits
+            match, model = bare[0]
+            result.models.append(model)
+            result.read_as.append((match.group(1), model))
+            spans += [(m.start(1), m.end(1), "MODEL") for m, _ in bare]
+        else:  # several: which one?
+            for match, model in bare:
+                if model not in result.suggestions:
+                    result.suggestions.append(model)
                 spans.append((match.start(1), match.end(1), "MODEL"))
     result.codes_only = _codes_only(text)
     result.serial = find_serial(text, result.models + result.unknown_models)
@@ -342,7 +368,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     if result.codes_only:
         return result
     lowered = text.lower()
-    result.safety = SAFETY.search(lowered) is not None
+    result.safety = in_danger(lowered)
     result.injection = INJECTION.search(lowered) is not None
     stripped = lowered.strip(" \t\n?!.,")
     if len(stripped) <= REFLEX_MAX:
@@ -369,7 +395,37 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             masked = masked[-LONG:]
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
+        if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
+                and result.ranked[0].score >= GONE:
+            result.safety = False  # "it swelled, so I threw it out": the danger has left the house
     return result
+
+
+def _swapped_digits(name: str, near: list[str]) -> str | None:
+    """The one known model that `name` is with two neighbouring characters swapped, if that is
+    the only near miss ("A1625" → A1652). Any other near miss stays a "did you mean"."""
+    if len(near) != 1 or len(near[0]) != len(name):
+        return None
+    diff = [i for i, (a, b) in enumerate(zip(name, near[0], strict=True)) if a != b]
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and name[diff[0]] == near[0][diff[1]] \
+            and name[diff[1]] == near[0][diff[0]]:
+        return near[0]
+    return None
+
+
+def in_danger(lowered: str) -> bool:
+    """A danger word that is not denied ("not hot", "没有发烫", "熱くなったこともない").
+
+    Recall comes first: a word counts as denied only when a negation stands right next to it,
+    with nothing but a few filler words between ("no heat or swelling"), so "not charging and
+    it's hot" still gets the safety steps.
+    """
+    for match in SAFETY.finditer(lowered):
+        before = lowered[max(0, match.start() - 40):match.start()]
+        after = lowered[match.end():match.end() + 16]
+        if not (NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after)):
+            return True
+    return False
 
 
 def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:

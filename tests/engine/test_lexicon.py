@@ -23,6 +23,10 @@ def test_safety_pattern_is_lower_case() -> None:
     "IS IT SWELLING?", "burning plastic smell from my A1689", "dropped my A1263 in the pool",
     "toddler chewed our power bank", "es hat gefunkt", "se me cayó al agua", "充电宝鼓包了",
     "モバイルバッテリーが水没した", "it's too hot to touch", "there's a hole in it, the dog bit into it",
+    "宝宝把充电宝放嘴里啃，有牙印了",
+    # a denial nearby that is not about the danger word does not hide it
+    "it's not charging and it's hot", "no swelling, but it gets very hot", "不能用了，鼓包了",
+    "熱くて使えない", "keine Beule, aber sehr heiß", "it swelled so I threw it away, and now my other one is hot",
 ])
 def test_safety_reflex(text: str) -> None:
     assert understand(text, INDEX).safety
@@ -34,6 +38,52 @@ def test_safety_reflex(text: str) -> None:
 ])
 def test_no_false_alarm_on_ordinary_questions(text: str) -> None:
     assert not understand(text, INDEX).safety
+
+
+@pytest.mark.parametrize("text", [
+    "it works fine, never gets hot, no swelling — is my A1647 recalled?",
+    "it isn't swollen or hot, just want to know if it's in the recall",
+    "目前用起來都正常，沒有發燙或膨脹，這顆有在召回嗎", "熱くなったこともないし普通に使えてる。対象？",
+    "no se calienta ni está hinchada, ¿está en el retiro?", "sie wird nicht heiß, ist sie betroffen?",
+])
+def test_a_denied_danger_is_no_danger(text: str) -> None:
+    assert not understand(text, INDEX).safety
+
+
+@pytest.mark.parametrize("text", [
+    "threw out my 334 maggo when it started bulging last year, still have the box, can I claim",
+    "之前那个鼓起来了我就丢掉了，现在才宣布召回，这种还能赔吗",
+])
+def test_a_unit_already_thrown_away_is_no_danger_now(text: str) -> None:
+    u = understand(text, INDEX)
+    assert not u.safety and u.questions[0] == "already_disposed"
+
+
+@pytest.mark.parametrize(("text", "model", "typed"), [
+    ("ankor a1236 recalled?", "A1263", "a1236"),   # two neighbouring digits swapped
+    ("anker a1674", "A1647", "a1674"),
+    ("型号A1625好像", "A1652", "A1625"),
+    ("is my 1263 recalled", "A1263", "1263"),      # bare digits of one model
+])
+def test_a_typo_one_model_fits_is_read_as_it_and_said(text: str, model: str, typed: str) -> None:
+    u = understand(text, INDEX)
+    assert u.models == [model] and u.read_as == [(typed, model)]
+
+
+@pytest.mark.parametrize(("text", "suggested"), [
+    ("A1268", "A1263"),   # one digit different: could be another product — ask, don't guess
+    ("A1259", "A1257"),
+])
+def test_a_near_miss_that_is_not_a_swap_stays_a_question(text: str, suggested: str) -> None:
+    u = understand(text, INDEX)
+    assert u.models == [] and suggested in u.suggestions
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("Is the 535 recall still running in the UK?", "A1366"), ("my 334 maggo", "A1642"),
+])
+def test_marketing_numbers_name_their_model(text: str, model: str) -> None:
+    assert understand(text, INDEX).models == [model]
 
 
 @pytest.mark.parametrize(("text", "reflex"), [
