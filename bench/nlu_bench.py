@@ -68,10 +68,11 @@ class Outcome:
 
 def load(split: str) -> list[dict[str, Any]]:
     """`test` (frozen), `train`, or `dev`: the third of train held out from the matcher's examples."""
-    from evaluation.import_examples import is_dev
+    from evaluation.import_examples import is_dev, train_items
 
-    name = "train" if split == "dev" else split
-    data = list(yaml.safe_load((CORPUS / f"{name}.yaml").read_text(encoding="utf-8")))
+    if split == "test":
+        return list(yaml.safe_load((CORPUS / "test.yaml").read_text(encoding="utf-8")))
+    data = train_items()
     return [i for i in data if is_dev(i["id"])] if split == "dev" else data
 
 
@@ -89,16 +90,16 @@ def type_matches(item: dict[str, Any], predicted: list[str]) -> bool:
     return got == wanted
 
 
-def predicted_types(u: Understood, rule: str, state_step: str) -> list[str]:
+def predicted_types(u: Understood, rule: str, before: ConversationState) -> list[str]:
     types: list[str] = []
     if u.safety:
         types.append("safety")
     if rule == "answer what was asked":
-        types += d_questions(u)
+        types += d_questions(u, before)
     elif rule in ENTITY_RULES:
         kind = ENTITY_RULES[rule]
         if kind == "fill":
-            kind = "answer_serial" if state_step == "await_serial" else "answer_region"
+            kind = "answer_serial" if before.step == "await_serial" else "answer_region"
         types.append(kind)
     elif rule == "did you mean this question" and u.ranked:
         types.append("unsure:" + u.ranked[0].question)
@@ -119,11 +120,10 @@ def _state(item: dict[str, Any], knowledge: Knowledge) -> ConversationState:
 def run_item(dialog: Dialog, item: dict[str, Any]) -> Outcome:
     knowledge = dialog.knowledge
     state = _state(item, knowledge)
-    step = state.step
     inbound = Inbound(platform="console", chat_id="eval", user_id="eval", text=item["text"])
     turn = dialog.step(state, Context(inbound=inbound, lang=item["lang"], version=1))
     u = understand(item["text"], knowledge.index)
-    outcome = Outcome(item, predicted_types(u, turn.rule, step), turn.replies)
+    outcome = Outcome(item, predicted_types(u, turn.rule, _state(item, knowledge)), turn.replies)
     outcome.unsafe = any(UNSAFE_CLAIMS.search(r.plain_text()) for r in turn.replies)
     outcome.missing = [f for f in item.get("facts", []) if not fact_present(f, item, turn.replies,
                                                                           knowledge)]
@@ -210,7 +210,8 @@ def fact_present(fact: str, item: dict[str, Any], replies: Sequence[Reply],
         "ask_serial": lambda: "ask_serial" in about,
         "ask_region": lambda: "ask_region" in about,
         "refuse_safe_claim": lambda: not UNSAFE_CLAIMS.search(text) and (
-            any_in([_msg(lang, "answer_reassure_safe")]) or "verdict" in about
+            any_in([_msg(lang, "answer_reassure_safe"), _msg(lang, "answer_checker_says_no")])
+            or "verdict" in about
             or "ask_model" in about or any_in([_msg(lang, "ask_model")])),
     }
     check = checks.get(fact)

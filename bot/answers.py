@@ -116,12 +116,16 @@ def guidance_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
 
 
 def checker_part(knowledge: Knowledge, model: str | None, region: str | None,
-                 lang: str) -> InfoCard:
-    """Who decides: the official checker (a link button) or, without one, the brand's support."""
+                 lang: str, brand: str | None = None) -> InfoCard:
+    """Who decides: the official checker (a link button) or, without one, the brand's support.
+    Without a model, the checkers of the brand named ("Xiaomi's checker said…"), if any."""
     sections: list[Section] = []
     buttons: list[Button] = []
     sources: list[Source] = []
-    for campaign in _campaigns(knowledge, model, region)[:3]:
+    campaigns = _campaigns(knowledge, model, region, brand)
+    if model is None:  # a brand's checkers only; its support lines would be a list of campaigns
+        campaigns = [c for c in campaigns if present.checker_url(c)]
+    for campaign in campaigns[:3]:
         url = present.checker_url(campaign)
         if url and not any(b.url == url for b in buttons):
             buttons.append(Button(label=t(lang, "button_official_checker", brand=campaign.brand),
@@ -159,12 +163,14 @@ def serial_location_part(knowledge: Knowledge, model: str | None, lang: str) -> 
     return _card(knowledge, "serial_location", lang, model, [Section(lines=lines)], sources)
 
 
-def serial_format_part(knowledge: Knowledge, model: str | None, lang: str) -> InfoCard:
-    """How to type the serial: lengths, letters the brand never prints, spaces and dashes."""
+def serial_format_part(knowledge: Knowledge, model: str | None, lang: str,
+                       brand: str | None = None) -> InfoCard:
+    """How to type the serial: lengths, letters the brand never prints, spaces and dashes
+    (the model's; else the brand's named; else Anker's, whose recalls people ask most about)."""
     lines = [t(lang, "serial_format_spaces")]
     sources: list[Source] = []
     campaigns = knowledge.index.campaigns_for_model(model) if model else \
-        [c for c in knowledge.index.campaigns if c.brand == "Anker"][:1]
+        [c for c in knowledge.index.campaigns if c.brand == (brand or "Anker")]
     for campaign in campaigns:
         fmt = campaign.serial_rule.format
         if fmt.lengths:
@@ -294,11 +300,11 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
     if part in ("storage", "stop_using"):
         return guidance_part(knowledge, part, lang)
     if part == "checker":
-        return checker_part(knowledge, model, region, lang)
+        return checker_part(knowledge, model, region, lang, brand)
     if part == "serial_location":
         return serial_location_part(knowledge, model, lang)
     if part == "serial_format":
-        return serial_format_part(knowledge, model, lang)
+        return serial_format_part(knowledge, model, lang, brand)
     if part == "region_campaigns":
         return region_part(knowledge, model, region, lang)
     if part == "hazard":

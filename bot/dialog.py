@@ -114,7 +114,7 @@ POLICY: tuple[Rule, ...] = (
     Rule("safety first", lambda s, c, u: u.safety, lambda d, s, c, u, p: d.add_safety(c, p)),
     Rule("a region in this message beats the stored one", lambda s, c, u: u.region is not None,
          lambda d, s, c, u, p: d.take_region(s, u)),
-    Rule("answer what was asked", lambda s, c, u: bool(d_questions(u)),
+    Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
          lambda d, s, c, u, p: d.fill_check(s, c, u, p)),
@@ -128,23 +128,30 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.answer_pending(s, c, u, p)),
     Rule("a place alone", lambda s, c, u: u.region is not None,
          lambda d, s, c, u, p: d.region_noted(s, c, u, p)),
+    Rule("the safety steps said it all", lambda s, c, u: u.safety and not u.confident,
+         lambda d, s, c, u, p: d.safety_only(s, c, p)),
     Rule("did you mean this question", lambda s, c, u: u.unsure,
          lambda d, s, c, u, p: d.did_you_mean_question(s, c, u, p)),
-    Rule("the safety steps said it all", lambda s, c, u: u.safety,
-         lambda d, s, c, u, p: Turn(p, s)),
     Rule("not understood", lambda s, c, u: True,
          lambda d, s, c, u, p: Turn([*p, d.not_understood(s, c, u)], s)),
 )
 
 
-def d_questions(u: Understood) -> list[str]:
+def d_questions(u: Understood, state: ConversationState | None = None) -> list[str]:
     """The question types of a message that the policy answers.
 
     `model_only` is no question (the entity rules act on it), and "is mine recalled?" with a
-    model in the message is the check itself.
+    model in the message is the check itself — as it is while a check is open ("is it affected?
+    bought it in Taiwan" answers the country question), and "does it cover Taiwan?" when the
+    check waits for the country and the message names one.
     """
     named = bool(u.models or u.suggestions or u.unknown_models)
-    asked = [q for q in u.questions if q != "model_only" and not (q == "is_recalled" and named)
+    checking = state is not None and _check_open(state)
+    answering_region = checking and state is not None and state.step == "await_region" \
+        and u.region is not None
+    asked = [q for q in u.questions if q != "model_only"
+             and not (q == "is_recalled" and (named or checking))
+             and not (q == "region_coverage" and answering_region)
              and not (q == "several_units" and len(u.models) == 1)]  # one model named: one unit
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
@@ -534,16 +541,21 @@ class Dialog:
                 turn = rule.act(self, state, ctx, understood, pending)
                 if turn is not None:
                     turn.rule = rule.name
-                    if understood.read_as:
-                        self.say_read_as(turn, ctx, understood.read_as)
+                    if understood.read_as or understood.described_as:
+                        self.say_read_as(turn, ctx, understood)
                     return turn
         raise AssertionError("the last rule always applies")  # pragma: no cover
 
-    def say_read_as(self, turn: Turn, ctx: Context, read_as: list[tuple[str, str]]) -> None:
-        """A model number read through a typo ("a1236" → A1263) is said in the first answer,
-        under its headline, so a wrong guess is seen at once."""
+    def say_read_as(self, turn: Turn, ctx: Context, u: Understood) -> None:
+        """A model number read through a typo ("a1236" → A1263), or the one model a description
+        fits ("xiaomi 33w 20000 with the cable"), is said in the first answer, under its
+        headline, so a wrong guess is seen at once."""
         notes = [self.t(ctx, "read_model_as", typed=echo(typed), model=model)
-                 for typed, model in read_as]
+                 for typed, model in u.read_as]
+        if u.described_as:
+            product = self.knowledge.index.product(u.described_as)
+            notes.append(self.t(ctx, "read_description_as", model=u.described_as,
+                                name=product.name if product else u.described_as))
         at = next((i for i, r in enumerate(turn.replies) if not isinstance(r, SafetyCard)), None)
         if at is None:
             return
@@ -574,6 +586,11 @@ class Dialog:
 
     # ----- the policy's actions --------------------------------------------------------------
 
+    def safety_only(self, state: ConversationState, ctx: Context, pending: list[Reply]) -> Turn:
+        """The safety steps are the whole answer; an open check gets its one-line re-prompt."""
+        prompt = self.reprompt(state, ctx)
+        return Turn([*pending, *([prompt] if prompt else [])], state)
+
     def add_safety(self, ctx: Context, pending: list[Reply]) -> None:
         pending.append(self.safety_card(ctx))
 
@@ -583,8 +600,9 @@ class Dialog:
     def answer_questions(self, state: ConversationState, ctx: Context, u: Understood,
                          pending: list[Reply]) -> Turn:
         """Answer each question asked (at most two), then go on with the check, if any."""
-        asked = [by_id()[q] for q in d_questions(u) if q in by_id()][:MAX_ANSWERS]
-        if state.pending_question and u.region and all(q.id == "region_coverage" for q in asked):
+        asked = [by_id()[q] for q in d_questions(u, state) if q in by_id()][:MAX_ANSWERS]
+        if state.pending_question and u.region \
+                and all(q.id in ("region_coverage", *CHECK_REQUESTS) for q in asked):
             return self.answer_pending(state, ctx, u, pending)  # "bought it in Taipei": the answer
         filled = _check_open(state) and not u.models and (
             (state.step == "await_region" and u.region is not None)

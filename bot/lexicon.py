@@ -121,30 +121,44 @@ SAFETY: re.Pattern[str] = re.compile(
     r"smells? (?:like |of )?(?:burn\w*|plastic|chemical\w*)|smell\w* burn\w*|odou?r|sparks?|sparking|"
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|started a fire|melt\w*|hiss\w*|"
     r"explod\w*|pop(?:ped|ping)|crack(?:ed|s)?|dent(?:ed)?|punctur\w*|pierc\w*|chew\w*|"
-    r"bit(?:ten)? into|dropped|drop(?:ped)? it|fell (?:off|on|from|down|in|into)|got wet|wet|"
+    r"bit(?:ten)? into|dropped(?! (?:it |them |mine )?off)|drop(?:ped)? it(?! off)|fell (?:off|on|from|down|in|into)|got wet|wet|"
     r"in(?:to)? (?:the )?(?:water|pool|toilet|sink|bath\w*|rain)|water damage|soaked|spill\w*|"
-    r"leak\w*|scorch\w*|discolou?r\w*|charred|sizzl\w*|burned? (?:my|me|his|her))\b|"
+    r"leak\w*|scorch\w*|discolou?r\w*|charred|sizzl\w*|burned? (?:my|me|his|her)|"
+    r"(?:got|gets|getting|is|feels?|felt|was|runs?|running|became|turns?) (?:really |very |a bit |"
+    r"kinda |slightly |super |quite |pretty |so )?warm|warp\w*|deform\w*|misshapen|stab\w*|"
+    r"(?:smells?|smelling|smelled|smelt) (?:really |kinda |a bit |so )?(?:weird|funny|strange|bad|"
+    r"odd|off|toxic|like (?:burn\w*|plastic|chemicals?|fish))|(?:weird|funny|strange|chemical) smell|"
+    r"crackl\w*|washing machine|washer|laundry|through the wash|puddle|soggy|teeth marks|"
+    r"bite marks)\b|"
     # es
     r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
     r"inflad[ao]|abombad[ao]|humo|humea|olor a quemado|huele a quemado|huele raro|quemad[ao]|"
     r"en llamas|chispas?|se incendió|incendiad[ao]|prendió fuego|se prendió|echó fuego|"
     r"derreti\w*|explot\w*|mojad[ao]|se mojó|al agua|en el agua|se (?:me )?cayó|golpead[ao]|"
-    r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao])\b|"
+    r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao]|calent\w*|"
+    r"deformad[ao]|deform\w*|olor (?:raro|extraño|químico|a plástico)|huele (?:raro|extraño|a químico|"
+    r"a plástico)|lavadora|chisporrote\w*|marcas de dientes)\b|"
     # de
     r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht|gebläht|aufgequollen|bläht sich|"
     r"dick geworden|rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
     r"brennt|feuer gefangen|in flammen|flammen|funken|qualm\w*|geschmolzen|schmilzt|explodiert|"
     r"nass|ins wasser|wasserschaden|runtergefallen|heruntergefallen|hingefallen|fallen gelassen|"
     r"durchstochen|angebohrt|angekaut|rumgekaut|herumgekaut|zerkaut|angeknabbert|zerbissen|gebissen|"
-    r"loch|kaputt|riss|beschädigt|zischt|gefunkt|funkt|sprüht funken|verschmort|schwarz geworden)\b|"
+    r"loch|kaputt|riss|beschädigt|zischt|gefunkt|funkt|sprüht funken|verschmort|schwarz geworden|"
+    r"geraucht|raucht|gewölbt|wölbt|verformt|verzogen|aufgequollen|zahnabdr\w*|bissspuren|"
+    r"waschmaschine|(?:ist|wird|wurde|war|sehr|total|ganz|echt|ziemlich) warm|"
+    r"riecht[^.!?\n]{0,30}(?:komisch|chemisch|verbrannt|seltsam|streng|merkwürdig))\b|"
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
     r"焦味|糊味|怪味|着火|著火|起火|火花|爆炸|变形|變形|进水|進水|泡水|掉水|湿了|濕了|摔|掉在地|"
     r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
+    r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
+    r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,3}[烟煙]|起泡|发软|發軟|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
-    r"燃えた|燃えて"
+    r"燃えた|燃えて|洗濯機|洗濯して|洗って|変形|歪ん|歪み|ゆがん|焦げ臭|変な(?:におい|匂い|臭い)|"
+    r"シューシュー|プシュー|雨に|熱っ|あつい|アツい"
 )
 # A danger word denied right before it: "not hot", "no heat or swelling", "isn't swollen", "no se
 # calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between
@@ -162,13 +176,19 @@ NEGATED_BEFORE: re.Pattern[str] = re.compile(
 NEGATED_AFTER: re.Pattern[str] = re.compile(
     r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
     r"出て|出|い|る|た|り|す|ん)*(?:ない|なし|無し|無い|ません|ず)")
+# The unit is gone: with these words a past danger ("it swelled, so I threw it out") is the past.
+THROWN_AWAY: re.Pattern[str] = re.compile(
+    r"\b(?:threw|thrown|throw (?:it|them) (?:out|away)|tossed|binned|disposed|got rid|recycled|"
+    r"tir[éeó]|botad[ao]|desech\w*|weggeworfen|weggeschmissen|entsorgt)\b|"
+    r"丢掉|扔掉|扔了|丢了|丟掉|丟了|扔咗|掉咗|回收了|捨て|処分し|廃棄し")
 # A fire that happens to be hypothetical or about the news is still answered with the safety
 # steps first; that is the cost of high recall, accepted.
 
 INJECTION: re.Pattern[str] = re.compile(
     # es, de, zh, ja: "forget/ignore your rules", "ignoriere deine Anweisungen", "忽略…规则", "無視して"
     r"(?:olvida|ignora)(?:r)? (?:todas |tus |las ){0,3}(?:reglas|instrucciones)|"
-    r"ignorier\w{0,3} (?:alle |deine |die ){0,3}(?:regeln|anweisungen)|"
+    r"(?:ignorier|vergiss|vergessen)\w{0,3} (?:alle |deine |die |sämtliche |vorherigen |bisherigen |"
+    r"(?:vorherigen|bisherigen) ){0,3}(?:regeln|anweisungen|vorgaben)|"
     r"(?:忽略|无视|無視|忘记|忘記)[^。！？\n]{0,8}(?:规则|規則|指令|指示|设定|設定)|"
     r"(?:指示|ルール|ルール)[^。！？\n]{0,8}無視|"
     r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
@@ -180,9 +200,10 @@ INJECTION: re.Pattern[str] = re.compile(
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
 REFLEXES: dict[str, re.Pattern[str]] = {
-    "cancel": re.compile(r"(?:(?:nvm|never ?mind|forget it|ok|okay)[ ,]{0,2})?(?:cancel|stop|quit|exit|"
-                         r"abbrechen|vergiss es|cancelar|déjalo|olvídalo|取消|算了|不用了|キャンセル|やめる|"
-                         r"やめて|nvm|never ?mind|forget it)[!.]{0,3}"),
+    "cancel": re.compile(r"(?:(?:nvm|never ?mind|forget it|ok|okay|やっぱり|やっぱ)[ ,、]{0,2})?"
+                         r"(?:cancel|stop|quit|exit|abbrechen|vergiss es|cancelar|déjalo|olvídalo|取消|"
+                         r"算了|不用了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it)"
+                         r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?[!.。！]{0,3}"),
     "yes": re.compile(r"(?:yes|yep|yeah|y|ok|okay|sí|si|ja|是|是的|对|對|好|はい|うん)[!.]{0,3}"),
     "no": re.compile(r"(?:no|nope|n|nein|不|不是|否|いいえ|いや)[!.]{0,3}"),
 }

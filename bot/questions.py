@@ -53,6 +53,9 @@ class Question(BaseModel):
     needs: tuple[Literal["model", "region"], ...] = ()
     after: Literal["check", "none"] = "none"
     command: str | None = None
+    often_with: tuple[str, ...] = Field(
+        default=(), description="Questions people often ask in the same message: a second one "
+                                "of these is answered on weaker evidence (bot/understanding.py)")
     examples: dict[str, tuple[str, ...]]
 
     @model_validator(mode="after")
@@ -87,6 +90,11 @@ def load_questions(path: Path = QUESTIONS_FILE,
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
         raise ValueError(f"{path.name}: question ids used twice: {sorted(duplicates)}")
+    for question in questions:
+        unknown = set(question.often_with) - set(ids)
+        if unknown:
+            raise ValueError(f"question {question.id!r}: often_with names no question "
+                             f"{sorted(unknown)}")
     return questions
 
 

@@ -38,9 +38,11 @@ from bot.lexicon import (
     REGION_CODES_WRITTEN,
     REGION_ORDER,
     SAFETY,
+    THROWN_AWAY,
     WORD,
 )
 from bot.matcher import PLACEHOLDERS, Scored, default_matcher, prepare
+from bot.questions import by_id
 from knowledge import KnowledgeIndex, NameMatch
 from knowledge.normalise import fold, model_key, normalise_model
 from knowledge.schema import REGIONS
@@ -48,7 +50,8 @@ from knowledge.schema import REGIONS
 MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the end
 CONFIDENT = 0.4  # a question type scored at least this is answered; below: "did you mean"
 SECOND = 0.3  # a second question type in the same message is answered from this score on
-AHEAD, AHEAD_FLOOR = 2.0, 0.2  # …or a best score of at least 0.2, twice the second one
+SECOND_PAIRED = 0.1  # …or from this score when the two are often asked together (questions.yaml)
+AHEAD, AHEAD_FLOOR = 1.7, 0.2  # …or a best score of at least 0.2, 1.7 times the second one
 FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
 PAIR = 0.6  # two question types scoring this much together are both answered
 GONE = 0.5  # "already thrown away" this sure: its danger words are the past, not the present
@@ -64,6 +67,7 @@ class Understood:
     unknown_models: list[str] = field(default_factory=list)  # model-shaped but not known
     suggestions: list[str] = field(default_factory=list)     # "did you mean" models
     read_as: list[tuple[str, str]] = field(default_factory=list)  # ("a1236", "A1263"): said so
+    described_as: str | None = None  # the one model a description fits ("xiaomi 33w 20000")
     names: list[NameMatch] = field(default_factory=list)     # fuzzy marketing-name hits
     serial: str | None = None
     region: str | None = None
@@ -92,8 +96,11 @@ class Understood:
         if not self.confident:
             return []
         found = [self.ranked[0].question]
-        if len(self.ranked) > 1 and self.ranked[1].score >= SECOND and found[0] != "model_only":
-            found.append(self.ranked[1].question)
+        if len(self.ranked) > 1 and found[0] != "model_only":
+            second = self.ranked[1]
+            paired = second.question in _often_with(found[0])
+            if second.score >= SECOND or (paired and second.score >= SECOND_PAIRED):
+                found.append(second.question)
         return found
 
     def _pair(self) -> bool:
@@ -124,7 +131,27 @@ _GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "p
                             "mah", "the", "built", "cable", "usb", "model", "wireless", "charging",
                             "magnetic", "with", "and", "10k", "20k", "10000mah", "20000mah", "22w",
                             "30w", "33w", "stand", "black", "white"})
-_NUMBER_NAMES = ("334", "321", "535")  # product names that are numbers (Anker 334 MagGo …)
+_NUMBER_NAMES = ("334", "321", "535")
+# What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
+# languages, matched against the same features of the knowledge's product names.
+_CAPACITY = re.compile(r"(?<![\d.,])(\d{1,2})(?:[.,]?000(?!\d)|\s?k\b)", re.IGNORECASE)
+_WATTS = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?)\s?w(?![a-z])", re.IGNORECASE)
+_FEATURES: dict[str, re.Pattern[str]] = {
+    "cable": re.compile(r"built[- ]?in|integrated|attached|cable|kabel|integrad|线|線|ケーブル|一体型",
+                        re.IGNORECASE),
+    "lightning": re.compile(r"lightning|ライトニング", re.IGNORECASE),
+    "usb-c": re.compile(r"usb[- ]?c|type[- ]?c", re.IGNORECASE),
+    "magnetic": re.compile(r"maggo|magnetic|magsafe|magnet|magnéti|magneti|磁吸|マグネット",
+                           re.IGNORECASE),
+}
+
+
+def spec_of(text: str) -> frozenset[str]:
+    """The features a text names: capacity (mAh), watts, cable kinds, magnetic."""
+    found = {f"{int(m.group(1)) * 1000}mah" for m in _CAPACITY.finditer(text)}
+    found |= {f"{float(m.group(1)):g}w" for m in _WATTS.finditer(text)}
+    found |= {name for name, pattern in _FEATURES.items() if pattern.search(text)}
+    return frozenset(found)  # product names that are numbers (Anker 334 MagGo …)
 _ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
 _SERIAL_ONLY = re.compile(r"(?:s/?n(?: {0,3}code)?[ \t]{0,3}[:：#]?[ \t]{0,3})?([A-Za-z0-9 \-]{4,60})",
                           re.IGNORECASE)
@@ -139,7 +166,12 @@ def clip(text: str) -> str:
     return folded[:half] + "\n" + folded[-half:]
 
 
+_SPECS_ONLY = re.compile(r"(?:\d+(?:[.,]\d+)?\s?(?:w|mah|k|v|a|wh)\b[ \-]?)+", re.IGNORECASE)
+
+
 def _looks_like_serial(candidate: str) -> bool:
+    if _SPECS_ONLY.fullmatch(candidate.strip()):
+        return False  # "33W 20000mAh" describes the power bank
     compact = re.sub(r"[ \-]", "", candidate)
     return (10 <= len(compact) <= 40 and any(c.isdigit() for c in compact)
             and any(c.isalpha() for c in compact))
@@ -261,6 +293,26 @@ class _ModelFinder:
         # Anker's marketing numbers ("the 535", "my 334"), when one recalled model bears it.
         self.by_number = {w: next(iter(counts[w])) for w in _NUMBER_NAMES
                           if len(counts.get(w, ())) == 1}
+        self.specs: dict[str, dict[str, frozenset[str]]] = {}  # brand → model → features
+        for campaign in index.campaigns:
+            for product in campaign.products:
+                mine = self.specs.setdefault(campaign.brand, {})
+                names = " ".join((product.name, *product.aliases))
+                mine[product.model] = mine.get(product.model, frozenset()) | spec_of(names)
+
+    def by_spec(self, text: str, brand: str) -> list[str]:
+        """The brand's models whose names have every feature the text describes — at least a
+        capacity or wattage, or the brand alone when it has one recalled model ("iniu 10000mah"
+        → BI-B41). A text naming one cable kind prefers models without a second kind."""
+        wanted = spec_of(text)
+        if not any(f.endswith(("mah", "w")) for f in wanted):
+            return []
+        fits = [m for m, spec in self.specs.get(brand, {}).items() if wanted <= spec]
+        kinds = {"lightning", "usb-c"}
+        if len(fits) > 1 and wanted & kinds:
+            fewest = min(len(self.specs[brand][m] & kinds) for m in fits)
+            fits = [m for m in fits if len(self.specs[brand][m] & kinds) == fewest]
+        return sorted(fits)
 
     def names_a_product(self, lowered: str) -> bool:
         return any(word in self.product_words for word in re.findall(r"[a-z0-9]+", lowered))
@@ -380,6 +432,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     brand = BRANDS.search(text)
     if brand:
         result.brand = BRAND_NAMES.get(brand.group(0).lower(), brand.group(0))
+    if not result.models and result.brand and not result.unknown_models:
+        described = finder.by_spec(text, result.brand)
+        if len(described) == 1:  # "xiaomi 33w 20000 with the cable": one model fits — said so
+            result.models.append(described[0])
+            result.described_as = described[0]
+        else:
+            result.suggestions += [m for m in described[:4] if m not in result.suggestions]
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
         named = finder.named_model(text)
         if named:
@@ -396,9 +455,15 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
-                and result.ranked[0].score >= GONE:
+                and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered):
             result.safety = False  # "it swelled, so I threw it out": the danger has left the house
     return result
+
+
+@lru_cache(maxsize=64)
+def _often_with(question: str) -> frozenset[str]:
+    found = by_id().get(question)
+    return frozenset(found.often_with) if found else frozenset()
 
 
 def _swapped_digits(name: str, near: list[str]) -> str | None:

@@ -57,7 +57,8 @@ def known_models() -> set[str]:
 
 
 def check(path: Path, seen: dict[str, str], types: set[str], models: set[str]) -> tuple[list[str], list[str]]:
-    errors, notes = [], []
+    errors: list[str] = []
+    notes: list[str] = []
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(items, list):
         return [f"{path}: not a list of items"], notes
@@ -75,10 +76,9 @@ def check(path: Path, seen: dict[str, str], types: set[str], models: set[str]) -
         if not isinstance(it["text"], str) or not it["text"].strip():
             errors.append(f"{where}: empty text")
         ctx = it["context"]
-        if ctx is not None:
-            if not (isinstance(ctx, dict) and set(ctx) == {"step", "model"}
-                    and ctx["step"] in ("await_serial", "await_region")):
-                errors.append(f"{where}: bad context {ctx}")
+        if ctx is not None and not (isinstance(ctx, dict) and set(ctx) == {"step", "model"}
+                and ctx["step"] in ("await_serial", "await_region")):
+            errors.append(f"{where}: bad context {ctx}")
         if not it["types"]:
             errors.append(f"{where}: no types")
         for t in it["types"]:
@@ -110,7 +110,8 @@ def check(path: Path, seen: dict[str, str], types: set[str], models: set[str]) -
         else:
             for m in ent["models"]:
                 if str(m) not in models:
-                    notes.append(f"{where}: model {m!r} not in the knowledge (allowed when written as the owner wrote it)")
+                    notes.append(f"{where}: model {m!r} not in the knowledge "
+                                 "(allowed when written as the owner wrote it)")
         if ent["serial"] is not None:
             if not isinstance(ent["serial"], str):
                 errors.append(f"{where}: serial must be a string")
@@ -120,7 +121,8 @@ def check(path: Path, seen: dict[str, str], types: set[str], models: set[str]) -
             errors.append(f"{where}: region {ent['region']!r} is not ISO alpha-2")
         if not isinstance(it["origin"], str) or not it["origin"].strip():
             errors.append(f"{where}: no origin")
-        elif not re.match(r"^(paraphrased from https?://|adapted-from https?://|from recall-bot issue #11|hand-written control item)", it["origin"]):
+        elif not re.match(r"^(paraphrased from https?://|adapted-from https?://"
+                          r"|from recall-bot issue #11|hand-written control item)", it["origin"]):
             errors.append(f"{where}: origin form {it['origin'][:40]!r}")
     return errors, notes
 
@@ -132,7 +134,8 @@ def main(argv: list[str]) -> int:
         return 2
     types, models = question_types(), known_models()
     seen: dict[str, str] = {}
-    errors, notes = [], []
+    errors: list[str] = []
+    notes: list[str] = []
     if TRAIN.resolve() not in [p.resolve() for p in files]:
         for it in yaml.safe_load(TRAIN.read_text(encoding="utf-8")):
             seen[it["id"]] = TRAIN.name
@@ -140,10 +143,10 @@ def main(argv: list[str]) -> int:
         e, n = check(p, seen, types, models)
         errors += e
         notes += n
-    for n in notes:
-        print("note:", n)
-    for e in errors:
-        print("ERROR:", e)
+    for note in notes:
+        print("note:", note)
+    for error in errors:
+        print("ERROR:", error)
     print(f"{len(errors)} errors, {len(notes)} notes, {len(seen)} ids checked")
     return 1 if errors else 0
 

@@ -26,7 +26,8 @@ def test_safety_pattern_is_lower_case() -> None:
     "宝宝把充电宝放嘴里啃，有牙印了",
     # a denial nearby that is not about the danger word does not hide it
     "it's not charging and it's hot", "no swelling, but it gets very hot", "不能用了，鼓包了",
-    "熱くて使えない", "keine Beule, aber sehr heiß", "it swelled so I threw it away, and now my other one is hot",
+    "熱くて使えない", "keine Beule, aber sehr heiß",
+    "it swelled so I threw it away, and now my other one is hot",
 ])
 def test_safety_reflex(text: str) -> None:
     assert understand(text, INDEX).safety
