@@ -627,6 +627,8 @@ class Dialog:
             return Turn(replies + following.replies, following.state, following.checks)
         prompt = self.reprompt(state, ctx)
         asked_model = any("ask_model" in r.about for r in replies)
+        if prompt is None and u.suggestions and not u.models and not asked_model and not ctx.group:
+            return Turn(replies + self.did_you_mean_model(state, ctx, u, []).replies, state)
         if prompt is None and any(q.after == "check" for q in asked) and not ctx.group \
                 and state.step in ("idle", "await_model") and not asked_model \
                 and state.last_model is None:  # no model spoken of yet: which one?
@@ -791,9 +793,11 @@ class Dialog:
 
     def did_you_mean_model(self, state: ConversationState, ctx: Context, u: Understood,
                            pending: list[Reply]) -> Turn:
-        typed = u.unknown_models[0] if u.unknown_models else echo(u.text)
-        text = self.t(ctx, "did_you_mean_model", text=typed,
-                      models=", ".join(u.suggestions[:4]))
+        models = ", ".join(u.suggestions[:4])
+        if u.unknown_models:
+            text = self.t(ctx, "did_you_mean_model", text=u.unknown_models[0], models=models)
+        else:  # a name or description several models fit ("my zolo", "anker 20k with cable")
+            text = self.t(ctx, "which_of_models", models=models)
         return Turn([*pending, ChoiceReply(text=text,
                                            buttons=self._model_buttons(ctx, u.suggestions[:4]),
                                            about=("did_you_mean",))], state)

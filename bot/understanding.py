@@ -146,6 +146,12 @@ _FEATURES: dict[str, re.Pattern[str]] = {
 }
 
 
+def spec_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where a text describes a power bank (capacity, watts, cable kinds), as MODEL spans."""
+    patterns = [_CAPACITY, _WATTS, *_FEATURES.values()]
+    return [(m.start(), m.end(), "MODEL") for p in patterns for m in p.finditer(text)]
+
+
 def spec_of(text: str) -> frozenset[str]:
     """The features a text names: capacity (mAh), watts, cable kinds, magnetic."""
     found = {f"{int(m.group(1)) * 1000}mah" for m in _CAPACITY.finditer(text)}
@@ -434,6 +440,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.brand = BRAND_NAMES.get(brand.group(0).lower(), brand.group(0))
     if not result.models and result.brand and not result.unknown_models:
         described = finder.by_spec(text, result.brand)
+        if described:  # the matcher reads the description as a model ("… usb c cable" is no
+            spans += spec_spans(text)  # question about cables)
         if len(described) == 1:  # "xiaomi 33w 20000 with the cable": one model fits — said so
             result.models.append(described[0])
             result.described_as = described[0]
