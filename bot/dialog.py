@@ -617,7 +617,8 @@ class Dialog:
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
         wants_check = u.serial or "is_recalled" in u.questions or any(q.after == "check" for q in asked)
-        if u.models and wants_check and not _check_open(state):
+        checked = any(isinstance(r, VerdictCard) for r in replies)  # (a question answered by it)
+        if u.models and wants_check and not _check_open(state) and not checked:
             following = self.start_check(state, ctx, u.models[0], u)
             return Turn(replies + following.replies, following.state, following.checks)
         if filled:  # the message also gave what the open check waited for
@@ -643,7 +644,9 @@ class Dialog:
         if named_other:
             model = None  # "my maggo" is not the A1263 we spoke of: answer in general, then ask
         brand = u.brand if u else None
-        if question.id in CHECK_REQUESTS:
+        covered_here = question.id == "region_coverage" and u is not None and bool(u.region)
+        if question.id in CHECK_REQUESTS or (covered_here and u is not None and u.models):
+            # "A1263 bought in Germany — is it covered?": the check there answers it
             if model and u and u.models:
                 return self.start_check(state, ctx, model, u)
             in_danger = u is not None and u.safety  # no lists for someone in danger

@@ -80,6 +80,7 @@ class Understood:
     codes_only: bool = False
     masked: str = ""                                         # what the matcher saw
     familiar: float = 1.0                                    # share of its n-grams ever seen
+    clause_question: str | None = None  # a second question, clear in a part of the message
 
     @property
     def confident(self) -> bool:
@@ -101,6 +102,8 @@ class Understood:
             paired = second.question in _often_with(found[0])
             if second.score >= SECOND or (paired and second.score >= SECOND_PAIRED):
                 found.append(second.question)
+            elif self.clause_question and self.clause_question != found[0]:
+                found.append(self.clause_question)
         return found
 
     def _pair(self) -> bool:
@@ -462,6 +465,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             masked = masked[-LONG:]
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
+        result.clause_question = _clause_question(result.masked, result.ranked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered):
             result.safety = False  # "it swelled, so I threw it out": the danger has left the house
@@ -472,6 +476,32 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
 def _often_with(question: str) -> frozenset[str]:
     found = by_id().get(question)
     return frozenset(found.often_with) if found else frozenset()
+
+
+# Where one question ends and another may begin: "send it back, or recycle it?", "还是", "それとも".
+_CLAUSES = re.compile(r"[?？。;；!！]|,? (?:or|oder|o|ou) |,? (?:and|und|y) (?:also |auch |también )?"
+                      r"(?=(?:do|can|what|where|how|when|is|should|muss|kann|wo|wie|was|soll|"
+                      r"qué|dónde|cómo|puedo|tengo|debo)\b)|还是|還是|それとも|或者|另外|还有|還有")
+CLAUSE = 0.4  # a part of the message this sure of another question: that question is asked too
+
+
+def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
+    """A second question that one part of a long message asks clearly ("do they want it mailed
+    back, or do I recycle it myself?" → dispose), when the whole message scores only the first."""
+    if not ranked or len(masked) < 10:
+        return None
+    pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    parts = [p for p in pieces if len(p) >= (8 if p.isascii() else 4)]
+    first = ranked[0].question
+    matcher = default_matcher()
+    for part in parts[:4]:
+        scored, _ = matcher.read(part)
+        if scored and scored[0].question != first and scored[0].score >= CLAUSE \
+                and scored[0].question in _often_with(first):
+            return scored[0].question
+    return None
 
 
 def _swapped_digits(name: str, near: list[str]) -> str | None:
