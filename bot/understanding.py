@@ -133,7 +133,14 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "portable", "charger",
                             "mah", "the", "built", "cable", "usb", "model", "wireless", "charging",
                             "magnetic", "with", "and", "10k", "20k", "10000mah", "20000mah", "22w",
-                            "30w", "33w", "stand", "black", "white"})
+                            "30w", "33w", "stand", "black", "white",
+                            # everyday words and colours inside product names ("for Apple Watch",
+                            # "Super Off-Road", "teddy print"): alone they name no product
+                            "for", "off", "pro", "code", "blue", "pink", "cream", "navy", "blush",
+                            "lavender", "midnight", "dual", "super", "trip", "watch", "road",
+                            "jump", "apple", "icons", "tech", "korea", "solar", "starter", "bow",
+                            "integrated", "elements", "gravity", "packaging", "speaker", "print",
+                            "teddy", "bluetooth", "speakerphone"})
 _NUMBER_NAMES = ("334", "321", "535")
 # What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
 # languages, matched against the same features of the knowledge's product names.

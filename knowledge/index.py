@@ -46,14 +46,19 @@ class KnowledgeIndex:
         self._by_model: dict[str, list[Campaign]] = {}
         self._products: dict[str, Product] = {}
         names: dict[str, str] = {}
+        owners: dict[str, set[str]] = {}
         for campaign in self.campaigns:
             for product in campaign.products:
                 key = model_key(product.model)
                 self._by_model.setdefault(key, []).append(campaign)
                 self._products.setdefault(key, product)
                 for name in (product.name, *product.aliases):
-                    names.setdefault(utils.default_process(name), key)
+                    processed = utils.default_process(name)
+                    names.setdefault(processed, key)
+                    owners.setdefault(processed, set()).add(key)
         self._names = names
+        # A name two products share ("IKEA VARMFRONT": E2037 and E2038) names neither exactly.
+        self._shared_names = frozenset(n for n, keys in owners.items() if len(keys) > 1)
         # Words of the marketing names ("powercore", "maggo"): a question that names none of
         # them needs no fuzzy search.
         self.name_words: frozenset[str] = frozenset(
@@ -110,8 +115,11 @@ class KnowledgeIndex:
     def exact_name(self, query: str) -> Product | None:
         """The product whose marketing name or alias is exactly `query` (case, punctuation and
         spacing aside): "powercore 10000" is the A1263, although A1642's name contains it."""
-        key = self._names.get(utils.default_process(query))
-        return self._products[key] if key is not None else None
+        processed = utils.default_process(query)
+        key = self._names.get(processed)
+        if key is None or processed in self._shared_names:
+            return None
+        return self._products[key]
 
     def search_names(self, query: str, limit: int = 5) -> list[NameMatch]:
         """Fuzzy lookup by marketing name; a model number is never fuzzed into another one."""

@@ -116,3 +116,24 @@ def test_reflexes_on_whole_short_messages(text: str, reflex: str | None) -> None
 ])
 def test_regions(text: str, region: str | None) -> None:
     assert find_region(text) == region
+
+
+@pytest.mark.parametrize(("text", "models"), [
+    ("ikea varmfront", ["E2037", "E2038"]),   # a name two products share names neither
+    ("what kind of stuff can you check for me? just anker?", []),  # 'for' is no product name
+    ("is the anker 20k with the usb c cable attached part of this recall?", ["A1647", "A1689"]),
+])
+def test_names_several_models_fit_are_offered_not_chosen(text: str, models: list[str]) -> None:
+    u = understand(text, INDEX)
+    assert u.models == [] and u.suggestions == models
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("xiaomi 33w 20000 with the built in cable, tan color. recalled?", "PB2030MI"),
+    ("シャオミの33W 20000mAh ケーブル一体型、Amazonで買ったやつ。回収対象？", "PB2030MI"),
+    ("iniu 10000mah, blue, bought off amazon in 2022. affected?", "BI-B41"),
+    ("Anker Zolo 20000 30W USB-C", "A1689"),   # one cable kind named: not the one with two
+])
+def test_a_description_one_model_fits_is_read_as_it(text: str, model: str) -> None:
+    u = understand(text, INDEX)
+    assert u.models == [model] and u.described_as == model and u.serial is None
