@@ -9,10 +9,11 @@ catalog, facts from the knowledge, each card closes with its sources.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from bot import flights, present
 from bot.catalog import CATALOG, DEFAULT_LANGUAGE, placeholders
-from bot.replies import Button, InfoCard, Reply, Section
+from bot.replies import Button, InfoCard, Link, Reply, Section
 from knowledge import Campaign, Knowledge, pick_regional
 from knowledge.schema import Source
 
@@ -235,6 +236,13 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str) -> I
     return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
 
 
+# With no country known, whose contacts to show first: the country most people writing in this
+# language are in (a Japanese question gets Anker Japan, not the US line). It orders the answer
+# only; it never becomes the conversation's country.
+LIKELY_COUNTRY: dict[str, str] = {"ja": "JP", "zh-Hans": "CN", "zh-Hant": "TW", "de": "DE",
+                                  "en": "US"}
+
+
 def contact_part(knowledge: Knowledge, model: str | None, region: str | None, brand: str | None,
                  lang: str) -> Reply:
     """The manufacturer's contacts: for the model, else the brand, else every brand's first."""
@@ -242,18 +250,45 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
         return present.contact_card(knowledge, model, None if region == "*" else region, lang)
     sections: list[Section] = []
     sources: list[Source] = []
-    seen: set[str] = set()
+    by_brand: dict[str, list[Campaign]] = {}
     for campaign in knowledge.index.campaigns:
-        if campaign.brand in seen or (brand and campaign.brand.lower() != brand.lower()):
+        if not brand or campaign.brand.lower() == brand.lower():
+            by_brand.setdefault(campaign.brand, []).append(campaign)
+    likely = LIKELY_COUNTRY.get(lang) if region is None else None
+    for campaigns in by_brand.values():
+        found = _brand_contact(campaigns, region, likely)
+        if found is None:
             continue
-        contact = pick_regional(campaign.contacts, region) or \
-            (campaign.contacts[0] if campaign.contacts else None)
-        if contact is None:
-            continue
-        seen.add(campaign.brand)
-        sections.append(Section(heading=campaign.brand, lines=present.contact_lines(lang, contact)))
+        campaign, contact = found
+        lines = present.contact_lines(lang, contact)
+        links = [Link(label=t(lang, "button_website", brand=campaign.brand), url=contact.web)] \
+            if contact.web else []
+        if not lines and not links:
+            continue  # nothing to reach them by (a contact known by its region only)
+        sections.append(Section(heading=campaign.brand, lines=lines, links=links))
         sources += _cited(campaign, contact.sources)
     return _card(knowledge, "contact", lang, None, sections[:8], sources[:3])
+
+
+def _brand_contact(campaigns: list[Campaign], region: str | None,
+                   likely: str | None) -> tuple[Campaign, Any] | None:
+    """A brand's contact for the region (any of its campaigns), else for the likely country,
+    else its first campaign's first."""
+    for wanted in (region, likely):
+        if wanted is None:
+            continue
+        for campaign in campaigns:
+            contact = pick_regional(campaign.contacts, wanted)
+            if contact is not None and (wanted == region or contact.region == wanted):
+                return campaign, contact
+    if region is not None:
+        return None
+    for campaign in campaigns:
+        contact = pick_regional(campaign.contacts, None) or \
+            (campaign.contacts[0] if campaign.contacts else None)
+        if contact is not None:
+            return campaign, contact
+    return None
 
 
 # Parts that, with no model named, have a general answer true of every recall in the knowledge.

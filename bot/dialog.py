@@ -149,12 +149,18 @@ def d_questions(u: Understood, state: ConversationState | None = None) -> list[s
     checking = state is not None and _check_open(state)
     answering_region = checking and state is not None and state.step == "await_region" \
         and u.region is not None
+    answering_serial = checking and state is not None and state.step == "await_serial" \
+        and u.serial is not None
     asked = [q for q in u.questions if q != "model_only"
              and not (q == "is_recalled" and (named or checking))
              and not (q == "region_coverage" and answering_region)
+             and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
              and not (q == "several_units" and len(u.models) == 1)]  # one model named: one unit
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
+    waited = state is not None and (bool(state.pending_question) or answering_region)
+    if named or u.serial or (u.region and waited):  # "we're in the US" answers the question
+        asked = [q for q in asked if q != "off_topic"]  # asked; "weather in Denver?" is chat
     return asked
 
 
@@ -616,8 +622,14 @@ class Dialog:
             replies += turn.replies
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
-        wants_check = u.serial or "is_recalled" in u.questions or any(q.after == "check" for q in asked)
+        # A model named with a question: the answer first, then that model's check goes on
+        # ("my daughter's A1263 — who claims?" → who claims, then: recalled? where bought?)
+        wants_check = u.serial or u.models or any(q.after == "check" for q in asked)
         checked = any(isinstance(r, VerdictCard) for r in replies)  # (a question answered by it)
+        if u.serial and not u.models and not _check_open(state) and state.last_model \
+                and not ctx.group:  # "the serial is …" after the model was spoken of: check it
+            following = self.start_check(state, ctx, state.last_model, u)
+            return Turn(replies + following.replies, following.state, following.checks)
         if u.models and wants_check and not _check_open(state) and not checked:
             following = self.start_check(state, ctx, u.models[0], u)
             return Turn(replies + following.replies, following.state, following.checks)

@@ -137,3 +137,7 @@ def test_names_several_models_fit_are_offered_not_chosen(text: str, models: list
 def test_a_description_one_model_fits_is_read_as_it(text: str, model: str) -> None:
     u = understand(text, INDEX)
     assert u.models == [model] and u.described_as == model and u.serial is None
+
+
+def test_the_zero_or_letter_o_question_in_japanese() -> None:
+    assert understand("シリアル番号の「0」と「O」が区別できません", INDEX).questions[:1] == ["serial_format"]
