@@ -20,6 +20,13 @@ from knowledge.schema import Source
 t = CATALOG.text
 
 
+# With no country known, whose contacts to show first: the country most people writing in this
+# language are in (a Japanese question gets Anker Japan, not the US line). It orders the answer
+# only; it never becomes the conversation's country.
+LIKELY_COUNTRY: dict[str, str] = {"ja": "JP", "zh-Hans": "CN", "zh-Hant": "TW", "de": "DE",
+                                  "en": "US"}
+
+
 def _campaigns(knowledge: Knowledge, model: str | None, region: str | None,
                brand: str | None = None) -> list[Campaign]:
     """The campaigns a part speaks of: the model's (in the region, if known), else the brand's."""
@@ -116,6 +123,16 @@ def guidance_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
     return _card(knowledge, part, lang, None, [Section(lines=[item.text.get(lang)])], sources)
 
 
+def _likely_first(campaigns: list[Campaign], region: str | None, lang: str) -> list[Campaign]:
+    """With no country known: campaigns for every country, then those of the language's likely
+    country, then the rest (what is shown first is what most askers need)."""
+    if region is not None:
+        return campaigns
+    likely = LIKELY_COUNTRY.get(lang)
+    return sorted(campaigns, key=lambda c: 0 if "*" in c.regions else 1 if likely in c.regions
+                  else 2)
+
+
 def checker_part(knowledge: Knowledge, model: str | None, region: str | None,
                  lang: str, brand: str | None = None) -> InfoCard:
     """Who decides: the official checker (a link button) or, without one, the brand's support.
@@ -123,9 +140,17 @@ def checker_part(knowledge: Knowledge, model: str | None, region: str | None,
     sections: list[Section] = []
     buttons: list[Button] = []
     sources: list[Source] = []
-    campaigns = _campaigns(knowledge, model, region, brand)
+    campaigns = _likely_first(_campaigns(knowledge, model, region, brand), region, lang)
     if model is None:  # a brand's checkers only; its support lines would be a list of campaigns
         campaigns = [c for c in campaigns if present.checker_url(c)]
+    if region is None and any(present.checker_url(c) for c in campaigns):
+        # a checker answers it; other countries' support lines (China's WeChat for an English
+        # question) are for those who said they bought it there, and so are their checkers
+        # when one serves every country or the language's likely one
+        campaigns = [c for c in campaigns if present.checker_url(c)]
+        likely = LIKELY_COUNTRY.get(lang)
+        preferred = [c for c in campaigns if "*" in c.regions or likely in c.regions]
+        campaigns = preferred or campaigns
     for campaign in campaigns[:3]:
         url = present.checker_url(campaign)
         if url and not any(b.url == url for b in buttons):
@@ -170,8 +195,8 @@ def serial_format_part(knowledge: Knowledge, model: str | None, lang: str,
     (the model's; else the brand's named; else Anker's, whose recalls people ask most about)."""
     lines = [t(lang, "serial_format_spaces")]
     sources: list[Source] = []
-    campaigns = knowledge.index.campaigns_for_model(model) if model else \
-        [c for c in knowledge.index.campaigns if c.brand == (brand or "Anker")]
+    campaigns = _likely_first(knowledge.index.campaigns_for_model(model), None, lang) if model \
+        else [c for c in knowledge.index.campaigns if c.brand == (brand or "Anker")]
     for campaign in campaigns:
         fmt = campaign.serial_rule.format
         if fmt.lengths:
@@ -234,13 +259,6 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str) -> I
     lines = [f"{name}: {', '.join(sorted(models))}" for name, models in by_brand.items()]
     lines.append(t(lang, "other_products_note", date=present.date_label(knowledge.index.as_of, lang)))
     return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
-
-
-# With no country known, whose contacts to show first: the country most people writing in this
-# language are in (a Japanese question gets Anker Japan, not the US line). It orders the answer
-# only; it never becomes the conversation's country.
-LIKELY_COUNTRY: dict[str, str] = {"ja": "JP", "zh-Hans": "CN", "zh-Hant": "TW", "de": "DE",
-                                  "en": "US"}
 
 
 def contact_part(knowledge: Knowledge, model: str | None, region: str | None, brand: str | None,

@@ -20,7 +20,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
-from bot.questions import Question, by_command, by_id
+from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
     ChoiceReply,
@@ -46,6 +46,11 @@ TOPIC_ALIASES: dict[str, str] = {"claim": "claim_how", "models": "models_list", 
 CHECK_REQUESTS: frozenset[str] = frozenset({"is_recalled", "model_only"})
 # Greetings and thanks are answered only when nothing else in the message needs an answer.
 SOCIAL: frozenset[str] = frozenset({"greeting", "thanks", "help"})
+# Questions of people past the check (they claimed, or the unit is gone): a model they name is
+# not checked again after the answer.
+AFTER_THE_CLAIM: frozenset[str] = frozenset({"claim_no_reply", "already_claimed",
+                                             "already_disposed", "deadline", "scam",
+                                             "checker_says_no"})
 MAX_MODELS = 4  # models checked one after another from one message
 MAX_ANSWERS = 2  # question types answered from one message
 _REGION_CODES: set[str] = set(REGIONS)
@@ -95,6 +100,12 @@ class Rule:
     name: str
     applies: Callable[[ConversationState, Context, Understood], bool]
     act: Act
+
+
+def _names_contacts(button: Button) -> bool:
+    """The 'Who to contact' button a card's text may point to (kept when cards are merged)."""
+    action = parse(button.token) if button.token else None
+    return action is not None and action.verb == "topic" and action.arg == "contact"
 
 
 def _check_open(state: ConversationState) -> bool:
@@ -353,7 +364,8 @@ class Dialog:
         return card.model_copy(update={
             "about": ("verdict", "preview", *prompt.about),
             "sections": [*sections, Section(lines=[prompt.plain_text()])],
-            "buttons": [*(b for b in card.buttons if b.url), *prompt.buttons]})
+            "buttons": [*(b for b in card.buttons if b.url or _names_contacts(b)),
+                        *prompt.buttons]})
 
     def serial_problem(self, model: str, serial: str, ctx: Context) -> Reply | None:
         """A serial that cannot be this model's (wrong length or letters): say so at once."""
@@ -619,12 +631,15 @@ class Dialog:
         replies = list(pending)
         for question in asked:
             turn = self.ask_question(state, ctx, question, u, [])
-            replies += turn.replies
+            given = {r.about[1] for r in replies if len(r.about) > 1}  # a part said once only:
+            replies += [r for r in turn.replies  # "no reply? who to contact?" → one contacts card
+                        if not (len(r.about) > 1 and r.about[1] in given and r.about[1] in PARTS)]
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
         # A model named with a question: the answer first, then that model's check goes on
         # ("my daughter's A1263 — who claims?" → who claims, then: recalled? where bought?)
-        wants_check = u.serial or u.models or any(q.after == "check" for q in asked)
+        wants_check = u.serial or any(q.after == "check" for q in asked) or (
+            u.models and not any(q.id in AFTER_THE_CLAIM for q in asked))
         checked = any(isinstance(r, VerdictCard) for r in replies)  # (a question answered by it)
         if u.serial and not u.models and not _check_open(state) and state.last_model \
                 and not ctx.group:  # "the serial is …" after the model was spoken of: check it
