@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.catalog import DEFAULT_LANGUAGE, LANGUAGES
+from bot.lexicon import CJK_PLACES
 
 MAX_SAMPLE = 2_000  # the start of a message is enough to tell its language
 STRONG = 2  # evidence needed to switch a conversation that already has a language
@@ -91,6 +92,16 @@ class Detected:
     variant_unclear: bool = False  # Chinese, but the forms and places don't say which script
 
 
+# Country names only one of the Latin-script languages writes this way ("Deutschland" alone is
+# German, "España" Spanish): strong evidence even as the whole message.
+_ENDONYMS: dict[str, str] = {
+    "deutschland": "de", "österreich": "de", "schweiz": "de", "frankreich": "de",
+    "vereinigten": "de", "spanien": "de", "italien": "de",
+    "españa": "es", "méxico": "es", "alemania": "es", "japón": "es", "francia": "es",
+    "unidos": "es", "perú": "es",
+}
+
+
 def detect(text: str) -> Detected:
     """The language of a message with the strength of the evidence."""
     sample = text[:MAX_SAMPLE]
@@ -134,6 +145,10 @@ def _detect_latin(sample: str) -> Detected:
             scores["de"] += 1
         if word in _EN_WORDS:
             scores["en"] += 1
+    for word in words:  # a country named in its own language says which language it is
+        endonym = _ENDONYMS.get(word)
+        if endonym:
+            scores[endonym] += STRONG
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top == 0 or top == second:
@@ -188,10 +203,15 @@ def choose_language(explicit: str | None, text: str | None, last: str | None,
     previous = last if last in LANGUAGES else None
     detected = detect(text) if text else Detected(None, 0)
     if detected.variant_unclear:
-        # Chinese in forms both scripts share: keep the variant the user already has.
+        # Han characters both scripts (and Japanese) share: keep the variant the user already
+        # has; a place name alone ("日本" answering "where did you buy it?") is no reason to
+        # leave the conversation's language, whichever it is.
         for candidate in (previous, from_locale(locale)):
-            if candidate in ("zh-Hans", "zh-Hant"):
+            if candidate in ("zh-Hans", "zh-Hant", "ja"):
                 return candidate
+        if previous is not None and text is not None \
+                and text.strip(" 。.!！?？、") in CJK_PLACES:  # "日本", "台北": the country asked for
+            return previous
         return "zh-Hans"
     if detected.language and (detected.strength >= STRONG or previous is None):
         return detected.language

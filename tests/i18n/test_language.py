@@ -179,3 +179,14 @@ def test_patterns_stay_fast_on_hostile_input() -> None:
 def test_detection_never_fails_and_answers_a_supported_language(text: str) -> None:
     assert detect_language(text) in (None, "en", "es", "de", "zh-Hans", "zh-Hant", "ja")
     assert choose_language(None, text, None, None) in ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
+
+
+def test_a_place_answering_the_country_question_keeps_or_names_the_language() -> None:
+    """'日本' after an English start is the answer to "where did you buy it?", not a switch to
+    Chinese; 'Deutschland' alone is German (stranger test, 2026-11-30)."""
+    assert choose_language(None, "日本", "en", None) == "en"
+    assert choose_language(None, "日本", "ja", None) == "ja"
+    assert choose_language(None, "台北", "zh-Hant", None) == "zh-Hant"
+    assert choose_language(None, "Deutschland", "en", None) == "de"
+    assert choose_language(None, "España", "en", None) == "es"
+    assert choose_language(None, "召回", "de", None) == "zh-Hans"  # a word, not a place
