@@ -464,6 +464,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         else:  # "my zolo": the models it may be, to pick from
             result.names = index.search_names(text, limit=4)
             likely = [n.product.model for n in result.names] or finder.models_with_words(lowered)
+            if result.brand:  # "my INIU power bank": INIU's, not every "power bank" in the list
+                own = finder.specs.get(result.brand, {})
+                likely = [m for m in likely if m in own] or sorted(own)[:4]
             result.suggestions += [m for m in likely if m not in result.suggestions]
     if result.reflex is None:
         matcher = default_matcher()
