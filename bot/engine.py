@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from bot.reload import KnowledgeReloader
 
 log = logging.getLogger(__name__)
-# aiosqlite's DEBUG lines quote every SQL parameter, i.e. the state JSON with a live serial.
+# aiosqlite (if a deployment still has it) quotes every SQL parameter at DEBUG: state with serials.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 DEFAULT_FLOOD_LIMIT = 20  # messages per user (per platform, across all chats) per window
@@ -287,11 +287,12 @@ class Engine:
             if turn.forget:
                 await self.store.delete_user(inbound.platform, inbound.user_id)
                 return self._finish(turn.replies)
+            # the check-log lines commit with the state (one transaction on SQLite)
+            checks = self._check_entries(turn.checks, inbound.platform)
             try:
-                await self.store.save(inbound.key, turn.state.dump(), version)
+                await self.store.save(inbound.key, turn.state.dump(), version, checks=checks)
             except VersionConflict:
                 continue  # another turn of this user won: decide again on the fresh state
-            await self._log_checks(turn.checks, inbound.platform)
             if stored and stored.state.get("serial") and not turn.state.serial:
                 self._scrub_soon()  # the check is over: no copy of its serial stays in the WAL
             return self._finish(turn.replies)
@@ -341,11 +342,12 @@ class Engine:
     def _finish(self, replies: list[Reply]) -> list[Reply]:
         return [enforce(r, strict=self._strict) for r in replies]
 
-    async def _log_checks(self, checks: list[CheckLog], platform: str) -> None:
+    @staticmethod
+    def _check_entries(checks: list[CheckLog], platform: str) -> list[CheckLogEntry]:
+        if not checks:
+            return []
         day = datetime.now(UTC).date()
-        for check in checks:
-            await self.store.log_check(CheckLogEntry(check.model, check.verdict, check.region,
-                                                     platform, day))
+        return [CheckLogEntry(c.model, c.verdict, c.region, platform, day) for c in checks]
 
 
 _gc_tuned = False
