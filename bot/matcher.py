@@ -106,6 +106,11 @@ def char_wb_ngrams(text: str) -> list[str]:
     return grams
 
 
+# (known n-gram indices, letters, ASCII letters, long n-grams, long n-grams known)
+_WordInfo = tuple[tuple[int, ...], int, int, int, int]
+WORD_CACHE = 50_000  # words remembered by a matcher (a few MB)
+
+
 def _analyzer() -> Callable[[str], list[str]]:
     return char_wb_ngrams
 
@@ -124,6 +129,7 @@ class Matcher:
         self._weights = np.ascontiguousarray(weights)
         self._bias = bias
         self.fitted: tuple[Any, Any] | None = None  # (vectorizer, model) when trained here
+        self._words: dict[str, _WordInfo] = {}
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], *,
@@ -163,17 +169,58 @@ class Matcher:
 
     def read(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
         """(the likeliest question types, the text's familiarity), from one pass over its
-        n-grams."""
+        n-grams.
+
+        Word by word, each word's n-grams looked up once and remembered (`_word`): the same
+        features in the same order as `char_wb_ngrams` + look-ups, so the scores are
+        bit-identical to the plain computation (`_read_plain`, checked by a test).
+        """
         counts: dict[int, int] = {}
+        get = counts.get
+        letters = ascii_letters = long_total = long_known = 0
+        word_cache = self._words
+        for word in _WHITE_SPACES.sub(" ", text).split():
+            info = word_cache.get(word)
+            if info is None:
+                info = self._word(word)
+            indices, n_letters, n_ascii, n_long, n_known = info
+            for index in indices:
+                counts[index] = get(index, 0) + 1
+            letters += n_letters
+            ascii_letters += n_ascii
+            long_total += n_long
+            long_known += n_known
+        # _familiarity, from the per-word counts
+        if not letters:
+            familiar = 0.0
+        elif ascii_letters < 0.8 * letters or not long_total:
+            familiar = 1.0
+        else:
+            familiar = long_known / long_total
+        return self._score(counts, limit), familiar
+
+    def _word(self, word: str) -> _WordInfo:
+        """One word's known n-gram indices (in analyzer order), letters and long n-grams.
+
+        Remembered only for words made entirely of n-grams seen in training (so what stays in
+        memory is vocabulary, never a name or an address a user typed), up to WORD_CACHE words.
+        """
         vocabulary = self._vocabulary
-        grams = self._analyze(text)
-        for gram in grams:
-            index = vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        familiar = _familiarity(text, grams, vocabulary)
+        grams = char_wb_ngrams(word)
+        indices = [vocabulary.get(gram) for gram in grams]
+        known = tuple(i for i in indices if i is not None)
+        letters = [c for c in word if c.isalpha()]
+        long_grams = [i for g, i in zip(grams, indices, strict=True)
+                      if len(g.strip()) >= 3 and "⟨" not in g]
+        info = (known, len(letters), sum(c.isascii() for c in letters), len(long_grams),
+                sum(i is not None for i in long_grams))
+        if len(known) == len(grams) and len(self._words) < WORD_CACHE:
+            self._words[word] = info
+        return info
+
+    def _score(self, counts: dict[int, int], limit: int) -> list[Scored]:
         if not counts:
-            return [], familiar
+            return []
         indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
         tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64,
                          count=len(counts))
@@ -183,7 +230,18 @@ class Matcher:
         probabilities = 1.0 / (1.0 + np.exp(-logits))  # one-vs-rest, normalised: as predict_proba
         probabilities /= probabilities.sum()
         best = np.argsort(-probabilities)[:limit]
-        return [Scored(self.labels[i], float(probabilities[i])) for i in best], familiar
+        return [Scored(self.labels[i], float(probabilities[i])) for i in best]
+
+    def _read_plain(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
+        """`read` without the word cache: the reference its output must equal bit for bit."""
+        counts: dict[int, int] = {}
+        vocabulary = self._vocabulary
+        grams = self._analyze(text)
+        for gram in grams:
+            index = vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        return self._score(counts, limit), _familiarity(text, grams, vocabulary)
 
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The same through scikit-learn's public API (tests compare the two)."""
