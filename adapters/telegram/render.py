@@ -34,6 +34,25 @@ def deep_link(bot_username: str, payload: str) -> str:
 
 
 def keyboard(buttons: list[Button], bot_username: str) -> InlineKeyboardMarkup | None:
+    """The inline keyboard for `buttons` (see _keyboard), remembered: most cards' buttons come
+    back turn after turn (PTB's keyboard objects are immutable once built)."""
+    if not buttons:
+        return None
+    key = (tuple(buttons), bot_username)
+    markup = _keyboards.get(key)
+    if markup is None:
+        markup = _keyboard(buttons, bot_username)
+        if len(_keyboards) >= KEYBOARD_CACHE:
+            del _keyboards[next(iter(_keyboards))]
+        _keyboards[key] = markup
+    return markup
+
+
+KEYBOARD_CACHE = 4096
+_keyboards: dict[tuple[tuple[Button, ...], str], InlineKeyboardMarkup | None] = {}
+
+
+def _keyboard(buttons: list[Button], bot_username: str) -> InlineKeyboardMarkup | None:
     """Link buttons (web links, deep links) one to a row, in the engine's order (the engine puts
     the official checker and claim form first); runs of action buttons two to a row, so a card's
     follow-ups fit a phone screen."""
@@ -59,7 +78,14 @@ def keyboard(buttons: list[Button], bot_username: str) -> InlineKeyboardMarkup |
 
 
 def _escaped_pieces(text: str, limit: int) -> list[str]:
-    """`text` escaped and cut into pieces of at most `limit` HTML characters."""
+    """`text` escaped and cut into pieces of at most `limit` HTML characters.
+
+    Escaped as one string (one C-level pass) when it fits, which is nearly always; only a
+    line longer than a message is cut, character by character, so no entity is split.
+    """
+    escaped = html.escape(text, quote=False)
+    if len(escaped) <= limit:
+        return [escaped]
     pieces: list[str] = []
     current: list[str] = []
     size = 0
