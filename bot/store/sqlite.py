@@ -17,10 +17,13 @@ itself (a future, a queue, a GIL hand-over each way). So:
   writer in another process) is retried after an asynchronous, jittered backoff, for at least
   `busy_timeout` seconds and `retries` attempts.
 - Checkpoints off the commit path: automatic checkpoints are off on this connection (they would
-  run inside a COMMIT, on the loop); a second connection, in a worker thread, checkpoints
-  (PASSIVE, writers go on) every CHECKPOINT_ROWS rows written, and `scrub()` truncates the WAL
-  there (PASSIVE first, then TRUNCATE with this process's commits held back for its few
-  milliseconds), so deleted or superseded serials leave the WAL file.
+  run inside a COMMIT, on the loop); a second connection, in a worker thread at the lowest CPU
+  priority, checkpoints (PASSIVE, writers go on) every CHECKPOINT_PAGES pages written (about),
+  then this connection copies the few frames written meanwhile, so the next commit starts the
+  WAL over (and cuts it to journal_size_limit): the WAL stays a few MB, which keeps the
+  TRUNCATE of `scrub()` cheap (truncating 30 MB of WAL took ~10 ms of the loop's time).
+  `scrub()` runs the same PASSIVE checkpoint, then the TRUNCATE on the loop's thread, so
+  deleted or superseded serials leave the WAL file.
 - Write-through cache of (state JSON, version, updated_at): `load` usually skips the database.
   A stale entry (another process wrote) only costs a VersionConflict at save time, which drops
   the entry so the caller's reload reads the file.
@@ -29,12 +32,15 @@ itself (a future, a queue, a GIL hand-over each way). So:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
 import os
 import random
 import sqlite3
+import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -70,7 +76,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_BATCH = 256  # rows per statement: 6 parameters each stays far below SQLite's 32,766
-CHECKPOINT_ROWS = 2000  # rows written between two background (PASSIVE) checkpoints
+CHECKPOINT_PAGES = 2000  # WAL pages (about: 2 per row + 1 per commit) between checkpoints
 
 _SELECT = (
     "SELECT state, version, updated_at FROM conversations"
@@ -134,6 +140,14 @@ class StoreError(RuntimeError):
     """The database cannot be used as it is (e.g. written by a newer recall-bot)."""
 
 
+def _lower_priority() -> None:
+    """Checkpoint thread: lowest CPU priority (Linux: per thread), so on a busy core its page
+    copying waits for the event loop's idle moments instead of taking time slices from it."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 class _Busy(Exception):
     """A write found the database locked; the batch goes back to the queue."""
 
@@ -187,7 +201,6 @@ class SQLiteStore:
         self._worker: ThreadPoolExecutor | None = None
         self._checkpoint_lock: asyncio.Lock | None = None
         self._checkpoint_task: asyncio.Task[None] | None = None
-        self._hold: asyncio.Future[None] | None = None  # set while a TRUNCATE checkpoint runs
         self._rows_since_checkpoint = 0
 
     async def __aenter__(self) -> SQLiteStore:
@@ -224,7 +237,8 @@ class SQLiteStore:
             await self.close()
             raise
         self._checkpoint_lock = asyncio.Lock()
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint")
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint",
+                                          initializer=_lower_priority)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, isolation_level=None, cached_statements=4 * MAX_BATCH,
@@ -363,23 +377,23 @@ class SQLiteStore:
     async def scrub(self) -> bool:
         """Checkpoint and truncate the WAL so deleted state leaves no copy in it.
 
-        Runs in a worker thread on its own connection: a PASSIVE checkpoint first (this
-        process's commits go on), then TRUNCATE with them held back until it is done (they
-        wait in the queue; the loop keeps serving). Returns False if a reader in another
-        connection kept part of the WAL alive.
+        The bulk of the work (copying pages back, a PASSIVE checkpoint: writers go on) runs in
+        the low-priority worker thread; the TRUNCATE that follows runs on this thread, between
+        two commits, and only has the frames written meanwhile left to copy. Returns False if
+        a reader or writer in another connection kept part of the WAL alive.
         """
         self._conn()
         assert self._checkpoint_lock is not None
         async with self._checkpoint_lock:
             await self._checkpoint("PASSIVE")
             self._rows_since_checkpoint = 0
-            hold = asyncio.get_running_loop().create_future()
-            self._hold = hold
             try:
-                busy = await self._checkpoint("TRUNCATE")
-            finally:
-                self._hold = None
-                hold.set_result(None)
+                row = self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                busy = bool(row and row[0])
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                busy = True
         if busy:
             log.info("WAL checkpoint was blocked by a reader; old frames remain until the next")
         return not busy
@@ -413,12 +427,17 @@ class SQLiteStore:
         return bool(row and row[0])
 
     async def _background_checkpoint(self) -> None:
-        """A PASSIVE checkpoint after many rows, so the WAL stays small; never on the loop."""
+        """Keep the WAL small: a PASSIVE checkpoint in the worker thread, then the frames
+        written meanwhile from this thread (a fraction of a millisecond), so the next commit
+        starts the WAL over."""
         try:
             assert self._checkpoint_lock is not None
             async with self._checkpoint_lock:
                 if self._db is not None:
                     await self._checkpoint("PASSIVE")
+                if self._db is not None:
+                    with contextlib.suppress(sqlite3.OperationalError):  # busy: next time
+                        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         except Exception as error:  # the next one tries again
             log.info("background checkpoint failed (%s)", type(error).__name__)
         finally:
@@ -469,9 +488,6 @@ class SQLiteStore:
             while self._pending or self._pending_checks or batch or checks:
                 if not batch and not checks:
                     batch, checks = self._take()
-                if self._hold is not None:  # a TRUNCATE checkpoint is running: wait for it
-                    await asyncio.shield(self._hold)
-                    continue
                 try:
                     await self._retry(functools.partial(self._commit_sync, batch, checks))
                 except Exception as error:  # every caller in the batch learns why it failed
@@ -482,7 +498,7 @@ class SQLiteStore:
                         if future is not None and not future.done():
                             future.set_exception(error)
                 batch, checks = [], []
-                if self._rows_since_checkpoint >= CHECKPOINT_ROWS and self._checkpoint_task is None:
+                if self._rows_since_checkpoint >= CHECKPOINT_PAGES and self._checkpoint_task is None:
                     self._rows_since_checkpoint = 0
                     self._checkpoint_task = asyncio.get_running_loop().create_task(
                         self._background_checkpoint())
@@ -497,8 +513,6 @@ class SQLiteStore:
     async def _commit_sync(self, batch: list[_PendingSave], checks: list[_QueuedCheck]) -> None:
         """One transaction: the batch's updates and inserts, then check-log lines (those of
         saves that won, then lone ones); resolve every caller after the COMMIT."""
-        if self._hold is not None:
-            raise _Busy  # a scrub started while this batch waited out a backoff
         db = self._conn()
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -534,7 +548,7 @@ class SQLiteStore:
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
                 raise _Busy from error
             raise
-        self._rows_since_checkpoint += len(batch) + len(rows)
+        self._rows_since_checkpoint += 1 + 2 * len(batch) + len(rows)  # pages, roughly
         for item in batch:
             version = versions.get(item.key)
             if version is None:
@@ -571,8 +585,6 @@ class SQLiteStore:
         """One data-changing statement; returns the number of rows it changed."""
 
         async def run() -> int:
-            if self._hold is not None:
-                await asyncio.shield(self._hold)
             try:
                 return self._conn().execute(sql, tuple(params)).rowcount
             except sqlite3.OperationalError as error:
