@@ -1,0 +1,77 @@
+"""#14's engine changes keep their promises: bounded turns in flight, a verdict's check-log line
+committed with its state, no reply before its commit. Real SQLite files throughout."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.inbound import Inbound
+from bot.store import SQLiteStore
+
+SCRIPT = ("A1263", "AKF12Z330L8419B6", "US")
+
+
+def message(user: int, text: str) -> Inbound:
+    return Inbound(platform="telegram", chat_id=str(user), user_id=str(user), text=text,
+                   locale="en")
+
+
+async def test_turns_in_flight_are_bounded_and_all_answered(tmp_path: Path) -> None:
+    engine = await Engine.open(tmp_path / "state.db", flood_limit=10**6, max_in_flight=3)
+    inside = peak = 0
+    original = engine._handle
+
+    async def counted(inbound: Inbound) -> list[object]:
+        nonlocal inside, peak
+        inside += 1
+        peak = max(peak, inside)
+        try:
+            return await original(inbound)  # type: ignore[return-value]
+        finally:
+            inside -= 1
+
+    engine._handle = counted  # type: ignore[method-assign,assignment]
+    try:
+        replies = await asyncio.gather(*(engine.handle(message(u, "A1263")) for u in range(40)))
+    finally:
+        await engine.close()
+    assert peak == 3
+    assert all(replies)
+
+
+async def test_a_verdict_and_its_check_log_line_commit_together(tmp_path: Path) -> None:
+    """One transaction: after every answered verdict its state and its log line are both on
+    disk (read through a separate connection, as a process restarted after a crash would)."""
+    db = tmp_path / "state.db"
+    engine = await Engine.open(db, flood_limit=10**6)
+    try:
+        for user in range(20):
+            for text in SCRIPT:
+                assert await engine.handle(message(user, text))
+            with sqlite3.connect(db) as other:
+                logged = other.execute("SELECT COUNT(*) FROM check_log").fetchone()[0]
+                version = other.execute(
+                    "SELECT version FROM conversations WHERE user_id = ?", (str(user),)).fetchone()
+            assert logged >= user + 1 and version == (3,)
+    finally:
+        await engine.close()
+
+
+async def test_a_queued_save_cannot_write_a_forgotten_user_back(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "state.db")
+    await store.open()
+    try:
+        key = ("telegram", "c", "u")
+        await store.save(key, {"serial": "AKF12Z330L8419B6"}, 0)
+        late = asyncio.ensure_future(store.save(key, {"serial": "AKF12Z330L8419B6"}, 1))
+        await asyncio.sleep(0)  # queued, not yet committed
+        await store.delete_user("telegram", "u")
+        assert await late == 2  # committed before the delete, which then removed it
+        assert await store.load(key) is None
+    finally:
+        await store.close()
+    data = b"".join(p.read_bytes() for p in tmp_path.glob("state.db*"))
+    assert b"AKF12Z330L8419B6" not in data
