@@ -109,7 +109,9 @@ def char_wb_ngrams(text: str) -> list[str]:
 # (known n-gram indices, letters, ASCII letters, long n-grams, long n-grams known)
 _WordInfo = tuple[tuple[int, ...], int, int, int, int]
 WORD_CACHE = 50_000  # words remembered by a matcher (a few MB)
-
+TEXT_CACHE = 20_000  # texts made only of such words, with their reading (a few MB)
+# sublinear tf by count (index 0 unused): the very floats 1 + math.log(n) gives
+_TF: tuple[float, ...] = (0.0, *(1.0 + math.log(n) for n in range(1, 64)))
 
 def _analyzer() -> Callable[[str], list[str]]:
     return char_wb_ngrams
@@ -130,6 +132,7 @@ class Matcher:
         self._bias = bias
         self.fitted: tuple[Any, Any] | None = None  # (vectorizer, model) when trained here
         self._words: dict[str, _WordInfo] = {}
+        self._texts: dict[tuple[str, int], tuple[tuple[Scored, ...], float]] = {}
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], *,
@@ -173,16 +176,24 @@ class Matcher:
 
         Word by word, each word's n-grams looked up once and remembered (`_word`): the same
         features in the same order as `char_wb_ngrams` + look-ups, so the scores are
-        bit-identical to the plain computation (`_read_plain`, checked by a test).
+        bit-identical to the plain computation (`_read_plain`, checked by a test). A text made
+        only of remembered words (vocabulary) keeps its reading: the common questions ("what
+        do I get?") are read once per process.
         """
+        key = (text, limit)
+        known = self._texts.get(key)
+        if known is not None:
+            return list(known[0]), known[1]
         counts: dict[int, int] = {}
         get = counts.get
         letters = ascii_letters = long_total = long_known = 0
         word_cache = self._words
+        remembered = True  # every word made of training n-grams: the text may be remembered
         for word in _WHITE_SPACES.sub(" ", text).split():
             info = word_cache.get(word)
             if info is None:
                 info = self._word(word)
+                remembered = remembered and word in word_cache
             indices, n_letters, n_ascii, n_long, n_known = info
             for index in indices:
                 counts[index] = get(index, 0) + 1
@@ -197,7 +208,10 @@ class Matcher:
             familiar = 1.0
         else:
             familiar = long_known / long_total
-        return self._score(counts, limit), familiar
+        ranked = self._score(counts, limit)
+        if remembered and len(self._texts) < TEXT_CACHE:
+            self._texts[key] = (tuple(ranked), familiar)
+        return ranked, familiar
 
     def _word(self, word: str) -> _WordInfo:
         """One word's known n-gram indices (in analyzer order), letters and long n-grams.
@@ -222,8 +236,8 @@ class Matcher:
         if not counts:
             return []
         indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64,
-                         count=len(counts))
+        tf = np.fromiter((_TF[n] if n < len(_TF) else 1.0 + math.log(n)
+                          for n in counts.values()), dtype=np.float64, count=len(counts))
         values = tf * self._idf[indices]
         values /= math.sqrt(float(values @ values))
         logits = values @ self._weights[indices] + self._bias
