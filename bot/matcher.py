@@ -109,7 +109,7 @@ def char_wb_ngrams(text: str) -> list[str]:
 # (known n-gram indices, letters, ASCII letters, long n-grams, long n-grams known)
 _WordInfo = tuple[tuple[int, ...], int, int, int, int]
 WORD_CACHE = 50_000  # words remembered by a matcher (a few MB)
-TEXT_CACHE = 20_000  # texts made only of such words, with their reading (a few MB)
+TEXT_CACHE = 20_000  # readings of recent texts, by salted digest (a few MB)
 # sublinear tf by count (index 0 unused): the very floats 1 + math.log(n) gives
 _TF: tuple[float, ...] = (0.0, *(1.0 + math.log(n) for n in range(1, 64)))
 
@@ -132,7 +132,8 @@ class Matcher:
         self._bias = bias
         self.fitted: tuple[Any, Any] | None = None  # (vectorizer, model) when trained here
         self._words: dict[str, _WordInfo] = {}
-        self._texts: dict[tuple[str, int], tuple[tuple[Scored, ...], float]] = {}
+        self._texts: dict[tuple[bytes, int], tuple[tuple[Scored, ...], float]] = {}
+        self._salt = os.urandom(16)
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], *,
@@ -176,11 +177,12 @@ class Matcher:
 
         Word by word, each word's n-grams looked up once and remembered (`_word`): the same
         features in the same order as `char_wb_ngrams` + look-ups, so the scores are
-        bit-identical to the plain computation (`_read_plain`, checked by a test). A text made
-        only of remembered words (vocabulary) keeps its reading: the common questions ("what
-        do I get?") are read once per process.
+        bit-identical to the plain computation (`_read_plain`, checked by a test). The last
+        TEXT_CACHE readings are kept by a salted digest of the text (never the text itself):
+        the common questions ("what do I get?") are read once per process.
         """
-        key = (text, limit)
+        # keyed by a salted digest: the cache holds no message text
+        key = (hashlib.blake2b(text.encode(), digest_size=16, key=self._salt).digest(), limit)
         known = self._texts.get(key)
         if known is not None:
             return list(known[0]), known[1]
@@ -188,12 +190,10 @@ class Matcher:
         get = counts.get
         letters = ascii_letters = long_total = long_known = 0
         word_cache = self._words
-        remembered = True  # every word made of training n-grams: the text may be remembered
         for word in _WHITE_SPACES.sub(" ", text).split():
             info = word_cache.get(word)
             if info is None:
                 info = self._word(word)
-                remembered = remembered and word in word_cache
             indices, n_letters, n_ascii, n_long, n_known = info
             for index in indices:
                 counts[index] = get(index, 0) + 1
@@ -209,8 +209,9 @@ class Matcher:
         else:
             familiar = long_known / long_total
         ranked = self._score(counts, limit)
-        if remembered and len(self._texts) < TEXT_CACHE:
-            self._texts[key] = (tuple(ranked), familiar)
+        if len(self._texts) >= TEXT_CACHE:
+            del self._texts[next(iter(self._texts))]
+        self._texts[key] = (tuple(ranked), familiar)
         return ranked, familiar
 
     def _word(self, word: str) -> _WordInfo:

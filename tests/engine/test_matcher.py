@@ -103,4 +103,4 @@ def test_word_cached_reading_is_bit_identical_to_the_plain_one() -> None:
         ranked.clear()  # a caller's copy: the remembered reading is untouched
         assert matcher.read(text) == plain, text
     assert "jane.doe@x.y" not in matcher._words
-    assert not any("jane" in text for text, _limit in matcher._texts)  # only vocabulary stays
+    assert not any(b"jane" in digest for digest, _limit in matcher._texts)  # digests only
