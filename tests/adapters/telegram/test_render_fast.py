@@ -52,3 +52,16 @@ def test_a_remembered_keyboard_is_the_one_built_fresh() -> None:
     assert keyboard(list(buttons), "bot") is first
     assert keyboard(buttons, "other_bot") != first
     assert keyboard([], "bot") is None
+
+
+def test_a_frozen_keyboard_sends_the_json_of_a_plain_one() -> None:
+    from telegram import InlineKeyboardMarkup
+
+    buttons = [Button(label="Check", url="https://example.com"),
+               Button(label="What do I get?", token="r:topic:remedy")]
+    frozen = _keyboard(buttons, "bot")
+    assert frozen is not None
+    plain = InlineKeyboardMarkup(frozen.inline_keyboard)
+    assert frozen.to_dict() == plain.to_dict()
+    assert frozen.to_dict() is frozen.to_dict()  # built once
+    assert frozen.to_dict(recursive=False) == plain.to_dict(recursive=False)
