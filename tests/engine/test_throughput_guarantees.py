@@ -22,18 +22,18 @@ def message(user: int, text: str) -> Inbound:
 async def test_turns_in_flight_are_bounded_and_all_answered(tmp_path: Path) -> None:
     engine = await Engine.open(tmp_path / "state.db", flood_limit=10**6, max_in_flight=3)
     inside = peak = 0
-    original = engine._handle
+    original = engine._turn
 
-    async def counted(inbound: Inbound) -> list[object]:
+    async def counted(inbound: Inbound, reading: object) -> list[object]:
         nonlocal inside, peak
         inside += 1
         peak = max(peak, inside)
         try:
-            return await original(inbound)  # type: ignore[return-value]
+            return await original(inbound, reading)  # type: ignore[arg-type,return-value]
         finally:
             inside -= 1
 
-    engine._handle = counted  # type: ignore[method-assign,assignment]
+    engine._turn = counted  # type: ignore[method-assign,assignment]
     try:
         replies = await asyncio.gather(*(engine.handle(message(u, "A1263")) for u in range(40)))
     finally:
