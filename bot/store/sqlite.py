@@ -612,25 +612,33 @@ class SQLiteStore:
         return await self._retry(run)
 
     async def _retry(self, attempt_once: Callable[[], Awaitable[T]]) -> T:
-        """Run `attempt_once` again while the database is busy, with a jittered backoff, for at
-        least `retries` more attempts and `busy_timeout` seconds; then the last error."""
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            try:
-                return await attempt_once()
-            except _Busy as busy:
-                error = busy.__cause__
-                if attempt >= self._retries and time.monotonic() - started >= self._busy_timeout:
-                    raise (error if error is not None else busy) from None
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or (attempt >= self._retries
-                                           and time.monotonic() - started >= self._busy_timeout):
-                    raise
-            await self._backoff(attempt)
-            attempt += 1
+        """Run `attempt_once` until it finds the database free: each of 1 + `retries` attempts
+        polls for up to `busy_timeout` seconds (1 ms doubling to 25 ms, as SQLite's own busy
+        handler sleeps, but asynchronously: the loop serves other turns meanwhile), with a
+        jittered backoff between attempts; then the last error."""
+        error: BaseException | None = None
+        for attempt in range(self._retries + 1):
+            deadline = time.monotonic() + self._busy_timeout
+            poll = 0.001
+            while True:
+                try:
+                    return await attempt_once()
+                except _Busy as busy:
+                    error = busy.__cause__ or busy
+                except sqlite3.OperationalError as failure:
+                    if not _is_busy(failure):
+                        raise
+                    error = failure
+                if time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(poll)
+                poll = min(0.025, poll * 2)
+            if attempt < self._retries:
+                await self._backoff(attempt)
+        assert error is not None
+        raise error
 
     @staticmethod
     async def _backoff(attempt: int) -> None:
-        """1 ms doubling to 250 ms, jittered so two processes do not retry in lockstep."""
-        await asyncio.sleep(min(0.25, 0.001 * 2**attempt) * random.uniform(0.5, 1.0))
+        """2 ms doubling to 250 ms, jittered so two processes do not retry in lockstep."""
+        await asyncio.sleep(min(0.25, 0.002 * 2**attempt) * random.uniform(0.5, 1.0))
