@@ -51,7 +51,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from bot.store._common import DEFAULT_TTL, check_expected, check_key, timestamp, to_json, utc_now
+from bot.store._common import (
+    DEFAULT_TTL,
+    check_expected,
+    check_key,
+    now_timestamp,
+    timestamp,
+    to_json,
+    utc_now,
+)
 from bot.store.base import CheckLogEntry, StateKey, Stored, VersionConflict
 
 log = logging.getLogger(__name__)
@@ -316,7 +324,7 @@ class SQLiteStore:
             entry = (rows[0][0], rows[0][1], rows[0][2])
             self._remember(key, entry, epoch)
         text, version, updated = entry
-        if updated < timestamp(self._clock() - self.ttl):
+        if updated < now_timestamp(self._clock) - self.ttl.total_seconds():
             return None
         return Stored(json.loads(text), version, datetime.fromtimestamp(updated, UTC))
 
@@ -332,7 +340,7 @@ class SQLiteStore:
         self._conn()
         text = to_json(state)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        item = _PendingSave(key, text, timestamp(self._clock()), expected_version, self._epoch,
+        item = _PendingSave(key, text, now_timestamp(self._clock), expected_version, self._epoch,
                             future, tuple(_check_row(c) for c in checks))
         if key in self._pending:
             self._overflow.append(item)
