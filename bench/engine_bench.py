@@ -154,6 +154,7 @@ async def measure(args: argparse.Namespace) -> None:
          p99_ms=ms(percentile(lat, 0.99)), max_ms=ms(lat[-1] if lat else float("nan")),
          peak_rss_mb=peak_rss_mb(), pinned_cpu=core, empty_replies=run.empty,
          skipped_overloaded=run.skipped, load_avg=round(os.getloadavg()[0], 2),
+         profiled=profiler is not None,
          **({"offered_per_s": args.rate} if args.mode == "paced" else {}))
     if profiler:
         emit("engine", "profile", users=args.users, mode=args.mode,
