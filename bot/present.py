@@ -30,7 +30,7 @@ from babel.lists import format_list
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, Link, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
-from bot.truth import MAX_SECTION, MAX_SECTIONS
+from bot.truth import MAX_SECTION, MAX_SECTIONS, seal
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import REGION_PARENTS, Claim, Contact, DateWindow, LocalText, Remedy, Source
 
@@ -377,7 +377,7 @@ def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
            result.serial is not None and result.serial.serial is not None)
     card = _verdict_cards.get(key)
     if card is None:
-        card = _verdict_card(knowledge, result, lang, None)
+        card = seal(_verdict_card(knowledge, result, lang, None))  # truth: checked once
         if len(_verdict_cards) >= VERDICT_CACHE_SIZE:
             del _verdict_cards[next(iter(_verdict_cards))]
         _verdict_cards[key] = card
@@ -517,9 +517,9 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
                 topic: str) -> InfoCard:
     if region is None and model and topic in ("remedy", "claim", "contact") \
             and knowledge.index.known_model(model) and knowledge.index.region_matters(model):
-        return _depends_on_region(knowledge, model, lang, topic)
+        return seal(_depends_on_region(knowledge, model, lang, topic))
     builders = {"remedy": _remedy, "claim": _claim, "contact": _contact, "dispose": _dispose}
-    return builders[topic](knowledge, model, region, lang)
+    return seal(builders[topic](knowledge, model, region, lang))  # truth: checked once
 
 
 def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) -> InfoCard:
