@@ -211,6 +211,8 @@ class SQLiteStore:
         self._overflow: list[_PendingSave] = []  # second saves of a key already queued
         self._pending_checks: list[_QueuedCheck] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._drain_waiters: list[asyncio.Future[None]] = []  # _drain calls, before a round
+        self._round_waiters: list[asyncio.Future[None]] = []  # released when the round ends
         # checkpoints: a second connection, used only by one worker thread (jobs run in order,
         # so a cancelled caller never lets two of them overlap or close it under a running one)
         self._checkpointer: sqlite3.Connection | None = None
@@ -479,12 +481,18 @@ class SQLiteStore:
             self._flusher = loop.create_task(self._flush(wait))
 
     async def _drain(self) -> None:
-        """Wait until every save queued so far is committed (or failed)."""
-        while self._flusher is not None:
-            await asyncio.gather(self._flusher, return_exceptions=True)
+        """Wait until every save queued so far is committed (or failed): the end of the next
+        round, not of the flusher, which under steady traffic never ends."""
+        if self._flusher is None:
+            return  # nothing queued: a save always wakes the flusher
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._drain_waiters.append(done)
+        await done
 
     def _take(self) -> tuple[list[_PendingSave], list[_QueuedCheck]]:
-        """The next transaction's saves (each key once) and lone check-log lines."""
+        """The next transaction's saves (each key once) and lone check-log lines; the drains
+        waiting so far are released once it has run."""
+        self._round_waiters, self._drain_waiters = self._drain_waiters, []
         batch = list(self._pending.values())
         self._pending = {}
         if self._overflow:
@@ -522,6 +530,8 @@ class SQLiteStore:
                         if future is not None and not future.done():
                             future.set_exception(error)
                 batch, checks = [], []
+                self._release(self._round_waiters)
+                self._round_waiters = []
                 self._last_commit = asyncio.get_running_loop().time()
                 if self._rows_since_checkpoint >= CHECKPOINT_PAGES and self._checkpoint_task is None:
                     self._rows_since_checkpoint = 0
@@ -529,11 +539,19 @@ class SQLiteStore:
                         self._background_checkpoint())
         finally:
             self._flusher = None
+            self._release([*self._round_waiters, *self._drain_waiters])
+            self._round_waiters, self._drain_waiters = [], []
             leftovers = [i.future for i in [*batch, *self._pending.values(), *self._overflow]]
             leftovers += [f for _, f in [*checks, *self._pending_checks] if f is not None]
             for future in leftovers:  # only if the loop was cancelled midway
                 if not future.done():
                     future.set_exception(RuntimeError("the store's commit loop was cancelled"))
+
+    @staticmethod
+    def _release(waiters: list[asyncio.Future[None]]) -> None:
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _commit_sync(self, batch: list[_PendingSave], checks: list[_QueuedCheck]) -> None:
         """One transaction: the batch's updates and inserts, then check-log lines (those of

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.engine import Engine
@@ -75,3 +76,30 @@ async def test_a_queued_save_cannot_write_a_forgotten_user_back(tmp_path: Path) 
         await store.close()
     data = b"".join(p.read_bytes() for p in tmp_path.glob("state.db*"))
     assert b"AKF12Z330L8419B6" not in data
+
+
+async def test_forget_finishes_under_steady_traffic(tmp_path: Path) -> None:
+    """/forget waits for the saves queued before it, not for the traffic to stop."""
+    store = SQLiteStore(tmp_path / "state.db")
+    await store.open()
+    stop = asyncio.Event()
+
+    async def chatter(user: int) -> None:
+        key = ("telegram", f"c{user}", f"other{user}")
+        version = 0
+        while not stop.is_set():
+            version = await store.save(key, {"n": version}, version)
+
+    try:
+        await store.save(("telegram", "c", "u"), {"serial": "AKF12Z330L8419B6"}, 0)
+        traffic = [asyncio.ensure_future(chatter(n)) for n in range(50)]
+        await asyncio.sleep(0.2)
+        assert await asyncio.wait_for(store.delete_user("telegram", "u"), timeout=5) == 1
+        assert await asyncio.wait_for(store.expire(datetime.now(UTC) - timedelta(days=1)),
+                                      timeout=5) == 0
+        stop.set()
+        await asyncio.gather(*traffic)
+        assert await store.load(("telegram", "c", "u")) is None
+    finally:
+        stop.set()
+        await store.close()
