@@ -10,6 +10,10 @@ turns are sequential; many users are in flight at once on one asyncio loop.
   is mostly queueing behind the other users).
 - paced: turns arrive at a fixed rate (open loop, default 3,000/s) → p50/p99 latency from the
   moment a turn was due to its reply, queueing included.
+
+`--store memory` runs the same engine on the in-memory store (no durability: the floor the
+durable store is compared with). `--db PATH --acks` keeps the file and prints `ack <user>
+<turns>` after each answered turn (the kill -9 test in tests/reliability/test_crash.py).
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ import time
 from pathlib import Path
 
 from bench.common import emit, ms, peak_rss_mb, percentile, pin_one_core
-from bot.engine import Engine
+from bot.engine import Engine, _tune_gc
 from bot.inbound import Inbound
-from bot.store import SQLiteStore
+from bot.knowledge_source import KnowledgeSource
+from bot.matcher import default_matcher
+from bot.store import MemoryStore, SQLiteStore
 
 # model → serial → region (verdict) → remedy → disposal; then the next check starts again.
 SCRIPT: tuple[str, ...] = ("A1263", "AKF12Z330L8419B6", "US", "what do I get?",
@@ -60,6 +66,8 @@ async def populate(engine: Engine, users: int) -> None:
 class Run:
     """Latencies and reply counts of one timed phase."""
 
+    acks = False  # print `ack <user> <turns answered>` after every turn
+
     def __init__(self) -> None:
         self.latencies: list[float] = []
         self.empty = 0
@@ -70,6 +78,8 @@ class Run:
         replies = await engine.handle(inbound(user, SCRIPT[(user + step) % len(SCRIPT)]))
         self.latencies.append(time.perf_counter() - start)
         self.empty += not replies
+        if self.acks:
+            print(f"ack {user} {step + 1}", flush=True)
 
 
 async def saturate(engine: Engine, users: int, turns: int) -> Run:
@@ -108,11 +118,19 @@ async def paced(engine: Engine, users: int, turns: int, rate: float, cap: float)
 async def measure(args: argparse.Namespace) -> None:
     """Open the engine on a temporary database, populate, run the timed phase, emit a line."""
     core = pin_one_core() if args.pin else None
+    Run.acks = args.acks
     with tempfile.TemporaryDirectory() as tmp:
-        engine = await Engine.open(Path(tmp, "state.db"), flood_limit=NO_FLOOD)
-        try:
+        if args.store == "memory":
+            await asyncio.to_thread(default_matcher)
+            engine = Engine(KnowledgeSource.from_dir(None), MemoryStore(), flood_limit=NO_FLOOD)
+            _tune_gc()  # as Engine.open does
+        else:
+            engine = await Engine.open(args.db or Path(tmp, "state.db"), flood_limit=NO_FLOOD)
             assert isinstance(engine.store, SQLiteStore)
+        try:
             await populate(engine, args.users)
+            if args.acks:
+                print("ready", flush=True)
             profiler = cProfile.Profile() if args.profile else None
             if profiler:
                 profiler.enable()
@@ -130,12 +148,13 @@ async def measure(args: argparse.Namespace) -> None:
             await engine.close()
     lat = sorted(run.latencies)
     done = len(lat)
-    emit("engine", args.mode, users=args.users, turns=done, seconds=round(elapsed, 3),
+    emit("engine", args.mode, store=args.store, users=args.users, turns=done, seconds=round(elapsed, 3),
          turns_per_s=round(done / elapsed), cpu_us_per_turn=round(cpu / done * 1e6),
          turns_per_cpu_s=round(done / cpu), p50_ms=ms(percentile(lat, 0.50)),
          p99_ms=ms(percentile(lat, 0.99)), max_ms=ms(lat[-1] if lat else float("nan")),
          peak_rss_mb=peak_rss_mb(), pinned_cpu=core, empty_replies=run.empty,
          skipped_overloaded=run.skipped, load_avg=round(os.getloadavg()[0], 2),
+         profiled=profiler is not None,
          **({"offered_per_s": args.rate} if args.mode == "paced" else {}))
     if profiler:
         emit("engine", "profile", users=args.users, mode=args.mode,
@@ -165,6 +184,10 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=0.0, help="paced: seconds before giving up")
     parser.add_argument("--no-pin", dest="pin", action="store_false",
                         help="do not pin the process to one CPU")
+    parser.add_argument("--store", choices=("sqlite", "memory"), default="sqlite",
+                        help="memory: no durability, the floor to compare with")
+    parser.add_argument("--db", type=Path, help="SQLite file to use (kept; default: temporary)")
+    parser.add_argument("--acks", action="store_true", help="print a line per answered turn")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed phase")
     parser.add_argument("--profile-top", type=int, default=25)
     asyncio.run(measure(parser.parse_args()))

@@ -106,6 +106,13 @@ def char_wb_ngrams(text: str) -> list[str]:
     return grams
 
 
+# (known n-gram indices, letters, ASCII letters, long n-grams, long n-grams known)
+_WordInfo = tuple[tuple[int, ...], int, int, int, int]
+WORD_CACHE = 50_000  # words remembered by a matcher (a few MB)
+TEXT_CACHE = 20_000  # readings of recent texts, by salted digest (a few MB)
+# sublinear tf by count (index 0 unused): the very floats 1 + math.log(n) gives
+_TF: tuple[float, ...] = (0.0, *(1.0 + math.log(n) for n in range(1, 64)))
+
 def _analyzer() -> Callable[[str], list[str]]:
     return char_wb_ngrams
 
@@ -124,6 +131,9 @@ class Matcher:
         self._weights = np.ascontiguousarray(weights)
         self._bias = bias
         self.fitted: tuple[Any, Any] | None = None  # (vectorizer, model) when trained here
+        self._words: dict[str, _WordInfo] = {}
+        self._texts: dict[tuple[bytes, int], tuple[tuple[Scored, ...], float]] = {}
+        self._salt = os.urandom(16)
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], *,
@@ -163,7 +173,82 @@ class Matcher:
 
     def read(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
         """(the likeliest question types, the text's familiarity), from one pass over its
-        n-grams."""
+        n-grams.
+
+        Word by word, each word's n-grams looked up once and remembered (`_word`): the same
+        features in the same order as `char_wb_ngrams` + look-ups, so the scores are
+        bit-identical to the plain computation (`_read_plain`, checked by a test). The last
+        TEXT_CACHE readings are kept by a salted digest of the text (never the text itself):
+        the common questions ("what do I get?") are read once per process.
+        """
+        # keyed by a salted digest: the cache holds no message text
+        key = (hashlib.blake2b(text.encode(), digest_size=16, key=self._salt).digest(), limit)
+        known = self._texts.get(key)
+        if known is not None:
+            return list(known[0]), known[1]
+        counts: dict[int, int] = {}
+        get = counts.get
+        letters = ascii_letters = long_total = long_known = 0
+        word_cache = self._words
+        for word in _WHITE_SPACES.sub(" ", text).split():
+            info = word_cache.get(word)
+            if info is None:
+                info = self._word(word)
+            indices, n_letters, n_ascii, n_long, n_known = info
+            for index in indices:
+                counts[index] = get(index, 0) + 1
+            letters += n_letters
+            ascii_letters += n_ascii
+            long_total += n_long
+            long_known += n_known
+        # _familiarity, from the per-word counts
+        if not letters:
+            familiar = 0.0
+        elif ascii_letters < 0.8 * letters or not long_total:
+            familiar = 1.0
+        else:
+            familiar = long_known / long_total
+        ranked = self._score(counts, limit)
+        if len(self._texts) >= TEXT_CACHE:
+            del self._texts[next(iter(self._texts))]
+        self._texts[key] = (tuple(ranked), familiar)
+        return ranked, familiar
+
+    def _word(self, word: str) -> _WordInfo:
+        """One word's known n-gram indices (in analyzer order), letters and long n-grams.
+
+        Remembered only for words made entirely of n-grams seen in training (so what stays in
+        memory is vocabulary, never a name or an address a user typed), up to WORD_CACHE words.
+        """
+        vocabulary = self._vocabulary
+        grams = char_wb_ngrams(word)
+        indices = [vocabulary.get(gram) for gram in grams]
+        known = tuple(i for i in indices if i is not None)
+        letters = [c for c in word if c.isalpha()]
+        long_grams = [i for g, i in zip(grams, indices, strict=True)
+                      if len(g.strip()) >= 3 and "⟨" not in g]
+        info = (known, len(letters), sum(c.isascii() for c in letters), len(long_grams),
+                sum(i is not None for i in long_grams))
+        if len(known) == len(grams) and len(self._words) < WORD_CACHE:
+            self._words[word] = info
+        return info
+
+    def _score(self, counts: dict[int, int], limit: int) -> list[Scored]:
+        if not counts:
+            return []
+        indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        tf = np.fromiter((_TF[n] if n < len(_TF) else 1.0 + math.log(n)
+                          for n in counts.values()), dtype=np.float64, count=len(counts))
+        values = tf * self._idf[indices]
+        values /= math.sqrt(float(values @ values))
+        logits = values @ self._weights[indices] + self._bias
+        probabilities = 1.0 / (1.0 + np.exp(-logits))  # one-vs-rest, normalised: as predict_proba
+        probabilities /= probabilities.sum()
+        best = np.argsort(-probabilities)[:limit]
+        return [Scored(self.labels[i], float(probabilities[i])) for i in best]
+
+    def _read_plain(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
+        """`read` without the word cache: the reference its output must equal bit for bit."""
         counts: dict[int, int] = {}
         vocabulary = self._vocabulary
         grams = self._analyze(text)
@@ -171,19 +256,7 @@ class Matcher:
             index = vocabulary.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
-        familiar = _familiarity(text, grams, vocabulary)
-        if not counts:
-            return [], familiar
-        indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64,
-                         count=len(counts))
-        values = tf * self._idf[indices]
-        values /= math.sqrt(float(values @ values))
-        logits = values @ self._weights[indices] + self._bias
-        probabilities = 1.0 / (1.0 + np.exp(-logits))  # one-vs-rest, normalised: as predict_proba
-        probabilities /= probabilities.sum()
-        best = np.argsort(-probabilities)[:limit]
-        return [Scored(self.labels[i], float(probabilities[i])) for i in best], familiar
+        return self._score(counts, limit), _familiarity(text, grams, vocabulary)
 
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The same through scikit-learn's public API (tests compare the two)."""

@@ -30,7 +30,7 @@ from babel.lists import format_list
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, Link, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
-from bot.truth import MAX_SECTION, MAX_SECTIONS
+from bot.truth import MAX_SECTION, MAX_SECTIONS, seal
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import REGION_PARENTS, Claim, Contact, DateWindow, LocalText, Remedy, Source
 
@@ -354,9 +354,42 @@ def _regions_of(campaigns: Iterable[Campaign], lang: str, countries_only: bool =
     return names
 
 
+VERDICT_CACHE_SIZE = 4096
+_verdict_cards: dict[tuple[object, ...], VerdictCard] = {}
+
+
 def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
                  version: int | None = None) -> VerdictCard:
-    """The answer to 'is mine affected?': verdict, what to do, what you get, one source."""
+    """The answer to 'is mine affected?': verdict, what to do, what you get, one source.
+
+    Built once per (knowledge, language, model, region, verdict, campaigns that apply) and
+    only stamped per turn with the conversation's version (the "check another" button): a
+    verdict card took ~60 µs to build, mostly catalog look-ups and button validation. A card
+    whose text repeats the user's serial (a cleaned or invalid serial) is never cached.
+    """
+    if _serial_line(lang, result):
+        return _verdict_card(knowledge, result, lang, version)
+    # Campaigns by identity: the key holds `knowledge`, which holds them, so ids stay unique.
+    key = (knowledge, lang, result.model, result.product.name if result.product else None,
+           result.verdict, result.region, result.needs_region, result.as_of,
+           tuple((id(cv.campaign), id(cv.remedy)) for cv in result.campaigns),
+           tuple(id(c) for c in result.elsewhere),
+           result.serial is not None and result.serial.serial is not None)
+    card = _verdict_cards.get(key)
+    if card is None:
+        card = seal(_verdict_card(knowledge, result, lang, None))  # truth: checked once
+        if len(_verdict_cards) >= VERDICT_CACHE_SIZE:
+            del _verdict_cards[next(iter(_verdict_cards))]
+        _verdict_cards[key] = card
+    if version is None:
+        return card
+    again = card.buttons[-1]  # every verdict card ends with "check another device"
+    stamped = again.model_copy(update={"token": Action("again", None, version).pack()})
+    return card.model_copy(update={"buttons": [*card.buttons[:-1], stamped]})
+
+
+def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
+                  version: int | None) -> VerdictCard:
     if result.product is None or not result.campaigns:
         return _not_in_known_recall(knowledge, result, lang, version)
     model, name = result.model, result.product.name
@@ -484,9 +517,9 @@ def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lan
                 topic: str) -> InfoCard:
     if region is None and model and topic in ("remedy", "claim", "contact") \
             and knowledge.index.known_model(model) and knowledge.index.region_matters(model):
-        return _depends_on_region(knowledge, model, lang, topic)
+        return seal(_depends_on_region(knowledge, model, lang, topic))
     builders = {"remedy": _remedy, "claim": _claim, "contact": _contact, "dispose": _dispose}
-    return builders[topic](knowledge, model, region, lang)
+    return seal(builders[topic](knowledge, model, region, lang))  # truth: checked once
 
 
 def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) -> InfoCard:

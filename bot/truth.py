@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TypeVar
 
 from bot.replies import (
     ChoiceReply,
@@ -62,8 +63,66 @@ def violations(reply: Reply) -> list[str]:
     return [m.group(0) for m in UNSAFE_CLAIMS.finditer(text)]
 
 
+class Sealed(list):  # type: ignore[type-arg]
+    """A list that cannot change once built. Cards that bot/present builds once and hands out
+    turn after turn hold their sections (and each section's lines and links) in these, via
+    `seal`, so the guard's verdict on their text can be remembered: nothing can alter it."""
+
+    __slots__ = ()
+
+    def _sealed(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a sealed card cannot change; build a new one")
+
+    def __reduce__(self) -> tuple[type, tuple[list[object]]]:  # copy, deepcopy, pickle
+        return (Sealed, (list(self),))
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _sealed
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _sealed  # type: ignore[assignment]
+
+
+CardReply = VerdictCard | InfoCard | SafetyCard | PsaCard
+C = TypeVar("C", VerdictCard, InfoCard, SafetyCard, PsaCard)
+
+
+def seal(card: C) -> C:
+    """The card with its sections, lines and links in Sealed lists (a copy; same content)."""
+    sections = Sealed(section.model_copy(update={"lines": Sealed(section.lines),
+                                                 "links": Sealed(section.links)})
+                      for section in card.sections)
+    return card.model_copy(update={"sections": sections})
+
+
+# Verdicts on sealed cards that passed unchanged: id(sections) → what made that verdict (the
+# objects themselves, kept alive so an id cannot be reused while its entry exists).
+_PASSED: dict[int, tuple[type, Sealed, str, object, str | None]] = {}
+PASSED_CACHE = 8192
+
+
 def enforce(reply: Reply, *, strict: bool = False) -> Reply:
-    """The reply, inside the limits; a safety claim is an error (strict) or removed."""
+    """The reply, inside the limits; a safety claim is an error (strict) or removed.
+
+    A card whose sections are sealed (bot/present's cached cards, and the copies the dialog
+    makes of them with other buttons) is checked once: every field the rules read (title,
+    sections, source, footer) is the very same immutable object as when it passed.
+    """
+    sections = getattr(reply, "sections", None)
+    if type(sections) is Sealed:
+        assert isinstance(reply, CardReply)
+        seen = _PASSED.get(id(sections))
+        if seen is not None and seen[0] is type(reply) and seen[1] is sections \
+                and seen[2] is reply.title and seen[3] is reply.source and seen[4] is reply.footer:
+            return reply
+        checked = _enforce(reply, strict)
+        if checked is reply:
+            if len(_PASSED) >= PASSED_CACHE:
+                del _PASSED[next(iter(_PASSED))]
+            _PASSED[id(sections)] = (type(reply), sections, reply.title, reply.source,
+                                     reply.footer)
+        return checked
+    return _enforce(reply, strict)
+
+
+def _enforce(reply: Reply, strict: bool) -> Reply:
     found = violations(reply)
     if found:
         if strict:

@@ -44,6 +44,7 @@ from bot.inbound import COMMANDS, ChatKind, Inbound
 from bot.replies import Button, PsaCard, Reply, TextReply, VerdictCard
 
 log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # immutable, so one for every message
 
 # Opt in now to PTB 23's timedelta durations (RetryAfter.retry_after, ...): without it PTB 22
 # itself emits a PTBDeprecationWarning every time Telegram answers 429. Nothing here reads them.
@@ -213,7 +214,7 @@ class TelegramAdapter:
             description=description,
             input_message_content=InputTextMessageContent(
                 html_chunks(reply)[0], parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_PREVIEW,
             ),
             reply_markup=keyboard(buttons, username),
         )
@@ -247,7 +248,7 @@ class TelegramAdapter:
                 return
             await context.bot.send_message(
                 chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_PREVIEW,
                 reply_parameters=quote,
             )
             quote = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.store.base import StateKey
@@ -22,9 +24,18 @@ def timestamp(moment: datetime) -> float:
     return moment.timestamp()
 
 
+# json.dumps with non-default options builds a new encoder per call; one is enough
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def to_json(state: dict[str, object]) -> str:
     """Serialise state the way every backend stores it (UTF-8 JSON, compact)."""
-    return json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(state)
+
+
+def now_timestamp(clock: Callable[[], datetime]) -> float:
+    """timestamp(clock()), without building a datetime for the default clock."""
+    return time.time() if clock is utc_now else timestamp(clock())
 
 
 def check_expected(expected_version: int) -> None:
@@ -35,5 +46,6 @@ def check_expected(expected_version: int) -> None:
 
 def check_key(key: StateKey) -> None:
     """Keys are exactly (platform, chat id, user id) as strings: an int id would not round-trip."""
-    if not (isinstance(key, tuple) and len(key) == 3 and all(isinstance(k, str) for k in key)):
+    if not (isinstance(key, tuple) and len(key) == 3 and isinstance(key[0], str)
+            and isinstance(key[1], str) and isinstance(key[2], str)):
         raise TypeError(f"a StateKey is (platform, chat_id, user_id) as str, got {key!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -40,10 +41,12 @@ class Store(Protocol):
     async def load(self, key: StateKey) -> Stored | None:
         """The conversation's state, or None (never saved, deleted or expired)."""
 
-    async def save(self, key: StateKey, state: dict[str, object], expected_version: int) -> int:
+    async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
+                   checks: Sequence[CheckLogEntry] = ()) -> int:
         """Save in one transaction if the stored version is `expected_version` (0 = new).
 
-        Returns the new version; raises VersionConflict otherwise.
+        `checks`: check-log lines written only if the save wins (SQLite: in the same
+        transaction). Returns the new version; raises VersionConflict otherwise.
         """
 
     async def delete_user(self, platform: str, user_id: str) -> int:

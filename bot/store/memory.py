@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.store._common import DEFAULT_TTL, check_expected, check_key, timestamp, to_json, utc_now
@@ -43,8 +43,10 @@ class MemoryStore:
         text, version, updated = row
         return Stored(json.loads(text), version, datetime.fromtimestamp(updated, UTC))
 
-    async def save(self, key: StateKey, state: dict[str, object], expected_version: int) -> int:
-        """Store `state` if the stored version is `expected_version` (0 = new or expired)."""
+    async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
+                   checks: Sequence[CheckLogEntry] = ()) -> int:
+        """Store `state` if the stored version is `expected_version` (0 = new or expired), and
+        `checks` with it."""
         check_key(key)
         check_expected(expected_version)
         text = to_json(state)
@@ -59,6 +61,7 @@ class MemoryStore:
         else:
             version = expected_version + 1
         self._rows[key] = (text, version, now)
+        self._checks.extend(checks)
         return version
 
     async def delete_user(self, platform: str, user_id: str) -> int:

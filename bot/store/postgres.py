@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -285,12 +285,21 @@ class PostgresStore:
             state.update(json.loads(secrets))
         return Stored(state, int(version), datetime.fromtimestamp(updated, UTC))
 
-    async def save(self, key: StateKey, state: dict[str, object], expected_version: int) -> int:
+    async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
+                   checks: Sequence[CheckLogEntry] = ()) -> int:
         """Commit `state` if the stored version is `expected_version` (0 = new or expired).
 
         Queued and committed with the saves that arrive meanwhile (one statement per batch);
         returns after the COMMIT. A cancelled save may or may not have been committed.
+        `checks` (check-log lines) are written after the save wins, by the check-log writer
+        (their own statement: SQLite writes them in the save's transaction).
         """
+        version = await self._save(key, state, expected_version)
+        for entry in checks:
+            await self.log_check(entry)
+        return version
+
+    async def _save(self, key: StateKey, state: dict[str, object], expected_version: int) -> int:
         check_key(key)
         check_expected(expected_version)
         self._conn()

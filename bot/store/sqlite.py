@@ -1,14 +1,31 @@
-"""SQLite store on aiosqlite: WAL, optimistic concurrency, group commit, write-through cache.
+"""SQLite store on the stdlib driver, on the event loop's thread: WAL, optimistic concurrency,
+group commit once per loop iteration, write-through cache, checkpoints off the commit path.
 
-Round trips to the aiosqlite thread are what limit throughput (each one contends for the GIL),
-so the store makes few of them:
+Why on the loop's thread: a commit in WAL mode with synchronous=NORMAL is a `write()` to the
+WAL (~16 µs); handing every statement to a driver thread (aiosqlite) cost more than the SQL
+itself (a future, a queue, a GIL hand-over each way). So:
 
-- Group commit: saves that arrive while a commit is running are queued and written together by
-  ONE statement per kind (`UPDATE ... FROM (VALUES ...) WHERE version = expected RETURNING`, and
-  a multi-row `INSERT ... ON CONFLICT`), in autocommit mode, so one transaction. The per-row
-  version check is in the WHERE clause; a row missing from RETURNING is that caller's
-  VersionConflict. Every caller's `save` returns only after the COMMIT. One key appears at most
-  once per batch; a second save of the same key waits for the next batch (and then conflicts).
+- Group commit: `save` queues the state (keyed by conversation) and schedules the flusher, a
+  task that runs once the loop has run every task that was ready; it writes everything queued
+  in ONE transaction (`BEGIN IMMEDIATE` … `COMMIT`): multi-row `UPDATE ... FROM (VALUES ...)
+  WHERE version = expected RETURNING`, multi-row `INSERT ... ON CONFLICT`, and the check-log
+  lines that came with those saves (`save(..., checks=...)`), so a verdict and its check-log
+  line commit together. A row missing from RETURNING is that caller's VersionConflict. Every
+  caller's `save` returns only after the COMMIT. One key appears at most once per transaction;
+  a second save of the same key goes into the next one (and then usually conflicts). A round
+  right after another first lets the loop run a few more iterations, so turns arriving one by
+  one share commits too.
+- Never blocking the loop on a lock: the connection's busy timeout is 0; a busy database (a
+  writer in another process) is retried after an asynchronous, jittered backoff, for at least
+  `busy_timeout` seconds and `retries` attempts.
+- Checkpoints off the commit path: automatic checkpoints are off on this connection (they would
+  run inside a COMMIT, on the loop); a second connection, in a worker thread at the lowest CPU
+  priority, checkpoints (PASSIVE, writers go on) every CHECKPOINT_PAGES pages written (about),
+  then this connection copies the few frames written meanwhile, so the next commit starts the
+  WAL over (and cuts it to journal_size_limit): the WAL stays a few MB, which keeps the
+  TRUNCATE of `scrub()` cheap (truncating 30 MB of WAL took ~10 ms of the loop's time).
+  `scrub()` runs the same PASSIVE checkpoint, then the TRUNCATE on the loop's thread, so
+  deleted or superseded serials leave the WAL file.
 - Write-through cache of (state JSON, version, updated_at): `load` usually skips the database.
   A stale entry (another process wrote) only costs a VersionConflict at save time, which drops
   the entry so the caller's reload reads the file.
@@ -17,27 +34,38 @@ so the store makes few of them:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
 import os
 import random
 import sqlite3
+import sys
+import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-import aiosqlite
-
-from bot.store._common import DEFAULT_TTL, check_expected, check_key, timestamp, to_json, utc_now
+from bot.store._common import (
+    DEFAULT_TTL,
+    check_expected,
+    check_key,
+    now_timestamp,
+    timestamp,
+    to_json,
+    utc_now,
+)
 from bot.store.base import CheckLogEntry, StateKey, Stored, VersionConflict
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Row = sqlite3.Row  # plain tuples at run time (no row_factory); typed as aiosqlite declares
+Row = tuple[Any, ...]
 CacheEntry = tuple[str, int, float]  # (state JSON, version, updated_at epoch seconds)
 
 # Applied in order, each once (recorded in schema_version); every statement is also
@@ -58,6 +86,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 MAX_BATCH = 256  # rows per statement: 6 parameters each stays far below SQLite's 32,766
+# A commit of one turn costs ~55 us (BEGIN IMMEDIATE, UPDATE, COMMIT: 3-4 WAL pages); when
+# turns arrive one by one (5,000/s paced) that was a third of the CPU. When the last commit is
+# more recent than COMMIT_INTERVAL, the next round first lets the loop run GATHER_ITERATIONS
+# more iterations (no timer: an idle loop passes them at once), so turns being decided share it.
+COMMIT_INTERVAL = 0.001  # seconds
+GATHER_ITERATIONS = 3
+CHECKPOINT_PAGES = 2000  # WAL pages (about: 2 per row + 1 per commit) between checkpoints
 
 _SELECT = (
     "SELECT state, version, updated_at FROM conversations"
@@ -96,7 +131,14 @@ def _insert_sql(rows: int) -> str:
     )
 
 
-_QueuedCheck = tuple[tuple[str | None, ...], "asyncio.Future[int]"]  # (check_log row, caller)
+@functools.lru_cache(maxsize=2 * MAX_BATCH)
+def _check_sql(rows: int) -> str:
+    values = ", ".join(["(?, ?, ?, ?, ?)"] * rows)
+    return f"INSERT INTO check_log (day, platform, model, verdict, region) VALUES {values}"
+
+
+CheckRow = tuple[str, str, str, str, str | None]
+_QueuedCheck = tuple[CheckRow, "asyncio.Future[int] | None"]  # (check_log row, its own caller)
 
 
 @dataclass(slots=True)
@@ -107,10 +149,23 @@ class _PendingSave:
     expected: int
     epoch: int
     future: asyncio.Future[int]
+    checks: tuple[CheckRow, ...] = ()
 
 
 class StoreError(RuntimeError):
     """The database cannot be used as it is (e.g. written by a newer recall-bot)."""
+
+
+def _lower_priority() -> None:
+    """Checkpoint thread: lowest CPU priority (Linux: per thread), so on a busy core its page
+    copying waits for the event loop's idle moments instead of taking time slices from it."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+class _Busy(Exception):
+    """A write found the database locked; the batch goes back to the queue."""
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -119,6 +174,10 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(error) or "busy" in str(error)
+
+
+def _check_row(entry: CheckLogEntry) -> CheckRow:
+    return (entry.day.isoformat(), entry.platform, entry.model, entry.verdict, entry.region)
 
 
 class SQLiteStore:
@@ -141,15 +200,27 @@ class SQLiteStore:
         self.ttl = ttl
         self.synchronous = synchronous
         self._clock = clock
+        self._busy_timeout = busy_timeout
         self._busy_ms = int(busy_timeout * 1000)
         self._retries = retries
         self._cache_size = cache_size
         self._cache: dict[StateKey, CacheEntry] = {}
         self._epoch = 0  # bumped by deletes: saves that started earlier must not refill the cache
-        self._db: aiosqlite.Connection | None = None
-        self._pending: list[_PendingSave] = []
+        self._db: sqlite3.Connection | None = None
+        self._pending: dict[StateKey, _PendingSave] = {}  # the next transaction, by conversation
+        self._overflow: list[_PendingSave] = []  # second saves of a key already queued
         self._pending_checks: list[_QueuedCheck] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._drain_waiters: list[asyncio.Future[None]] = []  # _drain calls, before a round
+        self._round_waiters: list[asyncio.Future[None]] = []  # released when the round ends
+        # checkpoints: a second connection, used only by one worker thread (jobs run in order,
+        # so a cancelled caller never lets two of them overlap or close it under a running one)
+        self._checkpointer: sqlite3.Connection | None = None
+        self._worker: ThreadPoolExecutor | None = None
+        self._checkpoint_lock: asyncio.Lock | None = None
+        self._checkpoint_task: asyncio.Task[None] | None = None
+        self._rows_since_checkpoint = 0
+        self._last_commit = 0.0  # loop time of the last commit (see COMMIT_INTERVAL)
 
     async def __aenter__(self) -> SQLiteStore:
         await self.open()
@@ -169,30 +240,43 @@ class SQLiteStore:
             # State may hold a serial during a live conversation: keep the file private.
             # SQLite gives the -wal and -shm files the same permissions.
             os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-        # Autocommit: every statement is its own transaction. Batch statements vary in size,
-        # so keep enough prepared statements cached.
-        self._db = await aiosqlite.connect(
-            self.path, isolation_level=None, cached_statements=4 * MAX_BATCH
-        )
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE … COMMIT) or one
+        # statement. Batch statements vary in size, so keep enough prepared statements cached.
+        self._db = self._connect()
         try:
-            await self._db.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
-            await self._retry(lambda: self._fetch_once("PRAGMA journal_mode = WAL"))
-            await self._db.execute(f"PRAGMA synchronous = {self.synchronous}")
-            await self._db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed
-            await self._db.execute("PRAGMA journal_size_limit = 4194304")
+            db = self._db
+            db.execute("PRAGMA busy_timeout = 0")  # never sleep on the loop: retried in _retry
+            await self._retry(lambda: self._run("PRAGMA journal_mode = WAL"))
+            db.execute(f"PRAGMA synchronous = {self.synchronous}")
+            db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed
+            db.execute("PRAGMA journal_size_limit = 4194304")
+            db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run in a worker thread
             await self._retry(self._migrate_once)
         except BaseException:
             await self.close()
             raise
+        self._checkpoint_lock = asyncio.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint",
+                                          initializer=_lower_priority)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, isolation_level=None, cached_statements=4 * MAX_BATCH,
+                               check_same_thread=False)
 
     async def close(self) -> None:
         """Finish queued saves, then close (the last connection checkpoints and drops the WAL)."""
-        if self._flusher is not None:
+        while self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)
+        if self._checkpoint_task is not None:
+            await asyncio.gather(self._checkpoint_task, return_exceptions=True)
+        worker, self._worker = self._worker, None
+        if worker is not None:  # after any checkpoint still running there
+            await asyncio.get_running_loop().run_in_executor(worker, self._close_checkpointer)
+            worker.shutdown(wait=False)
         db, self._db = self._db, None
         self._cache.clear()
         if db is not None:
-            await db.close()
+            db.close()
 
     async def schema_version(self) -> int:
         """The highest migration applied to the file."""
@@ -202,14 +286,14 @@ class SQLiteStore:
     async def _migrate_once(self) -> None:
         """Apply every pending migration in one IMMEDIATE transaction (one process wins)."""
         db = self._conn()
-        await db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
         try:
-            await db.execute(
+            db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version"
                 " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
-            rows = await db.execute_fetchall("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-            current = int(next(iter(rows))[0])
+            current = int(db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
             if current > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} has schema version {current}, newer than this recall-bot "
@@ -217,15 +301,15 @@ class SQLiteStore:
                 )
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[number - 1]:
-                    await db.execute(statement)
-                await db.execute(
+                    db.execute(statement)
+                db.execute(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                     (number, utc_now().isoformat(timespec="seconds")),
                 )
-            await db.execute("COMMIT")
+            db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
-                await db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
             raise
 
     # -- the Store protocol ------------------------------------------------------------------
@@ -242,27 +326,37 @@ class SQLiteStore:
             entry = (rows[0][0], rows[0][1], rows[0][2])
             self._remember(key, entry, epoch)
         text, version, updated = entry
-        if updated < timestamp(self._clock() - self.ttl):
+        if updated < now_timestamp(self._clock) - self.ttl.total_seconds():
             return None
         return Stored(json.loads(text), version, datetime.fromtimestamp(updated, UTC))
 
-    async def save(self, key: StateKey, state: dict[str, object], expected_version: int) -> int:
+    async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
+                   checks: Sequence[CheckLogEntry] = ()) -> int:
         """Commit `state` if the stored version is `expected_version` (0 = new or expired).
 
-        Returns after the COMMIT. A cancelled save may or may not have been committed.
+        `checks` are check-log lines committed in the same transaction (only if the save
+        wins). Returns after the COMMIT. A cancelled save may or may not have been committed.
         """
         check_key(key)
         check_expected(expected_version)
         self._conn()
         text = to_json(state)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        now = timestamp(self._clock())
-        self._pending.append(_PendingSave(key, text, now, expected_version, self._epoch, future))
+        item = _PendingSave(key, text, now_timestamp(self._clock), expected_version, self._epoch,
+                            future, tuple(_check_row(c) for c in checks))
+        if key in self._pending:
+            self._overflow.append(item)
+        else:
+            self._pending[key] = item
         self._wake_flusher()
         return await future
 
     async def delete_user(self, platform: str, user_id: str) -> int:
-        """Delete every conversation of this user on this platform, in every chat."""
+        """Delete every conversation of this user on this platform, in every chat.
+
+        Saves queued before the call are committed first, so none can write the user back.
+        """
+        await self._drain()
         self._forget(lambda k, _: k[0] == platform and k[2] == user_id)
         removed = await self._change(
             "DELETE FROM conversations WHERE platform = ? AND user_id = ?", (platform, user_id)
@@ -275,12 +369,11 @@ class SQLiteStore:
     async def log_check(self, entry: CheckLogEntry) -> None:
         """Append one anonymous check-log line (day, platform, model, verdict, region).
 
-        Queued with the saves and committed by the same loop; returns after its COMMIT.
+        Queued with the saves and committed in the same transaction; returns after its COMMIT.
         """
         self._conn()
-        row = (entry.day.isoformat(), entry.platform, entry.model, entry.verdict, entry.region)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._pending_checks.append((row, future))
+        self._pending_checks.append((_check_row(entry), future))
         self._wake_flusher()
         await future
 
@@ -294,6 +387,7 @@ class SQLiteStore:
     async def expire(self, older_than: datetime) -> int:
         """Delete conversations not updated since `older_than`, then scrub the WAL."""
         cutoff = timestamp(older_than)
+        await self._drain()
         self._forget(lambda _, entry: entry[2] < cutoff)
         removed = await self._change("DELETE FROM conversations WHERE updated_at < ?", (cutoff,))
         await self.scrub()  # also drops WAL frames holding serials that later turns removed
@@ -302,20 +396,71 @@ class SQLiteStore:
     async def scrub(self) -> bool:
         """Checkpoint and truncate the WAL so deleted state leaves no copy in it.
 
-        Returns False if a reader in another connection kept part of the WAL alive.
+        The bulk of the work (copying pages back, a PASSIVE checkpoint: writers go on) runs in
+        the low-priority worker thread; the TRUNCATE that follows runs on this thread, between
+        two commits, and only has the frames written meanwhile left to copy. Returns False if
+        a reader or writer in another connection kept part of the WAL alive.
         """
-        rows = await self._fetch("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = bool(rows and rows[0][0])
+        self._conn()
+        assert self._checkpoint_lock is not None
+        async with self._checkpoint_lock:
+            await self._checkpoint("PASSIVE")
+            self._rows_since_checkpoint = 0
+            try:
+                row = self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                busy = bool(row and row[0])
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                busy = True
         if busy:
             log.info("WAL checkpoint was blocked by a reader; old frames remain until the next")
         return not busy
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _conn(self) -> aiosqlite.Connection:
+    def _conn(self) -> sqlite3.Connection:
         if self._db is None:
             raise RuntimeError("SQLiteStore is not open: await store.open() (or `async with`)")
         return self._db
+
+    async def _checkpoint(self, mode: str) -> bool:
+        """Run one checkpoint in the worker thread; True if a reader kept part of the WAL."""
+        if self._worker is None:
+            raise RuntimeError("SQLiteStore is not open: await store.open() (or `async with`)")
+        job = asyncio.get_running_loop().run_in_executor(self._worker, self._checkpoint_in_thread,
+                                                         mode)
+        return await job
+
+    def _close_checkpointer(self) -> None:
+        checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            checkpointer.close()
+
+    def _checkpoint_in_thread(self, mode: str) -> bool:
+        """One checkpoint on the second connection (in a worker thread); True if it was busy."""
+        if self._checkpointer is None:
+            self._checkpointer = self._connect()
+            self._checkpointer.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+        row = self._checkpointer.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        return bool(row and row[0])
+
+    async def _background_checkpoint(self) -> None:
+        """Keep the WAL small: a PASSIVE checkpoint in the worker thread, then the frames
+        written meanwhile from this thread (a fraction of a millisecond), so the next commit
+        starts the WAL over."""
+        try:
+            assert self._checkpoint_lock is not None
+            async with self._checkpoint_lock:
+                if self._db is not None:
+                    await self._checkpoint("PASSIVE")
+                if self._db is not None:
+                    with contextlib.suppress(sqlite3.OperationalError):  # busy: next time
+                        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except Exception as error:  # the next one tries again
+            log.info("background checkpoint failed (%s)", type(error).__name__)
+        finally:
+            self._checkpoint_task = None
 
     def _remember(self, key: StateKey, entry: CacheEntry, epoch: int) -> None:
         """Write-through: keep the newest committed version; evict the oldest when full."""
@@ -331,70 +476,122 @@ class SQLiteStore:
 
     def _wake_flusher(self) -> None:
         if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush())
+            loop = asyncio.get_running_loop()
+            wait = self._last_commit + COMMIT_INTERVAL - loop.time()
+            self._flusher = loop.create_task(self._flush(wait))
 
-    async def _flush(self) -> None:
-        """Commit queued saves and check-log lines in batches until none are left."""
+    async def _drain(self) -> None:
+        """Wait until every save queued so far is committed (or failed): the end of the next
+        round, not of the flusher, which under steady traffic never ends."""
+        if self._flusher is None:
+            return  # nothing queued: a save always wakes the flusher
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._drain_waiters.append(done)
+        await done
+
+    def _take(self) -> tuple[list[_PendingSave], list[_QueuedCheck]]:
+        """The next transaction's saves (each key once) and lone check-log lines; the drains
+        waiting so far are released once it has run."""
+        self._round_waiters, self._drain_waiters = self._drain_waiters, []
+        batch = list(self._pending.values())
+        self._pending = {}
+        if self._overflow:
+            overflow, self._overflow = self._overflow, []
+            for item in overflow:
+                if item.key in self._pending:
+                    self._overflow.append(item)
+                else:
+                    self._pending[item.key] = item
+        checks, self._pending_checks = self._pending_checks, []
+        return batch, checks
+
+    async def _flush(self, wait: float = 0.0) -> None:
+        """Commit queued saves and check-log lines, one transaction per round, until none are
+        left. It first runs once the loop has run every task that was ready when the first save
+        of the round was queued, so one commit serves all the turns of a loop iteration; a round
+        that follows another within COMMIT_INTERVAL (`wait` > 0) lets a few more iterations
+        run first, so turns arriving one by one share commits too."""
         batch: list[_PendingSave] = []
         checks: list[_QueuedCheck] = []
         try:
-            while self._pending or self._pending_checks:
-                batch = []
-                later: list[_PendingSave] = []
-                keys: set[StateKey] = set()
-                for item in self._pending:
-                    if item.key in keys or len(batch) >= MAX_BATCH:
-                        later.append(item)
-                    else:
-                        keys.add(item.key)
-                        batch.append(item)
-                self._pending = later
-                updates = [item for item in batch if item.expected]
-                inserts = [item for item in batch if not item.expected]
-                if updates:
-                    params = [v for i in updates for v in (*i.key, i.text, i.now, i.expected)]
-                    await self._commit(updates, _update_sql(len(updates)), params)
-                if inserts:
-                    params = [v for i in inserts for v in (*i.key, i.text, i.now)]
-                    params.append(self.ttl.total_seconds())
-                    await self._commit(inserts, _insert_sql(len(inserts)), params)
-                checks = self._pending_checks[:MAX_BATCH]
-                del self._pending_checks[:MAX_BATCH]
-                if checks:
-                    await self._commit_checks(checks)
+            if wait > 0:  # a commit just ran: let the turns already running reach their save
+                for _ in range(GATHER_ITERATIONS):
+                    await asyncio.sleep(0)
+            while self._pending or self._pending_checks or batch or checks:
+                if not batch and not checks:
+                    batch, checks = self._take()
+                try:
+                    await self._retry(functools.partial(self._commit_sync, batch, checks))
+                except Exception as error:  # every caller in the batch learns why it failed
+                    for item in batch:
+                        if not item.future.done():
+                            item.future.set_exception(error)
+                    for _, future in checks:
+                        if future is not None and not future.done():
+                            future.set_exception(error)
+                batch, checks = [], []
+                self._release(self._round_waiters)
+                self._round_waiters = []
+                self._last_commit = asyncio.get_running_loop().time()
+                if self._rows_since_checkpoint >= CHECKPOINT_PAGES and self._checkpoint_task is None:
+                    self._rows_since_checkpoint = 0
+                    self._checkpoint_task = asyncio.get_running_loop().create_task(
+                        self._background_checkpoint())
         finally:
             self._flusher = None
-            leftovers = [i.future for i in [*batch, *self._pending]]
-            leftovers += [f for _, f in [*checks, *self._pending_checks]]
+            self._release([*self._round_waiters, *self._drain_waiters])
+            self._round_waiters, self._drain_waiters = [], []
+            leftovers = [i.future for i in [*batch, *self._pending.values(), *self._overflow]]
+            leftovers += [f for _, f in [*checks, *self._pending_checks] if f is not None]
             for future in leftovers:  # only if the loop was cancelled midway
                 if not future.done():
                     future.set_exception(RuntimeError("the store's commit loop was cancelled"))
 
-    async def _commit_checks(self, checks: list[_QueuedCheck]) -> None:
-        """Append check-log lines with one multi-row INSERT."""
-        values = ", ".join(["(?, ?, ?, ?, ?)"] * len(checks))
-        sql = f"INSERT INTO check_log (day, platform, model, verdict, region) VALUES {values}"
-        try:
-            await self._fetch(sql, [v for row, _ in checks for v in row])
-        except Exception as error:
-            for _, future in checks:
-                if not future.done():
-                    future.set_exception(error)
-            return
-        for _, future in checks:
-            if not future.done():
-                future.set_result(len(checks))
+    @staticmethod
+    def _release(waiters: list[asyncio.Future[None]]) -> None:
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
-    async def _commit(self, batch: list[_PendingSave], sql: str, params: Sequence[object]) -> None:
-        """Run one batch statement; resolve each caller with its version or a conflict."""
+    async def _commit_sync(self, batch: list[_PendingSave], checks: list[_QueuedCheck]) -> None:
+        """One transaction: the batch's updates and inserts, then check-log lines (those of
+        saves that won, then lone ones); resolve every caller after the COMMIT."""
+        db = self._conn()
         try:
-            rows = await self._fetch(sql, params)
-        except Exception as error:  # every caller in the batch learns why it failed
-            for item in batch:
-                if not item.future.done():
-                    item.future.set_exception(error)
-            return
-        versions = {(r[0], r[1], r[2]): int(r[3]) for r in rows}
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise _Busy from error
+            raise
+        try:
+            versions: dict[StateKey, int] = {}
+            updates = [item for item in batch if item.expected]
+            inserts = [item for item in batch if not item.expected]
+            for start in range(0, len(updates), MAX_BATCH):
+                chunk = updates[start:start + MAX_BATCH]
+                params = [v for i in chunk for v in (*i.key, i.text, i.now, i.expected)]
+                for r in db.execute(_update_sql(len(chunk)), params):
+                    versions[(r[0], r[1], r[2])] = int(r[3])
+            for start in range(0, len(inserts), MAX_BATCH):
+                chunk = inserts[start:start + MAX_BATCH]
+                params = [v for i in chunk for v in (*i.key, i.text, i.now)]
+                params.append(self.ttl.total_seconds())
+                for r in db.execute(_insert_sql(len(chunk)), params):
+                    versions[(r[0], r[1], r[2])] = int(r[3])
+            rows = [row for item in batch if item.checks and item.key in versions
+                    for row in item.checks]
+            rows += [row for row, _ in checks]
+            for start in range(0, len(rows), MAX_BATCH):
+                chunk_rows = rows[start:start + MAX_BATCH]
+                db.execute(_check_sql(len(chunk_rows)), [v for row in chunk_rows for v in row])
+            db.execute("COMMIT")
+        except BaseException as error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise _Busy from error
+            raise
+        self._rows_since_checkpoint += 1 + 2 * len(batch) + len(rows)  # pages, roughly
         for item in batch:
             version = versions.get(item.key)
             if version is None:
@@ -405,46 +602,67 @@ class SQLiteStore:
                 self._remember(item.key, (item.text, version, item.now), item.epoch)
                 if not item.future.done():
                     item.future.set_result(version)
+        for _, future in checks:
+            if future is not None and not future.done():
+                future.set_result(len(checks))
 
     def _forget(self, doomed: Callable[[StateKey, CacheEntry], bool]) -> None:
         self._epoch += 1
         for key in [k for k, e in self._cache.items() if doomed(k, e)]:
             del self._cache[key]
 
-    async def _fetch_once(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        return list(await self._conn().execute_fetchall(sql, params))
+    async def _run(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """One statement, all its rows (on the loop's thread; BUSY raises _Busy)."""
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise _Busy from error
+            raise
 
     async def _fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """One statement in autocommit mode (its own transaction), all rows, busy-retried."""
-        db = self._conn()
-        for attempt in range(self._retries + 1):
-            try:
-                return list(await db.execute_fetchall(sql, params))
-            except sqlite3.OperationalError as error:
-                if attempt == self._retries or not _is_busy(error):
-                    raise
-                await self._backoff(attempt)
-        raise AssertionError("unreachable")
+        return await self._retry(lambda: self._run(sql, params))
 
     async def _change(self, sql: str, params: Iterable[object]) -> int:
         """One data-changing statement; returns the number of rows it changed."""
 
         async def run() -> int:
-            cursor = await self._conn().execute(sql, params)
-            return cursor.rowcount
+            try:
+                return self._conn().execute(sql, tuple(params)).rowcount
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    raise _Busy from error
+                raise
 
         return await self._retry(run)
 
     async def _retry(self, attempt_once: Callable[[], Awaitable[T]]) -> T:
-        """Run `attempt_once` again after SQLITE_BUSY, with bounded jittered backoff."""
+        """Run `attempt_once` until it finds the database free: each of 1 + `retries` attempts
+        polls for up to `busy_timeout` seconds (1 ms doubling to 25 ms, as SQLite's own busy
+        handler sleeps, but asynchronously: the loop serves other turns meanwhile), with a
+        jittered backoff between attempts; then the last error."""
+        error: BaseException | None = None
         for attempt in range(self._retries + 1):
-            try:
-                return await attempt_once()
-            except sqlite3.OperationalError as error:
-                if attempt == self._retries or not _is_busy(error):
-                    raise
+            deadline = time.monotonic() + self._busy_timeout
+            poll = 0.001
+            while True:
+                try:
+                    return await attempt_once()
+                except _Busy as busy:
+                    error = busy.__cause__ or busy
+                except sqlite3.OperationalError as failure:
+                    if not _is_busy(failure):
+                        raise
+                    error = failure
+                if time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(poll)
+                poll = min(0.025, poll * 2)
+            if attempt < self._retries:
                 await self._backoff(attempt)
-        raise AssertionError("unreachable")
+        assert error is not None
+        raise error
 
     @staticmethod
     async def _backoff(attempt: int) -> None:

@@ -84,3 +84,23 @@ def test_the_matcher_reads_each_question_type_from_a_few_examples(trained: Match
                 ranked = trained.rank(example_text(example), 1)
                 right += bool(ranked) and ranked[0].question == question.id
     assert right / total > 0.9, (right, total)
+
+
+def test_word_cached_reading_is_bit_identical_to_the_plain_one() -> None:
+    """#14 sped up feature extraction (per-word and per-text caches): the scores and
+    familiarity must be the very same floats as the plain n-gram pass, for every training
+    text, cold and warm, and for texts the caches must not remember."""
+    from bot.matcher import default_matcher
+
+    matcher = default_matcher()
+    texts, _ = training_set(questions())
+    probes = [*texts, *(prepare(t) for t in TEXTS), "qwpoeiruty asdf", "🔋🔋 123", "jane.doe@x.y"]
+    for text in probes:
+        plain = matcher._read_plain(text)
+        for _ in range(3):  # cold, then word cache, then text cache
+            assert matcher.read(text) == plain, text
+        ranked, _familiar = matcher.read(text)
+        ranked.clear()  # a caller's copy: the remembered reading is untouched
+        assert matcher.read(text) == plain, text
+    assert "jane.doe@x.y" not in matcher._words
+    assert not any(b"jane" in digest for digest, _limit in matcher._texts)  # digests only
