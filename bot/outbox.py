@@ -51,20 +51,24 @@ class Sender(Protocol):
 
     platform: str
 
+    def cost(self, item: OutboxItem, replies: list[Reply]) -> int:
+        """API requests delivering these replies takes (what the pace counts)."""
+
     async def deliver(self, item: OutboxItem, replies: list[Reply]) -> Delivery: ...
 
 
 @dataclass(frozen=True)
 class Pace:
-    """How fast alerts go out on one platform (a share of its limit, see docs/communities.md)."""
+    """How fast alerts go out on one platform, in API requests a second (a share of its limit,
+    see docs/communities.md), and how many alerts may be in flight at once."""
 
     per_second: float
     concurrency: int = 4
 
 
 # Telegram: ~30 messages/s overall (FAQ); alerts take 20, so replies keep at least 10 a second.
-# Discord: 50 requests/s global; a DM alert is 2 requests (open the DM, send): 12 alerts/s = 24.
-DEFAULT_PACE: dict[str, Pace] = {"telegram": Pace(20.0), "discord": Pace(12.0)}
+# Discord: 50 requests/s global; alerts take 25 (opening a DM is a request too).
+DEFAULT_PACE: dict[str, Pace] = {"telegram": Pace(20.0), "discord": Pace(25.0)}
 
 
 def campaigns_json(campaigns: list[Campaign]) -> str:
@@ -113,7 +117,7 @@ class AlertPlanner:
 
 
 class _Pacer:
-    """At most `per_second` starts a second, spaced evenly, in order of arrival."""
+    """At most `per_second` requests a second, spaced evenly, in order of arrival."""
 
     def __init__(self, per_second: float, clock: Callable[[], float]) -> None:
         self.interval = 1.0 / per_second
@@ -121,12 +125,13 @@ class _Pacer:
         self._next = 0.0
         self._lock = asyncio.Lock()
 
-    async def wait(self) -> None:
+    async def wait(self, cost: int = 1) -> None:
+        """Wait for the turn of something that makes `cost` requests."""
         async with self._lock:
             now = self._clock()
             if self._next > now:
                 await asyncio.sleep(self._next - now)
-            self._next = max(now, self._next) + self.interval
+            self._next = max(now, self._next) + self.interval * cost
 
 
 class Outbox:
@@ -170,9 +175,10 @@ class Outbox:
                         for left in items[number:]:
                             await self.store.retry_later(left.id, self._claim, self._wall())
                         break
-                    await pacer.wait()
+                    replies = self._render(item)
+                    await pacer.wait(sender.cost(item, replies) if replies else 0)
                     await slots.acquire()
-                    task = loop.create_task(self._send_one(sender, item))
+                    task = loop.create_task(self._send_one(sender, item, replies))
                     running.add(task)
                     task.add_done_callback(running.discard)
                     task.add_done_callback(lambda _: slots.release())
@@ -182,9 +188,19 @@ class Outbox:
                 await asyncio.gather(*running, return_exceptions=True)
         return handled
 
-    async def _send_one(self, sender: Sender, item: OutboxItem) -> None:
+    def _render(self, item: OutboxItem) -> list[Reply] | None:
+        """The alert's replies in its language; None if it cannot be rendered (retried)."""
         try:
-            replies = render_alert(item, self.source.current)
+            return render_alert(item, self.source.current)
+        except Exception as error:
+            log.error("alert %d could not be rendered: %s", item.id, type(error).__name__)
+            return None
+
+    async def _send_one(self, sender: Sender, item: OutboxItem,
+                        replies: list[Reply] | None) -> None:
+        try:
+            if replies is None:
+                raise ValueError("not rendered")
             result: Delivery = await sender.deliver(item, replies) if replies else "sent"
         except Exception as error:  # a bug or an unknown failure: retry, never lose it
             log.error("alert %d to %s failed: %s", item.id, item.platform, type(error).__name__)

@@ -38,6 +38,10 @@ class DiscordAlerts:
             return await self.client.create_dm(discord.Object(id=int(item.target_id)))
         return self.client.get_partial_messageable(int(item.target_id))
 
+    def cost(self, item: OutboxItem, replies: list[Reply]) -> int:
+        """One request per message, plus opening the DM channel for a person."""
+        return len(replies) + (item.target_kind == "user")
+
     async def deliver(self, item: OutboxItem, replies: list[Reply]) -> Delivery:
         sent = 0
         try:

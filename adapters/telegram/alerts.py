@@ -36,6 +36,10 @@ class TelegramAlerts:
         self.bot = bot
         self.per_chat_interval = per_chat_interval
 
+    def cost(self, item: OutboxItem, replies: list[Reply]) -> int:
+        """One sendMessage per message."""
+        return sum(len(render(reply, self.bot.username)) for reply in replies)
+
     async def deliver(self, item: OutboxItem, replies: list[Reply]) -> Delivery:
         chat_id = int(item.target_id)
         messages = [out for reply in replies for out in render(reply, self.bot.username)]
