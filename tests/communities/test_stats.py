@@ -197,7 +197,7 @@ async def test_discord_stats_per_server_for_manage_messages_only(
     fewer = t("en", "stats_fewer_than", min=MIN_SHOWN)
     assert t("en", "stats_checks_started", count=fewer) in elsewhere[0]
     assert t("en", "stats_verdict_confirm_on_checker", count=fewer) in elsewhere[0]
-    assert GUILD_ID != other
+    assert other != GUILD_ID
 
 
 async def test_discord_channel_subscription_needs_manage_messages(
