@@ -43,6 +43,7 @@ RETRY_DELAY = 30.0  # seconds, doubled per attempt
 PLAN_INTERVAL = 5.0
 IDLE_INTERVAL = 2.0
 BATCH = 50
+RENDER_CACHE = 512  # worded alerts kept (they are shared by everyone with the same payload)
 KEEP_SENT = 7 * 86_400.0  # seconds sent alerts are kept (the dedupe keys), then purged
 
 
@@ -67,8 +68,9 @@ class Pace:
 
 
 # Telegram: ~30 messages/s overall (FAQ); alerts take 20, so replies keep at least 10 a second.
+# An alert's two messages to one chat are a second apart (1/s per chat), so 16 are in flight.
 # Discord: 50 requests/s global; alerts take 25 (opening a DM is a request too).
-DEFAULT_PACE: dict[str, Pace] = {"telegram": Pace(20.0), "discord": Pace(25.0)}
+DEFAULT_PACE: dict[str, Pace] = {"telegram": Pace(20.0, 16), "discord": Pace(25.0, 4)}
 
 
 def campaigns_json(campaigns: list[Campaign]) -> str:
@@ -150,6 +152,7 @@ class Outbox:
         self._claim = uuid.uuid4().hex  # this process's claims
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
+        self._rendered: dict[tuple[str, str, str, str], list[Reply]] = {}
         self.sent = 0
 
     # -- one step at a time (tests and the loops below) ----------------------------------------
@@ -189,12 +192,22 @@ class Outbox:
         return handled
 
     def _render(self, item: OutboxItem) -> list[Reply] | None:
-        """The alert's replies in its language; None if it cannot be rendered (retried)."""
+        """The alert's replies in its language; None if it cannot be rendered (retried).
+
+        Thousands of subscribers share a few (language, payload) pairs: each is worded once."""
+        knowledge = self.source.current
+        key = (knowledge.version, item.lang, item.target_kind, item.payload)
+        if key in self._rendered:
+            return self._rendered[key]
         try:
-            return render_alert(item, self.source.current)
+            replies = render_alert(item, knowledge)
         except Exception as error:
             log.error("alert %d could not be rendered: %s", item.id, type(error).__name__)
             return None
+        if len(self._rendered) >= RENDER_CACHE:
+            self._rendered.clear()
+        self._rendered[key] = replies
+        return replies
 
     async def _send_one(self, sender: Sender, item: OutboxItem,
                         replies: list[Reply] | None) -> None:

@@ -114,6 +114,7 @@ class SQLiteCommunityStore:
         try:
             await self._db.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
             await self._retry(lambda: self._rows("PRAGMA journal_mode = WAL"))
+            await self._db.execute("PRAGMA synchronous = NORMAL")  # as the conversation store
             await self._db.execute("PRAGMA secure_delete = ON")
             await self._retry(self._migrate)
         except BaseException:
