@@ -9,7 +9,8 @@ below each platform's limits so conversations never wait behind them (issue #16)
   queue nothing twice.
 - `Outbox` claims due items per platform (a lease in the store: another process or a restart
   takes over an item only after the lease ran out), sends them through the platform's `Sender`
-  at `per_second` with at most `concurrency` in flight, and marks each sent. A person who
+  at most `per_second` API requests a second (every request waits its turn, so the rate holds
+  second by second) with at most `concurrency` alerts in flight, and marks each sent. A person who
   blocked the bot (Telegram 403, Discord 50007) or a channel that is gone is unsubscribed.
 - Pacing is deliberately below the platform's own limit and the platform library's limiter
   still applies on top: alerts use a share of the budget, the rest stays free for replies.
@@ -23,7 +24,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -37,6 +38,7 @@ from knowledge.schema import Campaign
 log = logging.getLogger(__name__)
 
 Delivery = Literal["sent", "gone", "retry", "failed"]
+Turn = Callable[[], Awaitable[None]]  # waits for the next request's turn in the platform's pace
 LEASE = 120.0  # seconds a claimed alert is ours; after that another sender may take it
 MAX_ATTEMPTS = 5
 RETRY_DELAY = 30.0  # seconds, doubled per attempt
@@ -52,10 +54,8 @@ class Sender(Protocol):
 
     platform: str
 
-    def cost(self, item: OutboxItem, replies: list[Reply]) -> int:
-        """API requests delivering these replies takes (what the pace counts)."""
-
-    async def deliver(self, item: OutboxItem, replies: list[Reply]) -> Delivery: ...
+    async def deliver(self, item: OutboxItem, replies: list[Reply], pace: Turn) -> Delivery:
+        """Send the replies; `await pace()` right before every API request."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Pace:
 
 
 # Telegram: ~30 messages/s overall (FAQ); alerts take 20, so replies keep at least 10 a second.
-# An alert's two messages to one chat are a second apart (1/s per chat), so 16 are in flight.
+# An alert's two messages to one chat are a second apart (1/s per chat): 16 alerts in flight.
 # Discord: 50 requests/s global; alerts take 25 (opening a DM is a request too).
 DEFAULT_PACE: dict[str, Pace] = {"telegram": Pace(20.0, 16), "discord": Pace(25.0, 4)}
 
@@ -127,13 +127,13 @@ class _Pacer:
         self._next = 0.0
         self._lock = asyncio.Lock()
 
-    async def wait(self, cost: int = 1) -> None:
-        """Wait for the turn of something that makes `cost` requests."""
+    async def wait(self) -> None:
+        """Wait for the next request's turn."""
         async with self._lock:
             now = self._clock()
             if self._next > now:
                 await asyncio.sleep(self._next - now)
-            self._next = max(now, self._next) + self.interval * cost
+            self._next = max(now, self._next) + self.interval
 
 
 class Outbox:
@@ -179,9 +179,8 @@ class Outbox:
                             await self.store.retry_later(left.id, self._claim, self._wall())
                         break
                     replies = self._render(item)
-                    await pacer.wait(sender.cost(item, replies) if replies else 0)
                     await slots.acquire()
-                    task = loop.create_task(self._send_one(sender, item, replies))
+                    task = loop.create_task(self._send_one(sender, item, replies, pacer.wait))
                     running.add(task)
                     task.add_done_callback(running.discard)
                     task.add_done_callback(lambda _: slots.release())
@@ -209,12 +208,12 @@ class Outbox:
         self._rendered[key] = replies
         return replies
 
-    async def _send_one(self, sender: Sender, item: OutboxItem,
-                        replies: list[Reply] | None) -> None:
+    async def _send_one(self, sender: Sender, item: OutboxItem, replies: list[Reply] | None,
+                        pace: Turn) -> None:
         try:
             if replies is None:
                 raise ValueError("not rendered")
-            result: Delivery = await sender.deliver(item, replies) if replies else "sent"
+            result: Delivery = await sender.deliver(item, replies, pace) if replies else "sent"
         except Exception as error:  # a bug or an unknown failure: retry, never lose it
             log.error("alert %d to %s failed: %s", item.id, item.platform, type(error).__name__)
             result = "retry"

@@ -13,7 +13,7 @@ import logging
 
 import discord
 
-from bot.outbox import Delivery
+from bot.outbox import Delivery, Turn
 from bot.replies import Reply
 from bot.store.community import OutboxItem
 
@@ -38,15 +38,13 @@ class DiscordAlerts:
             return await self.client.create_dm(discord.Object(id=int(item.target_id)))
         return self.client.get_partial_messageable(int(item.target_id))
 
-    def cost(self, item: OutboxItem, replies: list[Reply]) -> int:
-        """One request per message, plus opening the DM channel for a person."""
-        return len(replies) + (item.target_kind == "user")
-
-    async def deliver(self, item: OutboxItem, replies: list[Reply]) -> Delivery:
+    async def deliver(self, item: OutboxItem, replies: list[Reply], pace: Turn) -> Delivery:
         sent = 0
         try:
+            await pace()  # opening (or finding) the DM channel is a request too
             channel = await self._channel(item)
             for reply in replies:
+                await pace()
                 await channel.send(**render(reply).kwargs())
                 sent += 1
         except (discord.Forbidden, discord.NotFound) as error:

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from adapters.telegram.render import render
-from bot.outbox import Delivery
+from bot.outbox import Delivery, Turn
 from bot.replies import Reply
 from bot.store.community import OutboxItem
 
@@ -36,16 +36,13 @@ class TelegramAlerts:
         self.bot = bot
         self.per_chat_interval = per_chat_interval
 
-    def cost(self, item: OutboxItem, replies: list[Reply]) -> int:
-        """One sendMessage per message."""
-        return sum(len(render(reply, self.bot.username)) for reply in replies)
-
-    async def deliver(self, item: OutboxItem, replies: list[Reply]) -> Delivery:
+    async def deliver(self, item: OutboxItem, replies: list[Reply], pace: Turn) -> Delivery:
         chat_id = int(item.target_id)
         messages = [out for reply in replies for out in render(reply, self.bot.username)]
         for number, out in enumerate(messages):
             if number:
                 await asyncio.sleep(self.per_chat_interval)
+            await pace()
             try:
                 await self.bot.send_message(
                     chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,

@@ -149,7 +149,7 @@ class Run:
 
 
 async def scenario(tmp_path: Path, telegram_users: int, discord_users: int,
-                   pace: dict[str, Pace] | None = None, *, check_limits: bool = True) -> Run:
+                   pace: dict[str, Pace] | None = None, *, strict: bool = True) -> Run:
     """Subscribe, change the knowledge, send every alert while people talk to the bot; check
     each platform's limits and that everyone got exactly one alert. Returns the timings."""
     loop = asyncio.get_running_loop()
@@ -241,12 +241,22 @@ async def scenario(tmp_path: Path, telegram_users: int, discord_users: int,
         await discord_fake.stop()
         await harness.stop()
 
-    # ---- everyone got exactly one alert; the blocked ones are unsubscribed ----------------------
-    assert outbox.sent == total - 2 * BLOCKED
-    per_chat = Counter(chat for _, method, chat, status in telegram_calls[sent_from:]
+    if strict:  # everyone got exactly one alert, within the platforms' limits
+        check_one_alert_each(telegram_calls[sent_from:], discord_fake, telegram_users,
+                             discord_users)
+        check_platform_limits(telegram_calls, discord_fake)
+        assert outbox.sent == total - 2 * BLOCKED
+    return run
+
+
+def check_one_alert_each(telegram_calls: list[tuple[float, str, int, int]],
+                         discord_fake: LimitedDiscord, telegram_users: int,
+                         discord_users: int) -> None:
+    """Two messages per person (the change, then the updated card), one per group/channel."""
+    per_chat = Counter(chat for _, method, chat, status in telegram_calls
                        if method == "sendMessage" and status == 200)
     for n in range(BLOCKED, telegram_users):
-        assert per_chat[10_000 + n] == 2, n  # one alert: the change, then the updated card
+        assert per_chat[10_000 + n] == 2, n
     for n in range(GROUPS):
         assert per_chat[-1_000_000_000_000 - n] == 1
     dm_posts = Counter(discord_fake.dm_user.get(path.split("/")[2]) for _, method, path, status
@@ -255,10 +265,6 @@ async def scenario(tmp_path: Path, telegram_users: int, discord_users: int,
     for n in range(BLOCKED, discord_users):
         assert dm_posts[str(940_000_000_000_000_000 + n)] == 2, n
     assert dm_posts[None] == CHANNELS  # one post in each subscribed channel
-
-    if check_limits:
-        check_platform_limits(telegram_calls, discord_fake)
-    return run
 
 
 def check_platform_limits(telegram_calls: list[tuple[float, str, int, int]],
@@ -297,11 +303,12 @@ def test_ten_thousand_alerts_within_platform_limits_while_conversations_stay_fas
 
 
 def test_unpaced_alerts_would_make_conversations_wait(tmp_path: Path) -> None:
-    """The control: alerts sent as fast as the bot's limiter lets them (no pace, 64 at once)
+    """The control: alerts sent as fast as the bot's limiter lets them (no pace, 128 at once)
     fill Telegram's 30 a second, and a person's answer queues behind them. This is what the
     latency assertion above catches. (Flat out, the limiter's 30 a second also arrives at
-    Telegram slightly bunched — 31 in some second — another reason for the headroom.)"""
-    flat_out = {"telegram": Pace(1000.0, 64), "discord": Pace(1000.0, 64)}
+    Telegram slightly bunched — 31 in some second — and alerts start failing half-sent on the
+    HTTP pool and Discord's 429s: more reasons for the headroom. Only latency is checked here.)"""
+    flat_out = {"telegram": Pace(1000.0, 128), "discord": Pace(1000.0, 64)}
     with asyncio.Runner(loop_factory=VirtualClockLoop) as runner:
-        run = runner.run(scenario(tmp_path, 400, 20, flat_out, check_limits=False))
+        run = runner.run(scenario(tmp_path, 1200, 20, flat_out, strict=False))
     assert max(run.telegram_turns) > TURN_LATENCY_MAX, sorted(run.telegram_turns)[-5:]
