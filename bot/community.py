@@ -123,8 +123,8 @@ class Community:
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """The replies to one event; never raises (as Engine.handle)."""
-        try:
-            return await self._handle(inbound)
+        try:  # the engine's replies are checked already; ours echo brand words and models
+            return [enforce(reply) for reply in await self._handle(inbound)]
         except Exception as exc:
             log.error("community feature failed on a %s event: %s", inbound.platform,
                       type(exc).__name__)
@@ -135,7 +135,10 @@ class Community:
         if is_alert_token(inbound.action):
             return await self._press_alert(inbound)
         if inbound.command == "alerts":
-            return await self._list_alerts(inbound, await self._lang(inbound))
+            lang = await self._lang(inbound)
+            if inbound.chat_kind != "private":  # a list of someone's devices is not for a group
+                return [TextReply(text=self.catalog.text(lang, "alert_private_only"))]
+            return await self._list_alerts(inbound, lang)
         if inbound.command == "psa" and inbound.args.split()[:1] \
                 and inbound.args.split()[0].lower() in ADMIN_VERBS:
             return await self._psa_admin(inbound)
@@ -169,8 +172,9 @@ class Community:
         return out
 
     async def _offer_alert(self, inbound: Inbound, card: VerdictCard) -> VerdictCard:
-        region = await self._region(inbound)
-        lang = await self._lang(inbound)
+        state = await self._state(inbound)  # after the turn: its language and country
+        lang = self._lang_of(state, inbound)
+        region = state.region if state.region in REGIONS and state.region != "*" else None
         button = Button(label=self.catalog.text(lang, "alert_offer_button"),
                         token=alert_token(ALERT_VERB, card.model, region))
         return card.model_copy(update={"buttons": [*card.buttons, button]})
@@ -293,13 +297,13 @@ class Community:
         return ConversationState.from_stored(stored.state if stored else None)
 
     async def _lang(self, inbound: Inbound) -> str:
-        state = await self._state(inbound)
+        return self._lang_of(await self._state(inbound), inbound)
+
+    @staticmethod
+    def _lang_of(state: ConversationState, inbound: Inbound) -> str:
+        """The conversation's language (as the engine chose it), else the platform's."""
         return choose_language(state.language, None, state.last_language, inbound.locale) \
             or from_locale(inbound.locale) or "en"
-
-    async def _region(self, inbound: Inbound) -> str | None:
-        region = (await self._state(inbound)).region
-        return region if region and region != "*" and region in REGIONS else None
 
 
 __all__ = ["Community", "psa_payload"]

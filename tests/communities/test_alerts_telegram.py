@@ -220,3 +220,18 @@ async def test_a_user_who_blocked_the_bot_is_unsubscribed(bot: CommunityHarness,
     assert await store.alerts_of("telegram", "1001") == []
     assert len(await store.alerts_of("telegram", "1000")) == 1
     assert await store.outbox_counts("telegram") == {"sent": 2, "dropped": 1}
+
+
+async def test_alerts_are_listed_only_in_private_and_bad_subscriptions_are_explained(
+        bot: CommunityHarness) -> None:
+    admin = bot.group(ADMIN, GROUP, admin=True)
+    assert texts(await admin.say("/alerts")) == [CATALOG.text("en", "alert_private_only")]
+    (unknown,) = texts(await admin.say("/psa subscribe acme"))
+    assert "“acme”" in unknown and "Anker" in unknown  # says what it knows instead
+    (echoed,) = texts(await admin.say("/psa subscribe your unit is safe"))
+    assert "is safe" not in echoed  # user words echoed back pass the truth rules too
+    assert await bot.community.store.channels("telegram") == []
+    private = bot.private_chat(11, "en")
+    assert texts(await private.say("/psa subscribe anker")) == [
+        CATALOG.text("en", "psa_admin_group_only")]
+    assert texts(await private.say("/alerts")) == [CATALOG.text("en", "alerts_none")]
