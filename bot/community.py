@@ -131,7 +131,22 @@ class Community:
             return [TextReply(text=self.catalog.text(self.language_for(inbound.locale),
                                                      "ui_error_apology"))]
 
+    def _flooded(self, inbound: Inbound) -> list[Reply] | None:
+        """The engine's per-user flood limit, for the events answered here (None: go ahead)."""
+        verdict = self.engine.flood.hit((inbound.platform, inbound.user_id))
+        if verdict == "ok":
+            return None
+        if verdict == "silent":
+            return []
+        lang = self.language_for(inbound.locale)
+        return [TextReply(text=self.catalog.text(lang, "flood_notice"))]
+
     async def _handle(self, inbound: Inbound) -> list[Reply]:
+        owned = is_alert_token(inbound.action) or inbound.command == "alerts" or (
+            inbound.command == "psa" and inbound.args.split()[:1] != []
+            and inbound.args.split()[0].lower() in ADMIN_VERBS)
+        if owned and (flooded := self._flooded(inbound)) is not None:
+            return flooded
         if is_alert_token(inbound.action):
             return await self._press_alert(inbound)
         if inbound.command == "alerts":

@@ -47,6 +47,7 @@ IDLE_INTERVAL = 2.0
 BATCH = 50
 RENDER_CACHE = 512  # worded alerts kept (they are shared by everyone with the same payload)
 KEEP_SENT = 7 * 86_400.0  # seconds sent alerts are kept (the dedupe keys), then purged
+PURGE_INTERVAL = 3_600.0
 
 
 class Sender(Protocol):
@@ -252,10 +253,13 @@ class Outbox:
                 await task
 
     async def _plan_forever(self) -> None:
+        purged = -PURGE_INTERVAL
         while not self._stopping.is_set():
             try:
                 await self.planner.plan()
-                await self.store.purge_outbox(self._wall() - KEEP_SENT)
+                if self._wall() - purged >= PURGE_INTERVAL:
+                    purged = self._wall()
+                    await self.store.purge_outbox(self._wall() - KEEP_SENT)
             except Exception as error:  # the next round tries again
                 log.error("planning alerts failed: %s", type(error).__name__)
             await self._pause(self.plan_interval)

@@ -235,3 +235,16 @@ async def test_alerts_are_listed_only_in_private_and_bad_subscriptions_are_expla
     assert texts(await private.say("/psa subscribe anker")) == [
         CATALOG.text("en", "psa_admin_group_only")]
     assert texts(await private.say("/alerts")) == [CATALOG.text("en", "alerts_none")]
+
+
+async def test_alert_buttons_and_commands_count_towards_the_flood_limit(
+        bot: CommunityHarness, fake: FakeBotApi) -> None:
+    alice = bot.private_chat(11, "en")
+    await alice.say("hello")  # one message of the 20 a minute
+    message = fake.sent(11)[-1].result
+    answers = [texts(await bot.feed(fake.callback("rc1:alertoff:A1263", message,
+                                                  user=alice.user))) for _ in range(21)]
+    assert answers[-3] == [CATALOG.text("en", "alert_not_found", model="A1263")]
+    assert answers[-2] == [CATALOG.text("en", "flood_notice")]  # the 21st event: one notice
+    assert answers[-1] == []  # then silence
+    assert texts(await alice.say("/alerts")) == []
