@@ -35,6 +35,7 @@ MAX_CARDS = 3  # updated cards per personal alert (one per subscribed model)
 MAX_LINES = 8  # change lines per alert
 MODEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")  # what an alert token may name
 ALERT_VERB, STOP_VERB = "alert", "alertoff"
+PSA_PAYLOAD = re.compile(r"check-psa(N?)(\d{1,20})")  # Telegram deep link from a group's PSA
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,15 @@ def parse_alert_token(token: str) -> tuple[str, str, str | None] | None:
 
 def is_alert_token(token: str | None) -> bool:
     return bool(token) and str(token).startswith((f"rc1:{ALERT_VERB}:", f"rc1:{STOP_VERB}:"))
+
+
+def psa_payload(chat_id: str) -> str | None:
+    """The deep-link payload of a Telegram group's PSA button: `check-psaN100123` for chat
+    -100123, so checks started from it count for that group's stats."""
+    match = re.fullmatch(r"(-?)(\d{1,20})", chat_id)
+    if match is None:
+        return None
+    return f"check-psa{'N' if match.group(1) else ''}{match.group(2)}"
 
 
 # ----- who is concerned -----------------------------------------------------------------------
@@ -197,8 +207,9 @@ def render_alert(item: OutboxItem, knowledge: Knowledge) -> list[Reply]:
             {c.id for c in knowledge.index.campaigns}]
     if not refs:
         return []
-    if item.target_kind == "channel":
-        check = Button(label=t(lang, "ui_check_button"), deep_link="check")
+    if item.target_kind == "channel":  # on Telegram, checks from an update count as the PSA's
+        link = psa_payload(item.target_id) if item.platform == "telegram" else None
+        check = Button(label=t(lang, "ui_check_button"), deep_link=link or "check")
         card = _summary(lang, t(lang, "alert_channel_title"), refs, knowledge, [check])
         return [enforce(card)]
     subs = [(str(m), r if isinstance(r, str) else None) for m, r in payload.get("subs", [])]
@@ -218,5 +229,5 @@ def render_alert(item: OutboxItem, knowledge: Knowledge) -> list[Reply]:
 
 __all__ = [
     "ALERTED", "ChangeRef", "alert_token", "concerns", "concerns_channel", "is_alert_token",
-    "parse_alert_token", "plan_alerts", "render_alert",
+    "parse_alert_token", "plan_alerts", "psa_payload", "render_alert",
 ]

@@ -18,10 +18,12 @@ from typing import Any
 
 from bot.alerts import (
     ALERT_VERB,
+    PSA_PAYLOAD,
     STOP_VERB,
     alert_token,
     is_alert_token,
     parse_alert_token,
+    psa_payload,
 )
 from bot.catalog import Catalog
 from bot.community_stats import PERIODS, since, stats_card
@@ -45,17 +47,8 @@ from knowledge import REGIONS, Knowledge
 log = logging.getLogger(__name__)
 
 VISIT_SECONDS = 24 * 3600.0  # a check started from a PSA counts for its group this long
-PSA_PAYLOAD = re.compile(r"check-psa(N?)(\d{1,20})")  # Telegram deep link from a group's PSA
 ADMIN_VERBS = ("subscribe", "unsubscribe", "stats")
 MAX_ALERTS = 20  # subscriptions per person
-
-
-def psa_payload(chat_id: str) -> str | None:
-    """The deep-link payload of a group's PSA button: `check-psaN100123` for chat -100123."""
-    match = re.fullmatch(r"(-?)(\d{1,20})", chat_id)
-    if match is None:
-        return None
-    return f"check-psa{'N' if match.group(1) else ''}{match.group(2)}"
 
 
 class Community:

@@ -132,6 +132,8 @@ async def test_exactly_the_subscribers_get_one_alert_each_in_their_language(
     assert alerts_to(fake, 12, "de", before) == [
         CATALOG.text("de", "alert_title", models="A1263")]
     assert alerts_to(fake, GROUP, "en", before) == [CATALOG.text("en", "alert_channel_title")]
+    group_post = [c for c in fake.sent(GROUP) if c.at >= fake.calls[before].at][-1]
+    assert "start=check-psaN100500" in str(group_post.params["reply_markup"])  # counts for stats
     for chat_id in (13, 14, 15, OTHER_GROUP):
         assert not [c for c in fake.calls[before:] if c.method == "sendMessage"
                     and int(c.params["chat_id"]) == chat_id], chat_id
