@@ -104,11 +104,16 @@ class Community:
             self.outbox.start()
         return self.outbox
 
-    async def close(self) -> None:
-        """Stop sending (alerts in flight finish first), then close the engine and the store."""
+    async def stop_alerts(self) -> None:
+        """Stop sending: alerts in flight finish and are marked sent; the rest waits in the
+        outbox for the next start. Call it while the platform client can still send."""
         if self.outbox is not None:
             await self.outbox.stop()
             self.outbox = None
+
+    async def close(self) -> None:
+        """Stop sending (alerts in flight finish first), then close the engine and the store."""
+        await self.stop_alerts()
         await self.engine.close()
         await self.store.close()
 
