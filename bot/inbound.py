@@ -12,7 +12,7 @@ ChatKind = Literal["private", "group"]
 # Commands the engine understands; adapters map their platform's commands onto these.
 COMMANDS: tuple[str, ...] = (
     "start", "check", "models", "remedy", "dispose", "contact", "psa", "language", "forget",
-    "help", "cancel",
+    "help", "cancel", "alerts",  # alerts: bot/community.py (issue #16)
 )
 
 
@@ -31,6 +31,8 @@ class Inbound(BaseModel):
     locale: str | None = Field(default=None, description="The platform's language tag, if known")
     chat_kind: ChatKind = "private"
     is_moderator: bool = Field(default=False, description="Checked by the adapter on the platform")
+    group_id: str | None = Field(default=None, max_length=64, description=(
+        "The Discord server an interaction came from (community stats and subscriptions)"))
     image: bytes | None = Field(default=None, repr=False, description=(
         "A photo's bytes (label reading, bot/photo). Only in memory: never stored or logged"))
 

@@ -61,20 +61,35 @@ async def sync_commands(settings: DiscordSettings, guild_id: int | None) -> int:
 async def serve(settings: DiscordSettings, db: str | None,
                 shards: sharding.Sharding | None = None) -> None:
     """Open the engine and run the bot (sharded if asked) until SIGINT/SIGTERM."""
-    from bot.engine import Engine  # the engine loads the knowledge: only when running
+    from bot.community import Community  # the engine loads the knowledge: only when running
+
+    from .alerts import DiscordAlerts
 
     use_api_base(settings.discord_api_base_url)
-    engine = await Engine.open(db)
+    engine = await Community.open(db)  # the engine, plus alerts and PSA stats (issue #16)
     engine.watch_knowledge()  # edits to the knowledge files go live without a restart
     engine.start_sweeping()  # idle conversations expire now and every 10 minutes
+    alerts: asyncio.Task[None] | None = None
     try:
         client = sharding.make_client(engine, shards)
+
+        async def alerts_when_ready() -> None:  # alerts when a recall changes (issue #16)
+            await client.wait_until_ready()
+            engine.start_alerts([DiscordAlerts(client)])
+
+        async def stop() -> None:  # alerts in flight finish while the client can still send
+            await engine.stop_alerts()
+            await client.close()
+
         loop = asyncio.get_running_loop()
+        alerts = loop.create_task(alerts_when_ready())
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
-            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(client.close()))
+            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(stop()))
         async with client:
             await client.serve(settings.token)
     finally:
+        if alerts is not None:
+            alerts.cancel()
         await engine.close()
 
 

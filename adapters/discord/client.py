@@ -73,6 +73,8 @@ class RecallClient(discord.Client):
             if opens_modal(custom_id):
                 # A modal must be the first response: nothing slow may run before it.
                 await interaction.response.send_modal(modal_for(custom_id, lang))
+                if custom_id == DEEP_LINK_PREFIX + "check" and interaction.guild_id:
+                    await _count_psa_check(engine, interaction)  # issue #16: PSA stats
             elif custom_id.startswith(DEEP_LINK_PREFIX):
                 payload = custom_id[len(DEEP_LINK_PREFIX):]
                 await answer(engine, interaction,
@@ -126,3 +128,13 @@ class RecallClient(discord.Client):
             return
         for reply in replies:
             await message.channel.send(**render(reply).kwargs())
+
+
+async def _count_psa_check(engine: EngineLike, interaction: discord.Interaction[Any]) -> None:
+    """A member pressed a server's PSA button: count it for that server's /recall-psa stats."""
+    count = getattr(engine, "psa_check_started", None)  # bot.community.Community only
+    if count is not None:
+        try:
+            await count("discord", str(interaction.guild_id), str(interaction.user.id))
+        except Exception:  # stats never cost the member their check
+            log.exception("could not count a PSA check")

@@ -93,6 +93,11 @@ class RecallGroup(app_commands.Group):
         """What the bot can do."""
         await _ask(interaction, "help")
 
+    @app_commands.command(name="alerts", description=described("cmd_alerts"))
+    async def alerts(self, interaction: discord.Interaction[Any]) -> None:
+        """My recall alerts: list them, stop them (issue #16)."""
+        await _ask(interaction, "alerts")
+
     @app_commands.command(name="forget", description=described("cmd_forget"))
     async def forget(self, interaction: discord.Interaction[Any]) -> None:
         """Delete what the bot keeps about me."""
@@ -105,19 +110,29 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     return bool(interaction.guild_id) and (permissions.manage_messages or permissions.administrator)
 
 
+PSA_ACTIONS = [app_commands.Choice(name=name, value=name)
+               for name in ("post", "subscribe", "unsubscribe", "stats")]
+
+
 @app_commands.command(name="recall-psa", description=described("cmd_psa"))
-@app_commands.describe(brand=described("param_brand"), region=described("param_region"))
+@app_commands.describe(brand=described("param_brand"), region=described("param_region"),
+                       action=described("param_action"))
+@app_commands.choices(action=PSA_ACTIONS)
 @app_commands.default_permissions(manage_messages=True)
 @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
 async def recall_psa(interaction: discord.Interaction[Any], brand: Range[str, 1, 32] | None = None,
-                     region: Region | None = None) -> None:
-    """Post the recall PSA in this channel (moderators); the engine words any refusal."""
+                     region: Region | None = None, action: str | None = None) -> None:
+    """Post the recall PSA in this channel (moderators); the engine words any refusal.
+
+    `action`: subscribe / unsubscribe this channel to recall updates, or the server's stats
+    (issue #16; answered only to the moderator who asked)."""
     moderator = is_moderator(interaction)
+    verb = action if action in ("subscribe", "unsubscribe", "stats") else None
     inbound = inbound_for(interaction, command="psa", is_moderator=moderator, chat_kind="group",
-                          args=_args(brand, region))  # issue #12: narrow by brand and region
-    # A moderator's PSA is public; a refusal is only for the member who asked.
-    await answer(engine_of(interaction), interaction, inbound, public=moderator)
+                          args=_args(verb, brand, region))  # issue #12: narrow by brand, region
+    # A moderator's PSA is public; a refusal and the community actions only for who asked.
+    await answer(engine_of(interaction), interaction, inbound, public=moderator and verb is None)
 
 
 class RecallTree(app_commands.CommandTree[Any]):

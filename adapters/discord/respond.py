@@ -51,6 +51,7 @@ def inbound_for(interaction: discord.Interaction[Any], *, chat_kind: ChatKind = 
                 **fields: Any) -> Inbound:
     """The engine event for an interaction. Ephemeral answers are private to the user."""
     chat_id = interaction.channel_id or interaction.user.id
+    fields.setdefault("group_id", str(interaction.guild_id) if interaction.guild_id else None)
     return Inbound(platform="discord", chat_id=str(chat_id), user_id=str(interaction.user.id),
                    locale=str(interaction.locale), chat_kind=chat_kind, **fields)
 

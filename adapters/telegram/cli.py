@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -70,19 +70,26 @@ def run(args: argparse.Namespace) -> int:
     health = Health()
 
     async def open_engine() -> EngineLike:
-        from bot.engine import Engine  # the engine loads knowledge: only when the bot starts
+        from adapters.telegram.alerts import TelegramAlerts
+        from bot.community import Community  # loads knowledge: only when the bot starts
 
-        engine = await Engine.open(db_path)
+        engine = await Community.open(db_path)  # the engine, plus alerts and PSA stats (#16)
         engine.watch_knowledge()  # edits to the knowledge files go live without a restart
         engine.start_sweeping()  # idle conversations expire now and every 10 minutes
-        health.engine = engine
+        engine.start_alerts([TelegramAlerts(app.bot)])  # alerts when a recall changes
+        stopping.append(engine.stop_alerts)  # at post_stop, while the bot can still send
+        health.engine = engine.engine  # readiness probes the conversation store
         health.drain_on_signals(lambda: stop_requests[-1](), args.drain_seconds)
         if health_listen is not None:
             await health.start(*health_listen)
         served: EngineLike = engine
         return served
 
+    stopping: list[Callable[[], Awaitable[None]]] = []
+
     async def stop_health(_: object) -> None:
+        for stop in stopping:
+            await stop()
         await health.stop()
 
     app = build_application(

@@ -84,7 +84,10 @@ async def test_recall_is_open_to_everyone_and_psa_is_for_moderators(fake: FakeDi
     assert psa["contexts"] == [0]
     subcommands = {o["name"]: o for o in recall["options"]}
     assert set(subcommands) == {"check", "models", "remedy", "dispose", "contact", "help",
-                                "forget"}
+                                "forget", "alerts"}  # alerts: issue #16
+    action = next(o for o in psa["options"] if o["name"] == "action")  # issue #16
+    assert [c["value"] for c in action["choices"]] == ["post", "subscribe", "unsubscribe", "stats"]
+    assert not action.get("required", False)  # /recall-psa alone still posts the PSA
     check = subcommands["check"]["options"]
     assert [(o["name"], o.get("required", False), o.get("autocomplete", False)) for o in check] \
         == [("model", True, True), ("serial", False, False), ("region", False, False)]
