@@ -77,6 +77,14 @@ def region_name(region: str, lang: str) -> str:
     return str(name) if name else region
 
 
+def place_of(region: str, campaign: Campaign, lang: str) -> str:
+    """Where a remedy, claim or contact of `campaign` applies, in words: '*' means the campaign's
+    own countries — 'worldwide' only when the campaign is (a US recall's remedy is the US's)."""
+    if region == "*" and "*" not in campaign.regions and campaign.regions:
+        return and_list([region_name(r, lang) for r in campaign.regions], lang)
+    return region_name(region, lang)
+
+
 def region_in_text(region: str, lang: str) -> str:
     """A region as it reads inside a sentence ('recalled in the US and Japan'): the catalog's
     `region_phrase_XX` where a language needs an article or a short form, else its name."""
@@ -417,7 +425,8 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         lines.append(t(lang, "remedy_depends_on_region"))
     elif with_remedy is not None and with_remedy.remedy is not None \
             and verdict is not Verdict.NOT_AFFECTED:
-        lines.append(t(lang, "remedy_summary", region=region_name(with_remedy.remedy.region, lang),
+        lines.append(t(lang, "remedy_summary",
+                       region=place_of(with_remedy.remedy.region, with_remedy.campaign, lang),
                        options=remedy_kinds(lang, with_remedy.remedy)))
     elif verdict is not Verdict.NOT_AFFECTED and main.campaign.kind != "warning":
         lines.append(t(lang, "remedy_unknown", brand=brand))  # a warning has no remedy to state
@@ -531,18 +540,18 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
     for campaign in sorted(campaigns, key=lambda c: c.announced):
         if topic == "remedy":
             for r in campaign.remedies:
-                line = f"• {region_name(r.region, lang)}: {remedy_kinds(lang, r)}"
+                line = f"• {place_of(r.region, campaign, lang)}: {remedy_kinds(lang, r)}"
                 if line not in lines:
                     lines.append(line)
         elif topic == "contact":
             for ct in campaign.contacts:
                 reach = " · ".join(x for x in (ct.phone, ct.email, ct.wechat) if x)
-                line = f"• {region_name(ct.region, lang)}: {reach}" if reach else ""
+                line = f"• {place_of(ct.region, campaign, lang)}: {reach}" if reach else ""
                 if line and line not in lines:
                     lines.append(line)
         else:
-            regions += [region_name(c.region, lang) for c in campaign.claims
-                        if region_name(c.region, lang) not in regions]
+            regions += [place_of(c.region, campaign, lang) for c in campaign.claims
+                        if place_of(c.region, campaign, lang) not in regions]
     if topic == "claim" and regions:
         lines.append(t(lang, "claim_regions_listed", regions=and_list(regions, lang)))
     lines = lines[:5]

@@ -241,6 +241,9 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
         for size in range(min(MAX_PLACE_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(keys[i:i + size])
             code = LATIN_PLACES.get(phrase) or LATIN_PLACES.get(phrase.replace(".", ""))
+            if code and phrase.endswith(" de") and i + size < len(words) \
+                    and _place_starts(keys, i + size):
+                continue  # "Amazon de EEUU" is Spanish for Amazon US, not amazon.de
             if code and not (phrase == "usa" and word.group(0) != "USA"):
                 found.append((code, word.start(), words[i + size - 1].end()))
                 skip_until = i + size - 1
@@ -266,6 +269,12 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
         found.append((alone.group(1).upper(), 0, len(text)))
     found.sort(key=lambda f: (f[1], REGION_ORDER.index(f[0]) if f[0] in REGION_ORDER else 99))
     return found
+
+
+def _place_starts(keys: list[str], at: int) -> bool:
+    """A place name begins at word `at` (one to MAX_PLACE_WORDS words)."""
+    return any(" ".join(keys[at:at + size]) in LATIN_PLACES
+               for size in range(1, min(MAX_PLACE_WORDS, len(keys) - at) + 1))
 
 
 def find_region(text: str) -> str | None:

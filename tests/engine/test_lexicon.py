@@ -141,3 +141,12 @@ def test_a_description_one_model_fits_is_read_as_it(text: str, model: str) -> No
 
 def test_the_zero_or_letter_o_question_in_japanese() -> None:
     assert understand("シリアル番号の「0」と「O」が区別できません", INDEX).questions[:1] == ["serial_format"]
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("tengo una ESR 2G520 comprada en Amazon de EEUU", "US"),  # "Amazon de …" in Spanish
+    ("comprada en Amazon de México", "MX"),
+    ("bei amazon de gekauft", "DE"),                            # amazon.de written loosely
+])
+def test_amazon_de_is_germany_unless_a_country_follows(text: str, region: str) -> None:
+    assert find_region(text) == region
