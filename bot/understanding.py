@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -91,9 +91,10 @@ class Understood:
         second = self.ranked[1].score if len(self.ranked) > 1 else 0.0
         return best >= CONFIDENT or (best >= AHEAD_FLOOR and best >= AHEAD * second) or self._pair()
 
-    @property
+    @cached_property
     def questions(self) -> list[str]:
-        """Question types asked, confidently: the best, and a clear second one."""
+        """Question types asked, confidently: the best, and a clear second one (read once the
+        message is understood: `understand` sets everything it depends on before returning)."""
         if not self.confident:
             return []
         found = [self.ranked[0].question]
@@ -301,6 +302,7 @@ class _ModelFinder:
                     if _MODEL_TOKEN.fullmatch(alias):  # a model-like alias (a common misprint)
                         self.aliases[model_key(alias)] = product.model
         self.models = index.models
+        self.model_keys = [(m, model_key(m)) for m in self.models]  # (keyed once, not per word)
         self.anker = {m for m in self.models if _ANKER_FULL.match(m)}
         # Words that name a product line ("powercore", "maggo", "zolo", "334"), not any power bank.
         counts: dict[str, set[str]] = {}
@@ -385,9 +387,9 @@ class _ModelFinder:
     def near(self, token: str) -> list[str]:
         """Known models one edit (or one swap) away: 'A1236' → A1263."""
         key = model_key(token)
-        return [m for m in self.models
-                if abs(len(model_key(m)) - len(key)) <= 1
-                and DamerauLevenshtein.distance(model_key(m), key, score_cutoff=1) <= 1][:4]
+        return [m for m, mine in self.model_keys
+                if abs(len(mine) - len(key)) <= 1
+                and DamerauLevenshtein.distance(mine, key, score_cutoff=1) <= 1][:4]
 
 
 @lru_cache(maxsize=4)

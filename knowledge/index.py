@@ -57,6 +57,8 @@ class KnowledgeIndex:
                     names.setdefault(processed, key)
                     owners.setdefault(processed, set()).add(key)
         self._names = names
+        self._campaigns_for_memo: dict[tuple[str, str | None], tuple[list[Campaign],
+                                                                    list[Campaign]]] = {}
         # A name two products share ("IKEA VARMFRONT": E2037 and E2038) names neither exactly.
         self._shared_names = frozenset(n for n, keys in owners.items() if len(keys) > 1)
         # Words of the marketing names ("powercore", "maggo"): a question that names none of
@@ -87,6 +89,18 @@ class KnowledgeIndex:
 
     def campaigns_for(self, model: str,
                       region: str | None) -> tuple[list[Campaign], list[Campaign]]:
+        """See `_campaigns_for`; remembered per (model, region) — the index never changes —
+        and returned as fresh lists, so a caller may change its copy."""
+        key = (model_key(model), region)
+        found = self._campaigns_for_memo.get(key)
+        if found is None:
+            found = self._campaigns_for(model, region)
+            if len(self._campaigns_for_memo) < 4096:
+                self._campaigns_for_memo[key] = found
+        return list(found[0]), list(found[1])
+
+    def _campaigns_for(self, model: str,
+                       region: str | None) -> tuple[list[Campaign], list[Campaign]]:
         """(campaigns that apply in `region`, the model's campaigns elsewhere).
 
         Within one family (a recall and its regional parts) a campaign naming the region
