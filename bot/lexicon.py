@@ -121,7 +121,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"smells? (?:like |of )?(?:burn\w*|plastic|chemical\w*)|smell\w* burn\w*|odou?r|sparks?|sparking|"
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|started a fire|melt\w*|hiss\w*|"
     r"explod\w*|pop(?:ped|ping)|crack(?:ed|s)?|dent(?:ed)?|punctur\w*|pierc\w*|chew\w*|"
-    r"bit(?:ten)? into|dropped(?! (?:it |them |mine )?off)|drop(?:ped)? it(?! off)|fell (?:off|on|from|down|in|into)|got wet|wet|"
+    r"bit(?:ten)? into|dropped(?! (?:it |them |mine )?off)|fell (?:off|on|from|down|in|into)|got wet|wet|"
     r"in(?:to)? (?:the )?(?:water|pool|toilet|sink|bath\w*|rain)|water damage|soaked|spill\w*|"
     r"leak\w*|scorch\w*|discolou?r\w*|charred|sizzl\w*|burned? (?:my|me|his|her)|"
     r"(?:got|gets|getting|is|feels?|felt|was|runs?|running|became|turns?) (?:really |very |a bit |"
@@ -129,6 +129,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"(?:smells?|smelling|smelled|smelt) (?:really |kinda |a bit |so )?(?:weird|funny|strange|bad|"
     r"odd|off|toxic|like (?:burn\w*|plastic|chemicals?|fish))|(?:weird|funny|strange|chemical) smell|"
     r"crackl\w*|washing machine|washer|laundry|through the wash|puddle|soggy|teeth marks|"
+    r"bubbled|bubbling|dryer|tumble dr\w*|knocked (?:it |mine )?(?:off|over)|split open|"
     r"bite marks)\b|"
     # es
     r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
@@ -137,7 +138,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"derreti\w*|explot\w*|mojad[ao]|se mojó|al agua|en el agua|se (?:me )?cayó|golpead[ao]|"
     r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao]|calent\w*|"
     r"deformad[ao]|deform\w*|olor (?:raro|extraño|químico|a plástico)|huele (?:raro|extraño|a químico|"
-    r"a plástico)|lavadora|chisporrote\w*|marcas de dientes)\b|"
+    r"a plástico)|lavadora|chisporrote\w*|marcas de dientes|infl[oó]\w*|hinchó|mojó|secadora)\b|"
     # de
     r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht|gebläht|aufgequollen|bläht sich|"
     r"dick geworden|rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
@@ -146,7 +147,8 @@ SAFETY: re.Pattern[str] = re.compile(
     r"durchstochen|angebohrt|angekaut|rumgekaut|herumgekaut|zerkaut|angeknabbert|zerbissen|gebissen|"
     r"loch|kaputt|riss|beschädigt|zischt|gefunkt|funkt|sprüht funken|verschmort|schwarz geworden|"
     r"geraucht|raucht|gewölbt|wölbt|verformt|verzogen|aufgequollen|zahnabdr\w*|bissspuren|"
-    r"waschmaschine|(?:ist|wird|wurde|war|sehr|total|ganz|echt|ziemlich) warm|"
+    r"waschmaschine|trockner|(?:ist|wird|wurde|war|sehr|total|ganz|echt|ziemlich) warm|"
+    r"geknallt|delle\w*|verbeult|eingedrückt|"
     r"riecht[^.!?\n]{0,30}(?:komisch|chemisch|verbrannt|seltsam|streng|merkwürdig))\b|"
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
@@ -154,6 +156,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
     r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,3}[烟煙]|起泡|发软|發軟|"
+    r"鼓得|鼓鼓|鼓咗|脹咗|烘干机|烘乾機|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"

@@ -231,11 +231,13 @@ def checker_url(campaign: Campaign) -> str | None:
 def remedy_kinds(lang: str, remedy: Remedy) -> str:
     """'a free replacement or a gift card' — what the options are, in a few words."""
     kinds: list[str] = []
+    repeated = {o.kind for o in remedy.options if sum(p.kind == o.kind for p in remedy.options) > 1}
     for option in remedy.options:
         word = t(lang, f"remedy_kind_{option.kind}")
         detail = option.model if option.kind == "replacement" else option.amount
-        if detail and (option.kind == "replacement" or _PLAIN_AMOUNT.fullmatch(detail)):
-            word += f" ({detail})"
+        if detail and option.kind not in repeated \
+                and (option.kind == "replacement" or _PLAIN_AMOUNT.fullmatch(detail)):
+            word += f" ({detail})"  # (two refunds of different amounts: "a refund", the lines say)
         if word not in kinds:
             kinds.append(word)
     return or_list(kinds, lang)

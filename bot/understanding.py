@@ -54,6 +54,7 @@ SECOND_PAIRED = 0.1  # …or from this score when the two are often asked togeth
 AHEAD, AHEAD_FLOOR = 1.7, 0.2  # …or a best score of at least 0.2, 1.7 times the second one
 FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
 PAIR = 0.6  # two question types scoring this much together are both answered
+LEARNED_DANGER = 0.4  # the matcher this sure that a device is in danger: the safety card too
 GONE = 0.5  # "already thrown away" this sure: its danger words are the past, not the present
 LONG = 300  # characters of a long message's end that the matcher reads
 
@@ -470,8 +471,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.suggestions += [m for m in described[:4] if m not in result.suggestions]
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
         named = finder.named_model(text)
-        if named:
-            result.models.append(named)  # "my PowerCore 10000", "Zolo 20000 Lightning"
+        if named:  # "my PowerCore 10000", "Zolo 20000 Lightning": a name, said as read
+            result.models.append(named)
+            result.described_as = named
         else:  # "my zolo": the models it may be, to pick from
             result.names = index.search_names(text, limit=4)
             likely = [n.product.model for n in result.names] or finder.models_with_words(lowered)
@@ -487,6 +489,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
         result.clause_question = _clause_question(result.masked, result.ranked)
+        if not result.safety and result.ranked and result.ranked[0].question == "safety" \
+                and result.ranked[0].score >= LEARNED_DANGER \
+                and SAFETY.search(lowered) is None:  # (danger words all denied: "not hot")
+            result.safety = True  # a danger the word lists miss ("bubbled out", "the dryer")
+        # the safety card answers "is it dangerous?"; the ranking is of what else is asked
+        result.ranked = [r for r in result.ranked if r.question != "safety"]
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered):
             result.safety = False  # "it swelled, so I threw it out": the danger has left the house

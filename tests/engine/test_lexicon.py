@@ -150,3 +150,20 @@ def test_the_zero_or_letter_o_question_in_japanese() -> None:
 ])
 def test_amazon_de_is_germany_unless_a_country_follows(text: str, region: str) -> None:
     assert find_region(text) == region
+
+
+@pytest.mark.parametrize("text", [
+    "ok so my A1647 has been on the charger since last night and the side is kinda bubbled out",
+    "son left his portable charger in the dryer for a whole cycle, it looks fine?",
+    "powerbank ist mir beim radfahren auf den asphalt geknallt, delle drin. gefährlich?",
+    "mi power bank se infló y la tapa se despegó",
+    "充电宝鼓得像个小面包了", "我個尿袋鼓咗，點算",
+])
+def test_dangers_found_in_the_third_batch(text: str) -> None:
+    assert understand(text, INDEX).safety
+
+
+def test_the_learned_danger_detector_respects_a_denial() -> None:
+    """The matcher has a 'safety' class (for dangers no word list has); denied words still win."""
+    assert not understand("it isn't swollen or hot, just want to know if it's in the recall",
+                          INDEX).safety
