@@ -481,6 +481,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 own = finder.specs.get(result.brand, {})
                 likely = [m for m in likely if m in own] or sorted(own)[:4]
             result.suggestions += [m for m in likely if m not in result.suggestions]
+    if not result.models and not result.unknown_models and result.brand \
+            and len(result.suggestions) == 1 \
+            and result.suggestions[0] in finder.specs.get(result.brand, {}):
+        # "my INIU power bank": the brand's one recalled model — read as it, and said so
+        result.models.append(result.suggestions.pop())
+        result.described_as = result.models[0]
     if result.reflex is None:
         matcher = default_matcher()
         masked = _masked(text, spans)
