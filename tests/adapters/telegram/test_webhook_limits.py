@@ -77,9 +77,13 @@ async def test_a_100_mb_post_without_secret_is_refused_without_memory_growth(
                                      headers={"X-Telegram-Bot-Api-Secret-Token": secret})
             assert right.status_code == 200
         async with httpx.AsyncClient(timeout=60) as fresh:
-            oversize = await fresh.post(hook, content=b" " * (2 * MB),
-                                        headers={"X-Telegram-Bot-Api-Secret-Token": secret})
-            assert oversize.status_code == 413, "even with the secret, bodies are capped"
+            try:
+                oversize: int | None = (await fresh.post(
+                    hook, content=b" " * (2 * MB),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": secret})).status_code
+            except httpx.TransportError:  # refused before the body was read: the 413 may be
+                oversize = None           # lost to the reset while the client still writes
+            assert oversize in (413, None), "even with the secret, bodies are capped"
         await fake.wait_for(lambda: len(fake.sent()) > 0)
     assert_clean_log(tmp_path)
 
