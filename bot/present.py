@@ -30,7 +30,7 @@ from babel.lists import format_list
 from bot.catalog import CATALOG
 from bot.replies import Button, InfoCard, Link, PsaCard, SafetyCard, Section, VerdictCard
 from bot.tokens import Action
-from bot.truth import MAX_SECTION, MAX_SECTIONS, seal
+from bot.truth import MAX_SECTION, seal
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
 from knowledge.schema import REGION_PARENTS, Claim, Contact, DateWindow, LocalText, Remedy, Source
 
@@ -771,21 +771,17 @@ def safety_card(knowledge: Knowledge, lang: str) -> SafetyCard:
 
 
 def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
-    """Every recalled model this bot knows, grouped by brand."""
+    """Every recalled model this bot knows: one line per brand, model numbers only (a phone
+    screen, not a catalogue — the names come with each model's own verdict)."""
     by_brand: dict[str, list[str]] = {}
     for campaign in knowledge.index.campaigns:
         for product in campaign.products:
-            entry = f"{product.model} — {product.name}"
-            if entry not in by_brand.setdefault(campaign.brand, []):
-                by_brand[campaign.brand].append(entry)
-    sections = [Section(heading=brand, lines=sorted(lines))
-                for brand, lines in sorted(by_brand.items(), key=lambda kv: _brand_key(kv[0]))]
-    if len(sections) > MAX_SECTIONS - 4:  # too many brands for one card: fold the smaller ones
-        big = sorted(sections, key=lambda s: -len(s.lines))[:MAX_SECTIONS - 8]
-        rest = [f"{s.heading}: {line}" for s in sections if s not in big for line in s.lines]
-        sections = [s for s in sections if s in big] + \
-            fitted_sections(t(lang, "heading_other_brands"), rest)
-    return InfoCard(topic="models", title=t(lang, "topic_models_title"), sections=sections,
+            if product.model not in by_brand.setdefault(campaign.brand, []):
+                by_brand[campaign.brand].append(product.model)
+    lines = [f"{brand}: {', '.join(sorted(models))}"
+             for brand, models in sorted(by_brand.items(), key=lambda kv: _brand_key(kv[0]))]
+    return InfoCard(topic="models", title=t(lang, "topic_models_title"),
+                    sections=fitted_sections(None, lines),
                     footer=t(lang, "footer_as_of", date=date_label(knowledge.index.as_of, lang)))
 
 
