@@ -166,6 +166,12 @@ def checker_part(knowledge: Knowledge, model: str | None, region: str | None,
     lead = t(lang, "checker_decides") if buttons else t(lang, "brand_decides")
     if model is None and not buttons and not sections:
         lead = t(lang, "checker_needs_model")
+    elif not buttons and not sections:  # nothing to press and no one listed to contact
+        published = model is not None and any(
+            c.serial_rule.match.kind in PUBLISHED_RULES
+            for c in knowledge.index.campaigns_for_model(model))
+        lead = t(lang, "serial_rule_published", model=model) if published \
+            else t(lang, "brand_decides_no_contact")
     return _card(knowledge, "checker", lang, model, [Section(lines=[lead]), *sections], sources,
                  buttons)
 
@@ -210,6 +216,31 @@ def serial_format_part(knowledge: Knowledge, model: str | None, lang: str,
             break
     lines.append(t(lang, "serial_format_not_model"))
     return _card(knowledge, "serial_format", lang, model, [Section(lines=lines)], sources)
+
+
+# Serial rules the bot itself can apply: the recall published them (a list, prefixes, a pattern).
+PUBLISHED_RULES: frozenset[str] = frozenset({"listed", "prefixes", "pattern"})
+
+
+def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str) -> InfoCard:
+    """Which serials are included: for most recalls no list is published (the checker decides);
+    some publish codes or prefixes, and then the bot checks a serial itself. Never a range the
+    sources don't give."""
+    if model:
+        published = [c for c in knowledge.index.campaigns_for_model(model)
+                     if c.serial_rule.match.kind in PUBLISHED_RULES]
+        if published:
+            return _card(knowledge, "serial_ranges", lang, model,
+                         [Section(lines=[t(lang, "serial_rule_published", model=model)])],
+                         published[0].sources[:1])
+        return _card(knowledge, "serial_ranges", lang, model,
+                     [Section(lines=[t(lang, "answer_serial_ranges")])], [])
+    brands = sorted({c.brand for c in knowledge.index.campaigns
+                     if c.serial_rule.match.kind in PUBLISHED_RULES})
+    lines = [t(lang, "general_serial_ranges")]
+    if brands:
+        lines.append(t(lang, "serial_rules_published_by", brands=", ".join(brands)))
+    return _card(knowledge, "serial_ranges", lang, None, [Section(lines=lines)], [])
 
 
 def region_part(knowledge: Knowledge, model: str | None, region: str | None,
@@ -358,6 +389,8 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
         return serial_location_part(knowledge, model, lang)
     if part == "serial_format":
         return serial_format_part(knowledge, model, lang, brand)
+    if part == "serial_ranges":
+        return serial_ranges_part(knowledge, model, lang)
     if part == "region_campaigns":
         return region_part(knowledge, model, region, lang)
     if part == "hazard":

@@ -122,11 +122,15 @@ class Understood:
 
 # Model numbers as brands print them: A1263, BI-B41, PB2030MI, PPCXM06, 2G512B, PAC20-272, W1056.
 _MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-9]{0,4}(?:-\d{2,4})?"
-                          r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})(?![A-Za-z0-9])")
+                          r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})"
+                          r"(?:s|['’]s)?(?![A-Za-z0-9])")  # "two BI-B41s", "my A1263's cable"
 _ANKER_FULL = re.compile(r"^A\d{4}$")
 _BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
 # A serial: "SN: XXXX…" or a run of 10–40 letters/digits (spaces or dashes between groups).
-_SN_LABEL = re.compile(r"\bS/?N(?: {0,3}code)?[ \t]{0,3}[:：#]?[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9 \-]{4,46})",
+_SN_LABEL = re.compile(r"(?:\bS/?N(?: {0,3}code)?|\bserials?(?: numbers?| no\.?)?(?: is| are)?|"
+                       r"número de serie(?: es)?|seriennummer(?: ist)?|序列号(?:是)?|序號(?:是)?|"
+                       r"シリアル(?:番号)?(?:は)?)"
+                       r"[ \t]{0,3}[:：#]?[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9 \-]{4,46})",
                        re.IGNORECASE)
 _SERIAL_RUN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3,8}(?:[ \-][A-Za-z0-9]{3,8}){1,5}"
                          r"|[A-Za-z0-9]{10,40})(?![A-Za-z0-9])")
@@ -198,7 +202,9 @@ def _looks_like_serial(candidate: str) -> bool:
 def find_serial(text: str, models: list[str]) -> str | None:
     """A serial number in the text, if there is one that is not a model number."""
     labelled = _SN_LABEL.search(text)
-    if labelled:
+    first = re.split(r"[ \-]", labelled.group(1).strip(" -"))[0] if labelled else ""
+    if labelled and any(c.isdigit() for c in first) and first.upper() not in {
+            re.sub(r"[^A-Z0-9]", "", m) for m in models}:  # not "the serial number is on…"
         # "SN: ABCD 1234 EFGH 5678 bought in Ohio": the printed groups, not the words after them
         groups = re.split(r"([ \-])", labelled.group(1).strip(" -"))
         kept = groups[:1]
@@ -406,7 +412,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     spans: list[tuple[int, int, str]] = []  # what the matcher sees as placeholders
     for match in _MODEL_TOKEN.finditer(text):
         token = match.group(1)
-        canonical = finder.canonical(token)
+        canonical = finder.canonical(token) or (  # "the A1647s": a plural of a known model
+            finder.canonical(token[:-1]) if token[-1:] in ("s", "S") else None)
         if canonical:
             if canonical not in result.models:
                 result.models.append(canonical)

@@ -167,3 +167,13 @@ def test_the_learned_danger_detector_respects_a_denial() -> None:
     """The matcher has a 'safety' class (for dangers no word list has); denied words still win."""
     assert not understand("it isn't swollen or hot, just want to know if it's in the recall",
                           INDEX).safety
+
+
+@pytest.mark.parametrize(("text", "model", "serial"), [
+    ("I have two INIU BI-B41s, serials 000H21 and 000K21", "BI-B41", "000H21"),  # plural, label
+    ("the serial is A7H2 K93M 1PQ4 XZ20 on my A1263", "A1263", "A7H2 K93M 1PQ4 XZ20"),
+    ("where is the serial number on the A1263", "A1263", None),  # a question, not a serial
+])
+def test_serial_labels_and_plural_models(text: str, model: str, serial: str | None) -> None:
+    u = understand(text, INDEX)
+    assert u.models == [model] and u.serial == serial
