@@ -309,13 +309,18 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
         if found is None:
             continue
         campaign, contact = found
+        heading = campaign.brand
+        if region is not None and contact.region not in (region, "*"):
+            heading = f"{campaign.brand} ({present.place_of(contact.region, campaign, lang)})"
         lines = present.contact_lines(lang, contact)
         links = [Link(label=t(lang, "button_website", brand=campaign.brand), url=contact.web)] \
             if contact.web else []
         if not lines and not links:
             continue  # nothing to reach them by (a contact known by its region only)
-        sections.append(Section(heading=campaign.brand, lines=lines, links=links))
+        sections.append(Section(heading=heading, lines=lines, links=links))
         sources += _cited(campaign, contact.sources)
+    if not sections:  # never an empty card
+        sections = [Section(lines=[t(lang, "brand_decides_no_contact")])]
     return _card(knowledge, "contact", lang, None, sections[:8], sources[:3])
 
 
@@ -330,9 +335,7 @@ def _brand_contact(campaigns: list[Campaign], region: str | None,
             contact = pick_regional(campaign.contacts, wanted)
             if contact is not None and (wanted == region or contact.region == wanted):
                 return campaign, contact
-    if region is not None:
-        return None
-    for campaign in campaigns:
+    for campaign in campaigns:  # none for that country: the one the recalls list (labelled)
         contact = pick_regional(campaign.contacts, None) or \
             (campaign.contacts[0] if campaign.contacts else None)
         if contact is not None:
