@@ -202,9 +202,8 @@ def _looks_like_serial(candidate: str) -> bool:
 def find_serial(text: str, models: list[str]) -> str | None:
     """A serial number in the text, if there is one that is not a model number."""
     labelled = _SN_LABEL.search(text)
-    first = re.split(r"[ \-]", labelled.group(1).strip(" -"))[0] if labelled else ""
-    if labelled and any(c.isdigit() for c in first) and first.upper() not in {
-            re.sub(r"[^A-Z0-9]", "", m) for m in models}:  # not "the serial number is on…"
+    model_keys = {re.sub(r"[^A-Z0-9]", "", m) for m in models}
+    if labelled:
         # "SN: ABCD 1234 EFGH 5678 bought in Ohio": the printed groups, not the words after them
         groups = re.split(r"([ \-])", labelled.group(1).strip(" -"))
         kept = groups[:1]
@@ -212,8 +211,10 @@ def find_serial(text: str, models: list[str]) -> str | None:
             if not any(c.isdigit() for c in group) and not (group.isupper() and len(group) <= 8):
                 break  # a word ("bought"), not a printed group ("EFGH")
             kept += [separator, group]
-        return "".join(kept)
-    model_keys = {re.sub(r"[^A-Z0-9]", "", m) for m in models}
+        serial = "".join(kept)
+        # …and not "the serial number is on the back", nor "my serial is A1263"
+        if any(c.isdigit() for c in serial) and serial.upper() not in model_keys:
+            return serial
     for match in _SERIAL_RUN.finditer(text):
         # Printed serials come in groups of letters and digits; every group has a digit.
         groups = [g for g in re.split(r"[ \-]", match.group(1)) if g and g.upper() not in model_keys]

@@ -173,6 +173,7 @@ def test_the_learned_danger_detector_respects_a_denial() -> None:
     ("I have two INIU BI-B41s, serials 000H21 and 000K21", "BI-B41", "000H21"),  # plural, label
     ("the serial is A7H2 K93M 1PQ4 XZ20 on my A1263", "A1263", "A7H2 K93M 1PQ4 XZ20"),
     ("where is the serial number on the A1263", "A1263", None),  # a question, not a serial
+    ("A1263 SN: ABCD 1234 EFGH 5678 bought in Ohio", "A1263", "ABCD 1234 EFGH 5678"),
 ])
 def test_serial_labels_and_plural_models(text: str, model: str, serial: str | None) -> None:
     u = understand(text, INDEX)
