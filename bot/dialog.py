@@ -51,6 +51,10 @@ SOCIAL: frozenset[str] = frozenset({"greeting", "thanks", "help"})
 AFTER_THE_CLAIM: frozenset[str] = frozenset({"claim_no_reply", "already_claimed",
                                              "already_disposed", "deadline", "scam",
                                              "checker_says_no"})
+# Answer parts that differ by country: a question built of them waits for the country when the
+# check is about to ask it.
+COUNTRY_PARTS: frozenset[str] = frozenset({"remedy", "claim_steps", "claim_photos",
+                                           "proof_of_purchase", "unit_fate", "contact"})
 MAX_MODELS = 4  # models checked one after another from one message
 MAX_ANSWERS = 2  # question types answered from one message
 _REGION_CODES: set[str] = set(REGIONS)
@@ -628,6 +632,9 @@ class Dialog:
         if u.models and not ctx.group:
             state.last_model = u.models[0]
             state.queued_models = u.models[1:MAX_MODELS]
+        if u.models and "is_recalled" in u.questions and asked and not _check_open(state) \
+                and not ctx.group and not any(q.id in AFTER_THE_CLAIM for q in asked):
+            return self.check_then_answer(state, ctx, u, asked, pending)
         replies = list(pending)
         for question in asked:
             turn = self.ask_question(state, ctx, question, u, [])
@@ -662,6 +669,30 @@ class Dialog:
                 and state.last_model is None:  # no model spoken of yet: which one?
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
         return Turn(replies + ([prompt] if prompt else []), state)
+
+    def check_then_answer(self, state: ConversationState, ctx: Context, u: Understood,
+                          asked: list[Question], pending: list[Reply]) -> Turn:
+        """"Is my X recalled, and how do I claim?": the verdict first, then the other question.
+        One that needs the country the check is asking for waits for it (answered with the
+        country, in `fill_check`), so the country is asked once."""
+        turn = self.start_check(state, ctx, u.models[0], u)
+        replies = [*pending, *turn.replies]
+        answered = False
+        model = u.models[0]
+        by_country = state.region in (None, "*") and self.knowledge.index.region_matters(model)
+        for question in asked:
+            if _check_open(state) and by_country and ("region" in question.needs or any(
+                    item.part in COUNTRY_PARTS for item in question.answer)):
+                state.pending_question = question.id  # the check asks the country (now, or
+                continue                              # after the verdict): answered with it
+            step, checking = state.step, state.model
+            more = self.ask_question(state, ctx, question, u, []).replies
+            state.step, state.model = step, checking  # the check stays where it was
+            given = {r.about[1] for r in replies if len(r.about) > 1}
+            replies += [r for r in more if not (len(r.about) > 1 and r.about[1] in given)]
+            answered = True
+        prompt = self.reprompt(state, ctx) if answered else None
+        return Turn(replies + ([prompt] if prompt else []), turn.state, turn.checks)
 
     def ask_question(self, state: ConversationState, ctx: Context, question: Question,
                      u: Understood | None, pending: list[Reply]) -> Turn:
@@ -766,8 +797,13 @@ class Dialog:
             return turn
         if state.step == "await_region" and u.region and not u.models:
             line = self.region_line(state.model, u.region, ctx)
+            waiting = by_id().get(state.pending_question or "")
+            answer: list[Reply] = []
+            if waiting is not None:  # a question asked with the model waited for the country
+                state.pending_question = None
+                answer = self.answer(ctx, waiting, state.model, u.region, u.brand, u)
             turn = self.continue_check(state, ctx)
-            turn.replies = [*pending, line, *turn.replies]
+            turn.replies = [*pending, line, *answer, *turn.replies]
             return turn
         return None
 
@@ -790,7 +826,8 @@ class Dialog:
             return []
         if not (self.knowledge.index.region_matters(model) or self.country_decides(model)):
             return []
-        turn.state.pending_question = "remedy"
+        turn.state.pending_question = turn.state.pending_question or "remedy"  # (a claim
+        # question asked with the model waits for the same answer)
         return [ChoiceReply(text=self.t(ctx, "reprompt_region", model=model),
                             buttons=self._region_buttons(ctx, model), about=("ask_region",))]
 
