@@ -112,6 +112,14 @@ def _names_contacts(button: Button) -> bool:
     return action is not None and action.verb == "topic" and action.arg == "contact"
 
 
+def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
+    """`more` without the answer parts `said` already carries: one contacts card per message
+    ("no reply? who do I contact?" answers both questions with the same card)."""
+    given = {r.about[1] for r in said if len(r.about) > 1}
+    return [r for r in more if not (len(r.about) > 1 and r.about[1] in given
+                                    and r.about[1] in PARTS)]
+
+
 def _check_open(state: ConversationState) -> bool:
     return state.model is not None and state.step in ("await_serial", "await_region")
 
@@ -575,9 +583,7 @@ class Dialog:
         notes = [self.t(ctx, "read_model_as", typed=echo(typed), model=model)
                  for typed, model in u.read_as]
         if u.described_as:
-            product = self.knowledge.index.product(u.described_as)
-            notes.append(self.t(ctx, "read_description_as", model=u.described_as,
-                                name=product.name if product else u.described_as))
+            notes.append(self.t(ctx, "read_description_as", model=u.described_as))
         at = next((i for i, r in enumerate(turn.replies) if not isinstance(r, SafetyCard)), None)
         if at is None:
             return
@@ -638,9 +644,7 @@ class Dialog:
         replies = list(pending)
         for question in asked:
             turn = self.ask_question(state, ctx, question, u, [])
-            given = {r.about[1] for r in replies if len(r.about) > 1}  # a part said once only:
-            replies += [r for r in turn.replies  # "no reply? who to contact?" → one contacts card
-                        if not (len(r.about) > 1 and r.about[1] in given and r.about[1] in PARTS)]
+            replies += _parts_not_yet_said(replies, turn.replies)
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
         # A model named with a question: the answer first, then that model's check goes on
@@ -675,10 +679,10 @@ class Dialog:
         """"Is my X recalled, and how do I claim?": the verdict first, then the other question.
         One that needs the country the check is asking for waits for it (answered with the
         country, in `fill_check`), so the country is asked once."""
-        turn = self.start_check(state, ctx, u.models[0], u)
+        model = u.models[0]
+        turn = self.start_check(state, ctx, model, u)
         replies = [*pending, *turn.replies]
         answered = False
-        model = u.models[0]
         by_country = state.region in (None, "*") and self.knowledge.index.region_matters(model)
         for question in asked:
             if _check_open(state) and by_country and ("region" in question.needs or any(
@@ -688,8 +692,7 @@ class Dialog:
             step, checking = state.step, state.model
             more = self.ask_question(state, ctx, question, u, []).replies
             state.step, state.model = step, checking  # the check stays where it was
-            given = {r.about[1] for r in replies if len(r.about) > 1}
-            replies += [r for r in more if not (len(r.about) > 1 and r.about[1] in given)]
+            replies += _parts_not_yet_said(replies, more)
             answered = True
         prompt = self.reprompt(state, ctx) if answered else None
         return Turn(replies + ([prompt] if prompt else []), turn.state, turn.checks)
