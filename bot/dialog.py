@@ -20,6 +20,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
+from bot.lexicon import SEVERAL
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -178,7 +179,8 @@ def d_questions(u: Understood, state: ConversationState | None = None) -> list[s
              and not (q == "is_recalled" and (named or checking))
              and not (q == "region_coverage" and answering_region)
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
-             and not (q == "several_units" and len(u.models) == 1)]  # one model named: one unit
+             and not (q == "several_units" and len(u.models) == 1  # one model named: one
+                      and not SEVERAL.search(u.text.lower()))]      # unit, unless "two A1647s"
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     waited = state is not None and (bool(state.pending_question) or answering_region)

@@ -184,6 +184,10 @@ THROWN_AWAY: re.Pattern[str] = re.compile(
     r"\b(?:threw|thrown|throw (?:it|them) (?:out|away)|tossed|binned|disposed|got rid|recycled|"
     r"tir[éeó]|botad[ao]|desech\w*|weggeworfen|weggeschmissen|entsorgt)\b|"
     r"丢掉|扔掉|扔了|丢了|丟掉|丟了|扔咗|掉咗|回收了|捨て|処分し|廃棄し")
+# More than one unit, said in words: "two of them", "beide", "两个", "2台" (one model named twice).
+SEVERAL: re.Pattern[str] = re.compile(
+    r"\b(?:two|three|four|both|[2-9] (?:of|units|pcs)|zwei|drei|vier|beide\w*|dos|tres|cuatro|"
+    r"ambas?)\b|[2-9２-９](?:つ|台|個|个|顆|颗|x\b)|两个|兩個|两台|兩台|两颗|兩顆|二つ|二台|三台|両方")
 # A fire that happens to be hypothetical or about the news is still answered with the safety
 # steps first; that is the cost of high recall, accepted.
 
