@@ -23,10 +23,12 @@ from bot.understanding import understand
 from knowledge import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-# The train split: three batches (the second and third of 2026-11-30, evaluation/README.md).
+# The train split: four batches (the second to fourth of 2026-11-30, evaluation/README.md).
 TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-2.yaml",
-               ROOT / "evaluation" / "corpus" / "train-3.yaml")
+               ROOT / "evaluation" / "corpus" / "train-3.yaml",
+               ROOT / "evaluation" / "corpus" / "train-4a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-4b.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
