@@ -21,7 +21,8 @@ _US_PLACES = (
     "west virginia|wisconsin|wyoming|los angeles|san francisco|chicago|houston|seattle|boston|"
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
-    "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa"
+    "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
+    "home depot"
 )
 
 # Where a device was bought: places, shops, sites and currencies, per region code.
@@ -31,7 +32,8 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "TW": ("taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
            "台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
            "全聯|燦坤|momo購物|新北"),
-    "HK": ("hong kong|hongkong|kowloon|hongkong", "香港|ホンコン|九龍|九龙|新界|旺角"),
+    "HK": ("hong kong|hongkong|kowloon|hongkong|causeway bay|mong kok|tsim sha tsui|fortress",
+           "香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
     "CN": ("mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
            "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
            "中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
@@ -49,6 +51,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "英国|英國|イギリス|伦敦|倫敦|ロンドン"),
     "DE": ("germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
            "munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
+           "hannover|hanover|bremen|nürnberg|nuernberg|dortmund|bonn|kleinanzeigen|otto.de|"
            "mediamarkt|media markt|saturn|amazon de", "德国|德國|ドイツ|柏林|ベルリン"),
     "AT": ("austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
     "CH": ("switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
@@ -206,11 +209,23 @@ INJECTION: re.Pattern[str] = re.compile(
 
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
+# "never mind, stop, I'll do this later", "cancela, ya no quiero seguir", "先不弄了，回头再说":
+# one to three of these pieces, and nothing else, is a cancel (REFLEX_MAX_CANCEL characters).
+_CANCEL_PIECE = (
+    r"(?:(?:nvm|never ?mind|forget it|ok|okay|oh|ah|あ|やっぱり|やっぱ)[ ,、]{0,2})?"
+    r"(?:cancel|stop|quit|exit|abbrechen|vergiss es|cancelar|cancela|déjalo|olvídalo|取消|"
+    r"算了|不用了|先不弄了|不查了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it|"
+    r"(?:i'?ll|i will) (?:do|finish|check) (?:this|it) later|later|not now|another time|"
+    r"ya no quiero seguir|luego lo hago|después|otro día|"
+    r"hör auf|lass (?:mal )?gut sein|später|ein andermal|"
+    r"回头再说|以后再说|下次再说|唔使喇|唔使了|遲啲先算|遲啲再算|"
+    r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります)"
+    r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
+)
+REFLEX_MAX_CANCEL = 60
 REFLEXES: dict[str, re.Pattern[str]] = {
-    "cancel": re.compile(r"(?:(?:nvm|never ?mind|forget it|ok|okay|やっぱり|やっぱ)[ ,、]{0,2})?"
-                         r"(?:cancel|stop|quit|exit|abbrechen|vergiss es|cancelar|déjalo|olvídalo|取消|"
-                         r"算了|不用了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it)"
-                         r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?[!.。！]{0,3}"),
+    "cancel": re.compile(rf"{_CANCEL_PIECE}(?:[ ,、，;。.!！]{{1,3}}{_CANCEL_PIECE}){{0,2}}"
+                         r"[!.。！]{0,3}", re.IGNORECASE),
     "yes": re.compile(r"(?:yes|yep|yeah|y|ok|okay|sí|si|ja|是|是的|对|對|好|はい|うん)[!.]{0,3}"),
     "no": re.compile(r"(?:no|nope|n|nein|不|不是|否|いいえ|いや)[!.]{0,3}"),
 }

@@ -33,6 +33,7 @@ from bot.lexicon import (
     NEGATED_BEFORE,
     PLACE_FIRST_WORDS,
     REFLEX_MAX,
+    REFLEX_MAX_CANCEL,
     REFLEXES,
     REGION_CODE_ALONE,
     REGION_CODES_WRITTEN,
@@ -48,7 +49,7 @@ from knowledge.normalise import fold, model_key, normalise_model
 from knowledge.schema import REGIONS
 
 MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the end
-CONFIDENT = 0.4  # a question type scored at least this is answered; below: "did you mean"
+CONFIDENT = 0.25  # a question type scored at least this is answered; below: "did you mean"
 SECOND = 0.3  # a second question type in the same message is answered from this score on
 SECOND_PAIRED = 0.1  # …or from this score when the two are often asked together (questions.yaml)
 AHEAD, AHEAD_FLOOR = 1.7, 0.2  # …or a best score of at least 0.2, 1.7 times the second one
@@ -374,10 +375,10 @@ class _ModelFinder:
                 if exact is not None:
                     return exact.model
         close = self.index.search_names(text, limit=4)
-        if len({n.product.model for n in close}) == 1 and close[0].score >= 80:
-            return close[0].product.model  # one product fits the name at all ("maggo 10k 7.5w")
-        hits = [n for n in close if n.score >= 85]
-        if not hits:
+        hits = [n for n in close if n.score >= 80]  # near ties too: "anker powercore" fits 3
+        if len({n.product.model for n in hits}) == 1:
+            return hits[0].product.model  # one product fits the name at all ("maggo 10k 7.5w")
+        if not any(n.score >= 85 for n in hits):
             return None
         words = {w for w in re.findall(r"[a-z0-9]+", text.lower())
                  if w in self.product_words or (w.isdigit() and len(w) >= 3)}
@@ -461,6 +462,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     stripped = lowered.strip(" \t\n?!.,")
     if len(stripped) <= REFLEX_MAX:
         result.reflex = next((name for name, p in REFLEXES.items() if p.fullmatch(stripped)), None)
+    elif len(stripped) <= REFLEX_MAX_CANCEL and REFLEXES["cancel"].fullmatch(stripped):
+        result.reflex = "cancel"  # "never mind, stop, I'll do this later"
     regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
     result.region = result.regions[0] if result.regions else None
@@ -512,6 +515,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered):
             result.safety = False  # "it swelled, so I threw it out": the danger has left the house
+        if result.safety and not result.confident:  # the danger words drown the question:
+            asked = _questions_beside_danger(result.masked)  # read the parts without them
+            names = {a.question for a in asked}
+            result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
     return result
 
 
@@ -525,7 +532,10 @@ def _often_with(question: str) -> frozenset[str]:
 _CLAUSES = re.compile(r"[?？。;；!！]|,? (?:or|oder|o|ou) |,? (?:and|und|y) (?:also |auch |también )?"
                       r"(?=(?:do|can|what|where|how|when|is|should|muss|kann|wo|wie|was|soll|"
                       r"qué|dónde|cómo|puedo|tengo|debo)\b)|还是|還是|それとも|或者|另外|还有|還有")
-CLAUSE = 0.4  # a part of the message this sure of another question: that question is asked too
+_PHRASES = re.compile(r"(?<!\d)[.,、](?!\d)")  # sentences and phrases, not "2.5" or "10,000"
+# A part of the message this sure of another question asks it too: CLAUSE if the two are often
+# asked together, CLAUSE_ALONE for any other ("is it affected? and how do I get rid of it?")
+CLAUSE, CLAUSE_ALONE = 0.4, 0.6
 
 
 def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
@@ -541,10 +551,33 @@ def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
     matcher = default_matcher()
     for part in parts[:4]:
         scored, _ = matcher.read(part)
-        if scored and scored[0].question != first and scored[0].score >= CLAUSE \
-                and scored[0].question in _often_with(first):
+        if scored and scored[0].question not in (first, "safety") and (
+                scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE
+                                                    and scored[0].question in _often_with(first))):
             return scored[0].question
     return None
+
+
+def _questions_beside_danger(masked: str) -> list[Scored]:
+    """What a danger message asks besides "is it dangerous?" ("the dog chewed it, the case is
+    torn. How do I dispose of it safely?" → dispose), read from its parts that hold no danger
+    word: on the whole message the matcher mostly hears the danger."""
+    pieces = [p.strip() for c in _CLAUSES.split(masked) for p in _PHRASES.split(c) if p.strip()]
+    if len(pieces) < 2:
+        return []
+    matcher = default_matcher()
+    found: list[Scored] = []
+    last = len(pieces) - 1
+    for at in range(last, max(-1, last - 4), -1):  # the question is mostly at the end; a part
+        part = pieces[at]                          # before it must be surer ("unplugged it
+        if len(part) < (8 if part.isascii() else 3) or SAFETY.search(part):  # already")
+            continue
+        scored, _ = matcher.read(part)
+        if scored and scored[0].question != "safety" \
+                and scored[0].score >= (SECOND if at == last else CLAUSE_ALONE) \
+                and all(f.question != scored[0].question for f in found):
+            found.append(scored[0])
+    return found[:2]
 
 
 def _swapped_digits(name: str, near: list[str]) -> str | None:

@@ -23,6 +23,16 @@ _MODEL_LIKE = re.compile(
 _GENERIC = frozenset({"anker", "power", "bank", "powerbank", "battery", "portable", "charger",
                       "mah", "the", "my", "a", "an"})
 
+# Words of product names that everyday messages use too ("for Apple Watch", "with the cable"):
+# they never pick a product by themselves.
+_COMMON_NAME_WORDS = frozenset({
+    "with", "watch", "apple", "road", "super", "trip", "dual", "solar", "jump", "starter",
+    "cable", "built", "integrated", "magnetic", "wireless", "stand", "black", "white", "blue",
+    "pink", "cream", "navy", "blush", "lavender", "midnight", "lightning", "charging", "power",
+    "packaging", "speaker", "print", "teddy", "bluetooth", "speakerphone", "elements", "gravity",
+    "korea", "tech", "icons", "mini", "slim", "plus", "ultra", "magsafe", "compact", "portable",
+    "fast", "charge", "pack", "usb-c", "type-c", "powerbank", "battery", "batteries", "bank"})
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -144,8 +154,14 @@ class KnowledgeIndex:
             return []
         hits = process.extract(cleaned, self._name_choices, scorer=fuzz.token_set_ratio,
                                processor=None, limit=limit * 3, score_cutoff=_FUZZY_CUTOFF)
+        # "my Zolo power bank": the names with "zolo", not every "... Power Bank" ("power bank"
+        # is all of "321 Power Bank", so token_set_ratio scores that name high too)
+        distinctive = {w for w in cleaned.split() if len(w) >= 4 and w not in _GENERIC
+                       and w not in _COMMON_NAME_WORDS}
+        named = [(name, fuzz.token_set_ratio(cleaned, name), 0) for name in self._name_choices
+                 if distinctive & set(name.split())]  # the shared word is the evidence
         best: dict[str, NameMatch] = {}
-        for name, score, _ in hits:
+        for name, score, _ in named or hits:
             key = self._names[name]
             if key not in best or best[key].score < score:
                 best[key] = NameMatch(self._products[key], name, float(score))
