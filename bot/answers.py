@@ -14,17 +14,14 @@ from typing import Any
 from bot import flights, present
 from bot.catalog import CATALOG, DEFAULT_LANGUAGE, placeholders
 from bot.replies import Button, InfoCard, Link, Reply, Section
+from bot.truth import MAX_SECTION
 from knowledge import Campaign, Knowledge, pick_regional
 from knowledge.schema import Source
 
 t = CATALOG.text
 
 
-# With no country known, whose contacts to show first: the country most people writing in this
-# language are in (a Japanese question gets Anker Japan, not the US line). It orders the answer
-# only; it never becomes the conversation's country.
-LIKELY_COUNTRY: dict[str, str] = {"ja": "JP", "zh-Hans": "CN", "zh-Hant": "TW", "de": "DE",
-                                  "en": "US"}
+LIKELY_COUNTRY = present.LIKELY_COUNTRY  # with no country known: whose contacts come first
 
 
 def _campaigns(knowledge: Knowledge, model: str | None, region: str | None,
@@ -222,6 +219,21 @@ def serial_format_part(knowledge: Knowledge, model: str | None, lang: str,
 PUBLISHED_RULES: frozenset[str] = frozenset({"listed", "prefixes", "pattern"})
 
 
+def _rule_line(campaign: Campaign, lang: str) -> str | None:
+    """A published serial rule in words ("serials that start with 35S (14 characters)"); a
+    pattern has no words of its own: the bot checks the serial against it instead."""
+    match = campaign.serial_rule.match
+    if match.kind == "prefixes":
+        lengths = campaign.serial_rule.format.lengths
+        length = t(lang, "serial_rule_length", length="/".join(map(str, lengths))) \
+            if lengths else ""
+        return t(lang, "serial_rule_prefixes", prefixes=", ".join(match.prefixes), length=length)
+    if match.kind == "listed" and len(match.values) <= 12:
+        key = "serial_rule_listed" if match.match == "exact" else "serial_rule_contains"
+        return t(lang, key, values=", ".join(match.values))
+    return None
+
+
 def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str) -> InfoCard:
     """Which serials are included: for most recalls no list is published (the checker decides);
     some publish codes or prefixes, and then the bot checks a serial itself. Never a range the
@@ -230,8 +242,10 @@ def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str) -> In
         published = [c for c in knowledge.index.campaigns_for_model(model)
                      if c.serial_rule.match.kind in PUBLISHED_RULES]
         if published:
+            rules = [line for c in published if (line := _rule_line(c, lang))]
             return _card(knowledge, "serial_ranges", lang, model,
-                         [Section(lines=[t(lang, "serial_rule_published", model=model)])],
+                         [Section(lines=[*dict.fromkeys(rules),
+                                         t(lang, "serial_rule_published", model=model)])],
                          published[0].sources[:1])
         return _card(knowledge, "serial_ranges", lang, model,
                      [Section(lines=[t(lang, "answer_serial_ranges")])], [])
@@ -278,18 +292,40 @@ def hazard_part(knowledge: Knowledge, model: str | None, region: str | None,
     return _card(knowledge, "hazard", lang, model, sections, sources)
 
 
-def other_products_part(knowledge: Knowledge, brand: str | None, lang: str) -> InfoCard:
-    """The recalled products this bot knows, of one brand or of all."""
+def other_products_part(knowledge: Knowledge, brand: str | None, lang: str,
+                        region: str | None = None) -> InfoCard:
+    """The recalled products this bot knows, of one brand; with no brand, those recalled in the
+    user's country (or the likely one for the language: a phone screen, not 26 brands), with
+    the number of brands recalled elsewhere."""
+    place = None if brand else (region if region not in (None, "*") else LIKELY_COUNTRY.get(lang))
+    by_brand = _recalled_models(knowledge, brand, place)
+    lines = [f"{name}: {', '.join(sorted(models))}" for name, models in by_brand.items()]
+    if place and by_brand:
+        others = set(_recalled_models(knowledge, None, None)) - set(by_brand)
+        lines.insert(0, t(lang, "recalled_in_place", place=present.region_name(place, lang)))
+        if others:
+            lines.append(t(lang, "recalled_elsewhere_brands", count=len(others)))
+            return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
+    elif place:  # nothing listed for that country: every recall
+        lines = [f"{name}: {', '.join(sorted(models))}"
+                 for name, models in _recalled_models(knowledge, None, None).items()]
+    lines.append(t(lang, "other_products_note", date=present.date_label(knowledge.index.as_of, lang)))
+    return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
+
+
+def _recalled_models(knowledge: Knowledge, brand: str | None,
+                     place: str | None) -> dict[str, list[str]]:
+    """Recalled models by brand: of one brand, or of the campaigns that cover `place`."""
     by_brand: dict[str, list[str]] = {}
     for campaign in knowledge.index.campaigns:
         if brand and campaign.brand.lower() != brand.lower():
             continue
+        if place and not ({place, "*"} & set(campaign.regions)):
+            continue
         for product in campaign.products:
             if product.model not in by_brand.setdefault(campaign.brand, []):
                 by_brand[campaign.brand].append(product.model)
-    lines = [f"{name}: {', '.join(sorted(models))}" for name, models in by_brand.items()]
-    lines.append(t(lang, "other_products_note", date=present.date_label(knowledge.index.as_of, lang)))
-    return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
+    return by_brand
 
 
 def contact_part(knowledge: Knowledge, model: str | None, region: str | None, brand: str | None,
@@ -304,11 +340,12 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
         if not brand or campaign.brand.lower() == brand.lower():
             by_brand.setdefault(campaign.brand, []).append(campaign)
     likely = LIKELY_COUNTRY.get(lang) if region is None else None
-    for campaigns in by_brand.values():
-        found = _brand_contact(campaigns, region, likely)
-        if found is None:
-            continue
-        campaign, contact = found
+    found_all = [found for campaigns in by_brand.values()
+                 if (found := _brand_contact(campaigns, region, likely)) is not None]
+    here = [f for f in found_all if f[1].region in {region or likely} - {None}]
+    if not brand and here:  # no brand named: the brands with a contact there (a Japanese
+        found_all = here    # question gets Anker Japan, not six US hotlines)
+    for campaign, contact in found_all:
         heading = campaign.brand
         if region is not None and contact.region not in (region, "*"):
             heading = f"{campaign.brand} ({present.place_of(contact.region, campaign, lang)})"
@@ -360,7 +397,16 @@ def flight_part(knowledge: Knowledge, regions: list[str], airline: str | None,
     """The flight rules for a trip to or from `regions` on `airline`, each with its date."""
     lines = flights.flight_lines(knowledge, regions, airline, lang) or [t(lang, "answer_flight")]
     sources = flights.flight_sources(knowledge, regions, airline)
-    return _card(knowledge, "flight_rules", lang, None, [Section(lines=lines)], sources[:3])
+    # A section holds 1,000 characters (a Discord embed field 1,024): rules for a country and
+    # an airline run past it, so they go in sections of whole lines — never cut mid-sentence.
+    groups: list[list[str]] = []
+    for line in lines:
+        if groups and sum(len(x) + 1 for x in groups[-1]) + len(line) < MAX_SECTION:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return _card(knowledge, "flight_rules", lang, None, [Section(lines=g) for g in groups],
+                 sources[:3])
 
 
 def build(knowledge: Knowledge, part: str, model: str | None, region: str | None,
@@ -401,7 +447,7 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
     if part == "models_list":
         return present.models_card(knowledge, lang)
     if part == "other_products":
-        return other_products_part(knowledge, brand, lang)
+        return other_products_part(knowledge, brand, lang, region)
     if part == "flight_rules":
         trip = places or ([region] if region else [])
         return flight_part(knowledge, trip, airline, lang)

@@ -107,18 +107,44 @@ class Rule:
     act: Act
 
 
+_RUN = re.compile(r"[A-Za-z0-9]{5,}")
+
+
+def _code_like(text: str) -> bool:
+    """A run of five or more letters and digits with a digit in it: what a mistyped serial
+    looks like ("38472/F4K9"), not a question. (A loop over runs: linear on any input.)"""
+    return any(any(c.isdigit() for c in run.group(0)) for run in _RUN.finditer(text))
+
+
 def _names_contacts(button: Button) -> bool:
     """The 'Who to contact' button a card's text may point to (kept when cards are merged)."""
     action = parse(button.token) if button.token else None
     return action is not None and action.verb == "topic" and action.arg == "contact"
 
 
+def _without_prompt(card: Reply) -> Reply:
+    """A model preview without the check's question at its end (asked again further down)."""
+    if not isinstance(card, VerdictCard) or len(card.sections) < 2:
+        return card
+    return card.model_copy(update={
+        "sections": card.sections[:-1], "about": tuple(a for a in card.about if a == "verdict"),
+        "buttons": [b for b in card.buttons if b.url or _names_contacts(b)]})
+
+
 def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
     """`more` without the answer parts `said` already carries: one contacts card per message
     ("no reply? who do I contact?" answers both questions with the same card)."""
     given = {r.about[1] for r in said if len(r.about) > 1}
+    lines = {line for r in said if isinstance(r, InfoCard) for s in r.sections for line in s.lines}
     return [r for r in more if not (len(r.about) > 1 and r.about[1] in given
-                                    and r.about[1] in PARTS)]
+                                    and r.about[1] in PARTS) and not _says_nothing_new(r, lines)]
+
+
+def _says_nothing_new(reply: Reply, said: set[str]) -> bool:
+    """A card every line of which an earlier card of the same message said (the checker card
+    after "which serials are included" repeats its "send me the serial" line)."""
+    own = [line for s in reply.sections for line in s.lines] if isinstance(reply, InfoCard) else []
+    return bool(own) and all(line in said for line in own)
 
 
 def _check_open(state: ConversationState) -> bool:
@@ -290,7 +316,10 @@ class Dialog:
             return Turn([self.continue_privately(ctx, state.model)], self.reset(state))
         index = self.knowledge.index
         if state.region is None and self.country_decides(state.model):
-            return Turn([self.ask_region(state, ctx)], state)  # (a serial given waits for it)
+            ask = self.ask_region(state, ctx)  # a serial given waits for the country: say
+            if state.serial:                   # where the model is recalled, then ask it
+                ask = self.model_preview(state.model, None, ctx, ask, state.serial)
+            return Turn([ask], state)
         if state.serial and state.region is None:  # recalled everywhere: the serial decides
             turn = self.give_verdict(state, ctx)   # now; the country follows, for the remedy
             turn.replies += self.remedy_region_prompt(turn, ctx)
@@ -367,10 +396,13 @@ class Dialog:
             turn.replies[0] = self.model_preview(model, state.region, ctx, turn.replies[0])
         return turn
 
-    def model_preview(self, model: str, region: str | None, ctx: Context, prompt: Reply) -> Reply:
+    def model_preview(self, model: str, region: str | None, ctx: Context, prompt: Reply,
+                      serial: str | None = None) -> Reply:
         """Is this model recalled? Said first, in the same message as the check's next question
-        (its country or serial), whose buttons follow the card's links: one message, not two."""
-        result = self.knowledge.check(model, None, None if region == "*" else region)
+        (its country or serial), whose buttons follow the card's links: one message, not two.
+        A serial already given is checked against the published rules (the country decides
+        only which recall, and so the remedy)."""
+        result = self.knowledge.check(model, serial, None if region == "*" else region)
         card = present.verdict_card(self.knowledge, result, ctx.lang, None)
         asked = self.t(ctx, "remedy_depends_on_region")  # the question below asks it anyway
         sections = [Section(heading=s.heading, lines=[line for line in s.lines if line != asked],
@@ -646,6 +678,8 @@ class Dialog:
         replies = list(pending)
         for question in asked:
             turn = self.ask_question(state, ctx, question, u, [])
+            if any("ask_model" in r.about for r in turn.replies):  # "which model?" once, after
+                replies = [r for r in replies if "ask_model" not in r.about]  # both answers
             replies += _parts_not_yet_said(replies, turn.replies)
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
@@ -697,6 +731,8 @@ class Dialog:
             replies += _parts_not_yet_said(replies, more)
             answered = True
         prompt = self.reprompt(state, ctx) if answered else None
+        if prompt is not None:  # the check's question moves after the answers: asked once
+            replies = [_without_prompt(r) if "preview" in r.about else r for r in replies]
         return Turn(replies + ([prompt] if prompt else []), turn.state, turn.checks)
 
     def ask_question(self, state: ConversationState, ctx: Context, question: Question,
@@ -707,6 +743,10 @@ class Dialog:
         if named_other:
             model = None  # "my maggo" is not the A1263 we spoke of: answer in general, then ask
         brand = u.brand if u else None
+        if brand is None and u is not None and (u.models or u.suggestions):  # "my Zolo": Anker's,
+            brands = {c.brand for m in (u.models or u.suggestions)             # whichever Zolo
+                      for c in self.knowledge.index.campaigns_for_model(m)}
+            brand = brands.pop() if len(brands) == 1 else None
         covered_here = question.id == "region_coverage" and u is not None and bool(u.region)
         if question.id in CHECK_REQUESTS or (covered_here and u is not None and u.models):
             # "A1263 bought in Germany — is it covered?": the check there answers it
@@ -758,6 +798,11 @@ class Dialog:
                 reply = TextReply(text=self.t(ctx, item.message, model=model or "",
                                               brand=brand or "", date=self.as_of(ctx)))
             about = (question.id, *(reply.about or ((item.part,) if item.part else ())))
+            if replies and _says_nothing_new(reply, {line for r in replies if isinstance(r, InfoCard)
+                                                     for s in r.sections for line in s.lines}):
+                last = replies[-1]  # said already: that card answers for this part too
+                replies[-1] = last.model_copy(update={"about": (*last.about, *about[1:])})
+                continue
             replies.append(reply.model_copy(update={"about": about}))
         return replies
 
@@ -886,7 +931,8 @@ class Dialog:
     def did_you_mean_question(self, state: ConversationState, ctx: Context, u: Understood,
                               pending: list[Reply]) -> Turn:
         """Not sure what was asked: offer the likeliest questions as buttons."""
-        if state.step == "await_serial" and state.model and not pending:
+        if state.step == "await_serial" and state.model and not pending \
+                and _code_like(u.text):  # a serial gone wrong, not a question
             return Turn([ChoiceReply(text=self.t(ctx, "serial_not_understood", model=state.model),
                                      buttons=self.ask_serial(state, ctx).buttons)], state)
         likely = [s.question for s in u.ranked if s.question in by_id()
@@ -894,8 +940,10 @@ class Dialog:
         if u.models:
             state.last_model = u.models[0]
         buttons = [self._button(ctx, by_id()[q].label[ctx.lang], "topic", q) for q in likely]
+        prompt = self.reprompt(state, ctx)  # a check is open: it goes on after the choice
         return Turn([*pending, ChoiceReply(text=self.t(ctx, "did_you_mean_question"),
-                                           buttons=buttons, about=("did_you_mean",))], state)
+                                           buttons=buttons, about=("did_you_mean",)),
+                     *([prompt] if prompt else [])], state)
 
     def not_understood(self, state: ConversationState, ctx: Context, u: Understood) -> Reply:
         """Garbage: say so, and offer the popular models."""

@@ -223,6 +223,13 @@ def fitted_sections(heading: str | None, lines: list[str]) -> list[Section]:
     return sections
 
 
+# With no country known, whose contacts and pages to show first: the country most people writing
+# in this language are in (a Japanese question gets Anker Japan, not the US line). It orders and
+# picks links only; it never becomes the conversation's country.
+LIKELY_COUNTRY: dict[str, str] = {"ja": "JP", "zh-Hans": "CN", "zh-Hant": "TW", "de": "DE",
+                                  "en": "US"}
+
+
 def checker_url(campaign: Campaign) -> str | None:
     match = campaign.serial_rule.match
     return match.checker_url if match.kind == "checker_only" else None
@@ -414,8 +421,14 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         short = name.split(" (")[0].split("（")[0]
         title = t(lang, f"{key}_title", model=model, name=short, brand=brand)
     body = f"{key}_body"
+    brand_page = False
     if verdict is Verdict.CONFIRM_ON_CHECKER and checker_url(main.campaign) is None:
-        body = "verdict_confirm_with_brand_body"  # no public checker: the brand's support decides
+        # no serial checker: the brand's recall page where one is known for the place (Xiaomi
+        # China's), else its support decides
+        contact = pick_regional(main.campaign.contacts, result.region or LIKELY_COUNTRY.get(lang))
+        brand_page = contact is not None and contact.web is not None
+        body = "verdict_confirm_on_brand_page_body" if brand_page else \
+            "verdict_confirm_with_brand_body"
     lines = [t(lang, body, model=model, name=name, brand=brand)]
     if main.campaign.kind != "recall":  # who says so, when it is not a recall
         lines.append(authority_line(lang, main.campaign))
@@ -438,13 +451,13 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     campaigns = [cv.campaign for cv in result.campaigns]
     wanted = with_remedy.remedy.sources if with_remedy and with_remedy.remedy \
         and with_remedy.campaign is main.campaign else ()
-    buttons = link_buttons(lang, campaigns, result.region)
+    buttons = link_buttons(lang, campaigns, result.region, with_contact=brand_page)
     if verdict is Verdict.NOT_AFFECTED:
         buttons += [_topic_button(lang, "dispose")]
     else:  # "What do I get?" stays: its card has every option in full, and the caveats
         buttons += [_topic_button(lang, topic) for topic in ("remedy", "claim", "dispose")]
     unknown = t(lang, "remedy_unknown", brand=brand)
-    if body == "verdict_confirm_with_brand_body" or not buttons or not buttons[0].url \
+    if body == "verdict_confirm_with_brand_body" or brand_page or not buttons or not buttons[0].url \
             or unknown in lines:  # that line says: tap "Who to contact"
         buttons.append(_topic_button(lang, "contact"))
     buttons.append(_more_button(lang, "recall"))

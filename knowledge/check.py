@@ -86,9 +86,11 @@ def check(index: KnowledgeIndex, model: str, serial: str | None = None,
         for c in applicable
     ]
     # A recall (with its remedy) before a mere warning; then most severe first; among equals,
-    # one whose checker link the user can follow, then newest. The overall verdict is therefore
-    # "warning" only when every campaign that applies is a warning.
+    # with no country known one that holds everywhere (not Anker Japan's page for a German),
+    # then one whose checker link the user can follow, then newest. The overall verdict is
+    # therefore "warning" only when every campaign that applies is a warning.
     verdicts.sort(key=lambda v: (v.verdict is Verdict.WARNING, -SEVERITY[v.verdict],
+                                 region is None and "*" not in v.campaign.regions,
                                  _checker_url(v.campaign) is None,
                                  -v.campaign.announced.toordinal()))
     overall = verdicts[0].verdict if verdicts else Verdict.NOT_IN_KNOWN_RECALL

@@ -50,9 +50,19 @@ def test_below_only_when_something_is_below(kb: Knowledge, lang: str) -> None:
 def test_the_no_public_checker_verdict_offers_its_contact_button(kb: Knowledge,
                                                                  lang: str) -> None:
     """'support can confirm your unit (tap "Who to contact")': the button is there."""
-    card = verdict_card(kb, kb.check("PB2030MI", None, "CN"), lang)
+    card = verdict_card(kb, kb.check("PBLG2W", None, "TW"), lang)
     assert card.plain_text().count(CATALOG.text(lang, "button_contact")) >= 1
     assert Action("topic", "contact").pack() in [b.token for b in card.buttons]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_checker_but_a_recall_page_there_links_the_page(kb: Knowledge, lang: str) -> None:
+    """Xiaomi has no serial checker, but its recall page for China is known: the card says so
+    and links it (never "there is no online check")."""
+    card = verdict_card(kb, kb.check("PB2030MI", None, "CN"), lang)
+    assert CATALOG.text(lang, "verdict_confirm_on_brand_page_body", brand="Xiaomi") \
+        in card.plain_text()
+    assert "https://recall.mieco.net/power-bank" in [b.url for b in card.buttons]
 
 
 def test_details_are_behind_more_buttons_that_parse(kb: Knowledge) -> None:
