@@ -193,6 +193,7 @@ def fact_present(fact: str, item: dict[str, Any], replies: Sequence[Reply],
         "checker": lambda: "checker" in about or any(
             b.url for r in replies for b in r.buttons) or "anker.com/product-recalls" in text
             or any_in([_msg(lang, "verdict_confirm_with_brand_body"),  # no public checker: the
+                       _msg(lang, "verdict_confirm_batches_body"),  # (Romoss: batches listed)
                        _msg(lang, "brand_decides")]),                   # brand's support confirms
         "serial_location": lambda: "serial_location" in about or "ask_serial" in about,
         "serial_format": lambda: "serial_format" in about or any_in(

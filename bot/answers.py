@@ -234,23 +234,35 @@ def _rule_line(campaign: Campaign, lang: str) -> str | None:
     return None
 
 
-def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str) -> InfoCard:
+def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str,
+                       brand: str | None = None) -> InfoCard:
     """Which serials are included: for most recalls no list is published (the checker decides);
-    some publish codes or prefixes, and then the bot checks a serial itself. Never a range the
-    sources don't give."""
+    some publish codes or prefixes, and then the bot checks a serial itself; some list batch
+    codes that the brand confirms (Romoss). Never a range the sources don't give. With no model,
+    the brand named's rules, else which brands publish any."""
+    own = knowledge.index.campaigns_for_model(model) if model else [
+        c for c in knowledge.index.campaigns if brand and c.brand.lower() == brand.lower()]
+    batches = [c for c in own if c.serial_rule.published_batches]
+    if batches:  # listed by the notice, confirmed by the brand: shown, never matched
+        lines = [*dict.fromkeys(c.serial_rule.published_batches.get(lang) for c in batches
+                                if c.serial_rule.published_batches),
+                 t(lang, "batches_confirm", brand=batches[0].brand)]
+        return _card(knowledge, "serial_ranges", lang, model, [Section(lines=lines)],
+                     batches[0].sources[:1])
+    published = [c for c in own if c.serial_rule.match.kind in PUBLISHED_RULES]
+    if published:
+        rules = [line for c in published if (line := _rule_line(c, lang))]
+        named = model or ", ".join(dict.fromkeys(p.model for c in published for p in c.products))
+        return _card(knowledge, "serial_ranges", lang, model,
+                     [Section(lines=[*dict.fromkeys(rules),
+                                     t(lang, "serial_rule_published", model=named)])],
+                     published[0].sources[:1])
     if model:
-        published = [c for c in knowledge.index.campaigns_for_model(model)
-                     if c.serial_rule.match.kind in PUBLISHED_RULES]
-        if published:
-            rules = [line for c in published if (line := _rule_line(c, lang))]
-            return _card(knowledge, "serial_ranges", lang, model,
-                         [Section(lines=[*dict.fromkeys(rules),
-                                         t(lang, "serial_rule_published", model=model)])],
-                         published[0].sources[:1])
         return _card(knowledge, "serial_ranges", lang, model,
                      [Section(lines=[t(lang, "answer_serial_ranges")])], [])
     brands = sorted({c.brand for c in knowledge.index.campaigns
-                     if c.serial_rule.match.kind in PUBLISHED_RULES})
+                     if c.serial_rule.match.kind in PUBLISHED_RULES
+                     or c.serial_rule.published_batches})
     lines = [t(lang, "general_serial_ranges")]
     if brands:
         lines.append(t(lang, "serial_rules_published_by", brands=", ".join(brands)))
@@ -439,7 +451,7 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
     if part == "serial_format":
         return serial_format_part(knowledge, model, lang, brand)
     if part == "serial_ranges":
-        return serial_ranges_part(knowledge, model, lang)
+        return serial_ranges_part(knowledge, model, lang, brand)
     if part == "region_campaigns":
         return region_part(knowledge, model, region, lang)
     if part == "hazard":

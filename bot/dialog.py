@@ -269,8 +269,10 @@ class Dialog:
         state.step = "await_serial"
         product = self.knowledge.index.product(state.model)
         campaigns = self.knowledge.index.campaigns_for_model(state.model)
-        where = next((c.serial_rule.where_printed.get(ctx.lang) for c in campaigns
-                      if c.serial_rule.where_printed), self.t(ctx, "serial_where_default"))
+        where = next((printed.get(ctx.lang) for c in campaigns  # (a notice's batch codes too)
+                      if (printed := c.serial_rule.where_printed
+                          or c.serial_rule.published_batches)),
+                     self.t(ctx, "serial_where_default"))
         text = self.t(ctx, "ask_serial", model=state.model,
                       name=product.name if product else state.model, where=where)
         buttons = [self._button(ctx, self.t(ctx, "button_no_serial"), "noserial"),
@@ -757,13 +759,17 @@ class Dialog:
             return Turn([*pending, *listed, self.ask_model(state, ctx)], state)
         if "model" in question.needs and model is None:
             # What holds for every recall first, then the model for the exact answer.
-            general = self.answer(ctx, question, None, state.region, None)
+            general = self.answer(ctx, question, None, state.region, brand)
             state.pending_question = question.id
             text = self.t(ctx, "which_model_exact") if general else \
                 self.t(ctx, "question_needs_model", question=question.label.get(ctx.lang, ""))
             if not _check_open(state):
                 state.step = "await_model"
             likely = u.suggestions[:4] if u is not None and u.suggestions else None
+            if likely is None and brand:  # "Romoss batches?": Romoss's models to pick from
+                likely = sorted({p.model for c in self.knowledge.index.campaigns
+                                 if c.brand.lower() == brand.lower() for p in c.products})[:4] \
+                    or None
             return Turn([*pending, *general, ChoiceReply(text=text,
                                                          buttons=self._model_buttons(ctx, likely),
                                                          about=("ask_model",))], state)

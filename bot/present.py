@@ -429,7 +429,12 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         brand_page = contact is not None and contact.web is not None
         body = "verdict_confirm_on_brand_page_body" if brand_page else \
             "verdict_confirm_with_brand_body"
-    lines = [t(lang, body, model=model, name=name, brand=brand)]
+    batches = main.campaign.serial_rule.published_batches
+    if verdict is Verdict.CONFIRM_ON_CHECKER and batches is not None:
+        body = "verdict_confirm_batches_body"  # the notice lists batch codes: shown, and the
+    lines = [t(lang, body, model=model, name=name, brand=brand)]  # brand confirms
+    if body == "verdict_confirm_batches_body" and batches is not None:
+        lines.append(batches.get(lang))
     if main.campaign.kind != "recall":  # who says so, when it is not a recall
         lines.append(authority_line(lang, main.campaign))
     lines += _serial_line(lang, result)
@@ -457,7 +462,8 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     else:  # "What do I get?" stays: its card has every option in full, and the caveats
         buttons += [_topic_button(lang, topic) for topic in ("remedy", "claim", "dispose")]
     unknown = t(lang, "remedy_unknown", brand=brand)
-    if body == "verdict_confirm_with_brand_body" or brand_page or not buttons or not buttons[0].url \
+    if body in ("verdict_confirm_with_brand_body", "verdict_confirm_batches_body") or brand_page \
+            or not buttons or not buttons[0].url \
             or unknown in lines:  # that line says: tap "Who to contact"
         buttons.append(_topic_button(lang, "contact"))
     buttons.append(_more_button(lang, "recall"))
@@ -540,10 +546,25 @@ def _topic_buttons_after(lang: str, model: str | None, topic: str,
 def _topic_card(knowledge: Knowledge, model: str | None, region: str | None, lang: str,
                 topic: str) -> InfoCard:
     if region is None and model and topic in ("remedy", "claim", "contact") \
-            and knowledge.index.known_model(model) and knowledge.index.region_matters(model):
+            and knowledge.index.known_model(model) and knowledge.index.region_matters(model) \
+            and not _same_everywhere(knowledge, model, topic):
         return seal(_depends_on_region(knowledge, model, lang, topic))
     builders = {"remedy": _remedy, "claim": _claim, "contact": _contact, "dispose": _dispose}
     return seal(builders[topic](knowledge, model, region, lang))  # truth: checked once
+
+
+def _same_everywhere(knowledge: Knowledge, model: str, topic: str) -> bool:
+    """The model's claim steps (or remedies) are given for every country alike ('*'): no
+    country changes them, so they are shown at once (Xiaomi's claim), not 'listed for
+    worldwide — where did you buy it?'."""
+    campaigns = knowledge.index.campaigns_for_model(model)
+    if topic == "claim":
+        regions = {c.region for campaign in campaigns for c in campaign.claims}
+    elif topic == "remedy":
+        regions = {r.region for campaign in campaigns for r in campaign.remedies}
+    else:
+        return False
+    return regions == {"*"}
 
 
 def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) -> InfoCard:

@@ -234,6 +234,9 @@ class SerialRule(Strict):
     match: SerialMatch
     format: SerialFormat = SerialFormat()
     where_printed: LocalText | None = None
+    published_batches: LocalText | None = Field(
+        default=None, description="Batch codes the notice lists, shown to owners as help; the "
+        "bot never decides on them when their printed form is not described")
 
 
 class Replacement(Strict):
@@ -386,7 +389,8 @@ class Campaign(Strict):
         """Every user-facing text of this campaign (for translation coverage checks)."""
         texts: list[LocalText] = [self.title, self.hazard]
         texts += [t for t in (self.safety, self.disposal, self.figures.units,
-                              self.figures.incidents, self.serial_rule.where_printed) if t]
+                              self.figures.incidents, self.serial_rule.where_printed,
+                              self.serial_rule.published_batches) if t]
         texts += [p.label_location for p in self.products if p.label_location]
         for remedy in self.remedies:
             texts += [o.description for o in remedy.options]
