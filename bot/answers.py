@@ -88,6 +88,8 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
                 [t(lang, "claim_photos_unknown", brand=campaign.brand)]
         elif part == "proof_of_purchase":
             lines = [t(lang, f"proof_{claim.proof_of_purchase}")]
+            if claim.proof_note:  # "$36 without it"
+                lines.append(claim.proof_note.get(lang))
         else:
             lines = [t(lang, f"unit_fate_{claim.unit_fate}")]
         return lines, _cited(campaign, claim.sources)

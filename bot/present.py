@@ -456,7 +456,8 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     campaigns = [cv.campaign for cv in result.campaigns]
     wanted = with_remedy.remedy.sources if with_remedy and with_remedy.remedy \
         and with_remedy.campaign is main.campaign else ()
-    buttons = link_buttons(lang, campaigns, result.region, with_contact=brand_page)
+    buttons = link_buttons(lang, campaigns, result.region or (LIKELY_COUNTRY.get(lang) if brand_page
+                                                             else None), with_contact=brand_page)
     if verdict is Verdict.NOT_AFFECTED:
         buttons += [_topic_button(lang, "dispose")]
     else:  # "What do I get?" stays: its card has every option in full, and the caveats

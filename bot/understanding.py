@@ -207,6 +207,9 @@ def find_serial(text: str, models: list[str]) -> str | None:
     if labelled:
         # "SN: ABCD 1234 EFGH 5678 bought in Ohio": the printed groups, not the words after them
         groups = re.split(r"([ \-])", labelled.group(1).strip(" -"))
+        while len(groups) > 2 and not any(c.isdigit() for c in groups[0]) \
+                and not (groups[0].isupper() and len(groups[0]) <= 8):
+            groups = groups[2:]  # "serial says 000H21", "SN reads AK…": the word goes
         kept = groups[:1]
         for separator, group in zip(groups[1::2], groups[2::2], strict=False):
             if not any(c.isdigit() for c in group) and not (group.isupper() and len(group) <= 8):
@@ -492,6 +495,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 own = finder.specs.get(result.brand, {})
                 likely = [m for m in likely if m in own] or sorted(own)[:4]
             result.suggestions += [m for m in likely if m not in result.suggestions]
+    if not result.models and not result.unknown_models and len(result.suggestions) == 1 \
+            and finder.words_of.get(result.suggestions[0], set()) & set(
+                re.findall(r"[a-z0-9]+", lowered)):
+        # "my INUI with the paw print light": the one product a distinctive name fits — read
+        # as it, and said so ("I take it to be BI-B41")
+        result.models.append(result.suggestions.pop())
+        result.described_as = result.models[0]
     if not result.models and not result.unknown_models and result.brand \
             and len(result.suggestions) == 1 \
             and result.suggestions[0] in finder.specs.get(result.brand, {}):

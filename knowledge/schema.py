@@ -277,6 +277,9 @@ class Claim(Strict):
     steps: list[LocalText] = Field(min_length=1)
     photos: list[LocalText] = Field(default_factory=list)
     proof_of_purchase: ProofOfPurchase = "unknown"
+    proof_note: LocalText | None = Field(
+        default=None, description="What changes without a proof of purchase, as the source "
+        "states it ('$36 without proof of purchase')")
     unit_fate: UnitFate = "unknown"
     sources: list[str] = Field(min_length=1)
 
@@ -396,7 +399,7 @@ class Campaign(Strict):
             texts += [o.description for o in remedy.options]
             texts += [remedy.note] if remedy.note else []
         for claim in self.claims:
-            texts += claim.steps + claim.photos
+            texts += claim.steps + claim.photos + ([claim.proof_note] if claim.proof_note else [])
         return texts
 
 
