@@ -23,12 +23,14 @@ from bot.understanding import understand
 from knowledge import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-# The train split: four batches (the second to fourth of 2026-11-30, evaluation/README.md).
+# The train split: five batches (the second to fifth of 2026-11-30, evaluation/README.md).
 TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-2.yaml",
                ROOT / "evaluation" / "corpus" / "train-3.yaml",
                ROOT / "evaluation" / "corpus" / "train-4a.yaml",
-               ROOT / "evaluation" / "corpus" / "train-4b.yaml")
+               ROOT / "evaluation" / "corpus" / "train-4b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-5a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-5b.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
