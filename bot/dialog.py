@@ -20,7 +20,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
-from bot.lexicon import SEVERAL
+from bot.lexicon import NEXT_UNIT, SEVERAL
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -164,6 +164,9 @@ POLICY: tuple[Rule, ...] = (
     Rule("safety first", lambda s, c, u: u.safety, lambda d, s, c, u, p: d.add_safety(c, p)),
     Rule("a region in this message beats the stored one", lambda s, c, u: u.region is not None,
          lambda d, s, c, u, p: d.take_region(s, u)),
+    Rule("the next of the models named", lambda s, c, u: bool(s.queued_models) and not u.models
+         and NEXT_UNIT.search(u.text) is not None,
+         lambda d, s, c, u, p: d.next_queued(s, c, u, p)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
@@ -902,6 +905,15 @@ class Dialog:
                                          models=", ".join(u.models[:MAX_MODELS])))
             turn.replies = [note, *turn.replies]
         turn.replies = pending + turn.replies
+        return turn
+
+    def next_queued(self, state: ConversationState, ctx: Context, u: Understood,
+                    pending: list[Reply]) -> Turn:
+        """"And my second one?": the check moves on to the next model the user named."""
+        model = state.queued_models.pop(0)
+        note = TextReply(text=self.t(ctx, "next_unit", model=model))
+        turn = self.start_check(state, ctx, model, u)
+        turn.replies = [*pending, note, *turn.replies]
         return turn
 
     def unknown_model(self, state: ConversationState, ctx: Context, u: Understood,

@@ -207,6 +207,14 @@ INJECTION: re.Pattern[str] = re.compile(
     r"(?:code|number)s?)\b"
 )
 
+# "and my second one?", "la otra", "die andere", "另一个", "2台目は？": the next of the models a
+# message named (only read while some are queued).
+NEXT_UNIT: re.Pattern[str] = re.compile(
+    r"\b(?:second|other|next|2nd)\s+(?:one|unit|model|power ?bank|battery)\b|\bthe other\b|"
+    r"\b(?:la|el|mi)\s+(?:segund[oa]|otr[oa])\b|\b(?:die|der|das|meine)\s+(?:zweite|andere)\b|"
+    r"第二[个個台顆]|另一[个個台顆]|另外一[个個台顆]|另外那[个個台顆]|2台目|２台目|もう1台|もう一台|もう１台|"
+    r"もう一つ|もう1つ|二つ目|2つ目", _I)
+
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
 # "never mind, stop, I'll do this later", "cancela, ya no quiero seguir", "先不弄了，回头再说":

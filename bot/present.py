@@ -529,7 +529,12 @@ def check_text(knowledge: Knowledge, result: CheckResult, lang: str) -> str:
 # ----- topics: what you get, how to claim, contacts, disposal --------------------------------
 
 def _applicable(knowledge: Knowledge, model: str | None, region: str | None) -> list[Campaign]:
-    return knowledge.index.campaigns_for(model, region)[0] if model else []
+    """The model's campaigns there, newest first: the remedy and claim cards speak of the
+    recall the verdict card names (an A1647 bought in the US: the 2025 recall, not 2024's)."""
+    if not model:
+        return []
+    found = knowledge.index.campaigns_for(model, region)[0]
+    return sorted(found, key=lambda c: c.announced, reverse=True)
 
 
 def _where(region: str | None, lang: str) -> str:
@@ -684,7 +689,8 @@ def _claim(knowledge: Knowledge, model: str | None, region: str | None, lang: st
 
 
 def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: str) -> InfoCard:
-    campaigns = _applicable(knowledge, model, region)
+    # (the brand's contact is the same for each of its recalls: the first listed one's)
+    campaigns = knowledge.index.campaigns_for(model, region)[0] if model else []
     if not campaigns:
         return _needs_model(lang, "contact")
     assert model is not None

@@ -545,7 +545,7 @@ _CLAUSES = re.compile(r"[?？。;；!！]|,? (?:or|oder|o|ou) |,? (?:and|und|y) 
 _PHRASES = re.compile(r"(?<!\d)[.,、](?!\d)")  # sentences and phrases, not "2.5" or "10,000"
 # A part of the message this sure of another question asks it too: CLAUSE if the two are often
 # asked together, CLAUSE_ALONE for any other ("is it affected? and how do I get rid of it?")
-CLAUSE, CLAUSE_ALONE = 0.4, 0.6
+CLAUSE, CLAUSE_ALONE = 0.35, 0.6
 
 
 def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
