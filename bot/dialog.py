@@ -147,6 +147,17 @@ def _says_nothing_new(reply: Reply, said: set[str]) -> bool:
     return bool(own) and all(line in said for line in own)
 
 
+# While the country is awaited, a message naming none that the matcher reads this weakly is an
+# answer that missed ("I bought it last October"), not a new question: the country is asked again.
+AWAITED_OVER = 0.5
+
+
+def _awaits_region(state: ConversationState) -> bool:
+    """The last turn asked where the device was bought (for the check, or for a question)."""
+    return state.step == "await_region" or (
+        state.pending_question is not None and state.step == "idle" and state.last_model is not None)
+
+
 def _check_open(state: ConversationState) -> bool:
     return state.model is not None and state.step in ("await_serial", "await_region")
 
@@ -167,6 +178,10 @@ POLICY: tuple[Rule, ...] = (
     Rule("the next of the models named", lambda s, c, u: bool(s.queued_models) and not u.models
          and NEXT_UNIT.search(u.text) is not None,
          lambda d, s, c, u, p: d.next_queued(s, c, u, p)),
+    Rule("the country asked for, not given", lambda s, c, u: _awaits_region(s) and not u.region
+         and not u.models and not u.serial and not u.safety and not u.reflex
+         and (not u.ranked or u.ranked[0].score < AWAITED_OVER),
+         lambda d, s, c, u, p: d.ask_region_again(s, c, p)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
@@ -907,6 +922,15 @@ class Dialog:
         turn.replies = pending + turn.replies
         return turn
 
+    def ask_region_again(self, state: ConversationState, ctx: Context,
+                         pending: list[Reply]) -> Turn:
+        """"I bought it last October" when the country was asked: ask it again, same buttons."""
+        model = state.model or state.last_model
+        assert model is not None
+        return Turn([*pending, ChoiceReply(text=self.t(ctx, "ask_region", model=model),
+                                           buttons=self._region_buttons(ctx, model),
+                                           about=("ask_region",))], state)
+
     def next_queued(self, state: ConversationState, ctx: Context, u: Understood,
                     pending: list[Reply]) -> Turn:
         """"And my second one?": the check moves on to the next model the user named."""
@@ -943,6 +967,9 @@ class Dialog:
         if state.step == "idle" and state.last_model:
             turn = self.ask_question(state, ctx, by_id()["remedy"], None, pending)
             return turn
+        if state.model is not None:  # a check is open: say which recall covers it there
+            return Turn([*pending, self.region_line(state.model, u.region, ctx),
+                         self.current_prompt(state, ctx)], state)
         note = TextReply(text=self.t(ctx, "region_noted", region=self._region_words(u.region, ctx)))
         return Turn([*pending, note, self.current_prompt(state, ctx)], state)
 
