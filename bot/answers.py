@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import flights, present
 from bot.catalog import CATALOG, DEFAULT_LANGUAGE, placeholders
-from bot.replies import Button, InfoCard, Link, Reply, Section
+from bot.replies import Button, InfoCard, Link, Reply, Section, TextReply
 from bot.truth import MAX_SECTION
 from knowledge import Campaign, Knowledge, pick_regional
 from knowledge.schema import Source
@@ -423,6 +423,18 @@ def flight_part(knowledge: Knowledge, regions: list[str], airline: str | None,
                  sources[:3])
 
 
+def processing_time_part(knowledge: Knowledge, model: str | None, region: str | None,
+                         lang: str) -> Reply:
+    """How long a claim takes: what the brand states for this model's claims (INIU: about 15
+    business days), else that no source states it — never an estimate."""
+    stated = [claim.processing_time.get(lang) for c in _campaigns(knowledge, model, region)
+              for claim in c.claims if claim.processing_time
+              and (region is None or claim.region in (region, "*"))]
+    if stated:
+        return TextReply(text=" ".join(dict.fromkeys(stated)), about=("processing_time",))
+    return TextReply(text=t(lang, "answer_delivery_time"), about=("no_times_known",))
+
+
 def build(knowledge: Knowledge, part: str, model: str | None, region: str | None,
           brand: str | None, lang: str, *, places: list[str] | None = None,
           airline: str | None = None) -> Reply:
@@ -462,6 +474,8 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
         return present.models_card(knowledge, lang)
     if part == "other_products":
         return other_products_part(knowledge, brand, lang, region)
+    if part == "processing_time":
+        return processing_time_part(knowledge, model, region, lang)
     if part == "flight_rules":
         trip = places or ([region] if region else [])
         return flight_part(knowledge, trip, airline, lang)

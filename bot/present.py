@@ -683,7 +683,8 @@ def _claim(knowledge: Knowledge, model: str | None, region: str | None, lang: st
     if claim is None:
         return _unknown(lang, "claim", model, region, main, buttons)
     title = t(lang, "claim_title", model=model, where=_where(claim.region, lang), brand=main.brand)
-    lines = [*claim_lines(lang, claim), t(lang, "no_times_known")]
+    lines = [*claim_lines(lang, claim), claim.processing_time.get(lang)
+             if claim.processing_time else t(lang, "no_times_known")]
     return InfoCard(topic="claim", title=title, sections=fitted_sections(None, lines),
                     source=campaign_source(lang, main, claim.sources), buttons=buttons)
 

@@ -24,7 +24,7 @@ CORPUS_EXAMPLES_FILE = Path(__file__).parent / "data" / "examples-from-corpus.ya
 Part = Literal[
     "remedy", "claim_steps", "claim_photos", "proof_of_purchase", "unit_fate", "contact", "disposal",
     "storage", "stop_using", "checker", "serial_location", "serial_format", "region_campaigns",
-    "hazard", "models_list", "flight_rules", "other_products", "serial_ranges",
+    "hazard", "models_list", "flight_rules", "other_products", "serial_ranges", "processing_time",
 ]
 PARTS: tuple[str, ...] = Part.__args__  # type: ignore[attr-defined]
 

@@ -280,6 +280,9 @@ class Claim(Strict):
     proof_note: LocalText | None = Field(
         default=None, description="What changes without a proof of purchase, as the source "
         "states it ('$36 without proof of purchase')")
+    processing_time: LocalText | None = Field(
+        default=None, description="How long the brand says a claim takes, as the source states "
+        "it ('INIU reviews each claim in about 15 business days'); never estimated")
     unit_fate: UnitFate = "unknown"
     sources: list[str] = Field(min_length=1)
 
@@ -399,7 +402,8 @@ class Campaign(Strict):
             texts += [o.description for o in remedy.options]
             texts += [remedy.note] if remedy.note else []
         for claim in self.claims:
-            texts += claim.steps + claim.photos + ([claim.proof_note] if claim.proof_note else [])
+            texts += claim.steps + claim.photos
+            texts += [x for x in (claim.proof_note, claim.processing_time) if x]
         return texts
 
 
