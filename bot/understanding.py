@@ -152,7 +152,7 @@ _NUMBER_NAMES = ("334", "321", "535")
 # What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
 # languages, matched against the same features of the knowledge's product names.
 _CAPACITY = re.compile(r"(?<![\d.,])(\d{1,2})(?:[.,]?000(?!\d)|\s?k\b)", re.IGNORECASE)
-_WATTS = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?)\s?w(?![a-z])", re.IGNORECASE)
+_WATTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d)?)\s?w(?![a-z])", re.IGNORECASE)  # "22,5W"
 _FEATURES: dict[str, re.Pattern[str]] = {
     "cable": re.compile(r"built[- ]?in|integrated|attached|cable|kabel|integrad|线|線|ケーブル|一体型",
                         re.IGNORECASE),
@@ -172,7 +172,7 @@ def spec_spans(text: str) -> list[tuple[int, int, str]]:
 def spec_of(text: str) -> frozenset[str]:
     """The features a text names: capacity (mAh), watts, cable kinds, magnetic."""
     found = {f"{int(m.group(1)) * 1000}mah" for m in _CAPACITY.finditer(text)}
-    found |= {f"{float(m.group(1)):g}w" for m in _WATTS.finditer(text)}
+    found |= {f"{float(m.group(1).replace(',', '.')):g}w" for m in _WATTS.finditer(text)}
     found |= {name for name, pattern in _FEATURES.items() if pattern.search(text)}
     return frozenset(found)  # product names that are numbers (Anker 334 MagGo …)
 _ASCII_CODES = re.compile(r"[A-Za-z0-9 \-]{1,200}")
