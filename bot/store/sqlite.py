@@ -36,7 +36,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import os
 import random
@@ -55,6 +54,7 @@ from bot.store._common import (
     DEFAULT_TTL,
     check_expected,
     check_key,
+    from_json,
     now_timestamp,
     timestamp,
     to_json,
@@ -328,7 +328,7 @@ class SQLiteStore:
         text, version, updated = entry
         if updated < now_timestamp(self._clock) - self.ttl.total_seconds():
             return None
-        return Stored(json.loads(text), version, datetime.fromtimestamp(updated, UTC))
+        return Stored(from_json(text), version, datetime.fromtimestamp(updated, UTC))
 
     async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
                    checks: Sequence[CheckLogEntry] = ()) -> int:
