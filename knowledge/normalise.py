@@ -34,9 +34,12 @@ def normalise_model(text: str) -> str:
     return _SEPARATORS.sub("-", folded).strip("-")
 
 
+_NOT_KEY = re.compile(r"[^A-Z0-9]")
+
+
 def model_key(text: str) -> str:
     """A comparison key that ignores separators: `BI-B41` and `BIB41` meet here."""
-    return re.sub(r"[^A-Z0-9]", "", normalise_model(text))
+    return _NOT_KEY.sub("", normalise_model(text))
 
 
 @dataclass(frozen=True)
