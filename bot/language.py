@@ -106,6 +106,8 @@ _ENDONYMS: dict[str, str] = {
 def detect(text: str) -> Detected:
     """The language of a message with the strength of the evidence."""
     sample = text[:MAX_SAMPLE]
+    if sample.isascii():  # no kana, no Han: skip both scans
+        return _detect_latin(sample)
     if _KANA.search(sample):
         return Detected("ja", STRONG + 1)
     if _HAN.search(sample):
@@ -136,9 +138,17 @@ def _detect_han(sample: str) -> Detected:
 
 
 def _detect_latin(sample: str) -> Detected:
-    words = [w for token in sample.lower().split() if not _is_noise(token)
-             for w in _LETTERS.findall(token)]
-    scores = {"es": len(_ES_CHARS.findall(sample)), "de": len(_DE_CHARS.findall(sample)), "en": 0}
+    words: list[str] = []
+    for token in sample.lower().split():
+        if token.isalpha():  # the common case: one word, no digits, no address (same result)
+            words.append(token)
+        elif not _is_noise(token):
+            words += _LETTERS.findall(token)
+    if sample.isascii():  # none of the accents and umlauts below
+        scores = {"es": 0, "de": 0, "en": 0}
+    else:
+        scores = {"es": len(_ES_CHARS.findall(sample)), "de": len(_DE_CHARS.findall(sample)),
+                  "en": 0}
     for word in words:  # one pass: this runs on every message
         if word in _ES_WORDS:
             scores["es"] += 1
