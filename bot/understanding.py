@@ -235,7 +235,6 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
     the tables grow with every city and shop, the cost per message does not.
     """
     found: list[tuple[str, int, int]] = []
-    shouting = _mostly_capitals(text)
     words = list(WORD.finditer(text))
     keys = [w.group(0).lower().rstrip(".'’-") for w in words]
     skip_until = -1
@@ -244,7 +243,7 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
             continue
         if keys[i] not in PLACE_FIRST_WORDS and keys[i].replace(".", "") not in PLACE_FIRST_WORDS:
             written = word.group(0).rstrip(".")
-            if not shouting and written in REGION_CODES_WRITTEN:
+            if written in REGION_CODES_WRITTEN and not _mostly_capitals(text):
                 found.append((REGION_CODES_WRITTEN[written], word.start(), word.end()))
             continue
         for size in range(min(MAX_PLACE_WORDS, len(words) - i), 0, -1):
@@ -259,15 +258,16 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
                 break
         else:
             written = word.group(0).rstrip(".")
-            if not shouting and written in REGION_CODES_WRITTEN:
+            if written in REGION_CODES_WRITTEN and not _mostly_capitals(text):
                 found.append((REGION_CODES_WRITTEN[written], word.start(), word.end()))
-    for match in CJK_PLACE.finditer(text):
+    ascii_only = text.isascii()  # then no CJK place, and no currency but "NT$", "C$", …
+    for match in () if ascii_only else CJK_PLACE.finditer(text):
         term = match.group(0)
         after = CJK_NOT_BEFORE.get(term)
         if after and text[match.end():match.end() + 1] == after:
             continue
         found.append((CJK_PLACES[term], match.start(), match.end()))
-    for match in CURRENCY.finditer(text):
+    for match in () if ascii_only and "$" not in text else CURRENCY.finditer(text):
         symbol = match.group(0).lower()
         code = CURRENCY_REGIONS[symbol]
         if symbol in ("¥", "￥") and _KANA.search(text):
