@@ -43,6 +43,7 @@ from bot.lexicon import (
 )
 from bot.matcher import PLACEHOLDERS, Scored, default_matcher, prepare
 from bot.questions import by_id
+from bot.scan import WordStarts
 from knowledge import KnowledgeIndex, NameMatch
 from knowledge.normalise import fold, model_key, normalise_model
 from knowledge.schema import REGIONS
@@ -559,6 +560,9 @@ def _swapped_digits(name: str, near: list[str]) -> str | None:
     return None
 
 
+_SAFETY_STARTS = WordStarts(SAFETY)
+
+
 def in_danger(lowered: str) -> bool:
     """A danger word that is not denied ("not hot", "没有发烫", "熱くなったこともない").
 
@@ -566,7 +570,7 @@ def in_danger(lowered: str) -> bool:
     with nothing but a few filler words between ("no heat or swelling"), so "not charging and
     it's hot" still gets the safety steps.
     """
-    for match in SAFETY.finditer(lowered):
+    for match in _SAFETY_STARTS.finditer(lowered):  # = SAFETY.finditer, faster (bot/scan.py)
         before = lowered[max(0, match.start() - 40):match.start()]
         after = lowered[match.end():match.end() + 16]
         if not (NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after)):
