@@ -20,7 +20,8 @@ _ASCII_CONTROLS = {code: None for code in (*range(32), 127) if chr(code) not in 
 def fold(text: str) -> str:
     """Unicode NFKC (fullwidth → ASCII), drop control and zero-width characters."""
     if text.isascii():  # the common case, ~20× faster than the per-character path
-        return text.translate(_ASCII_CONTROLS)
+        # (printable ASCII has no control character: nothing to translate)
+        return text if text.isprintable() else text.translate(_ASCII_CONTROLS)
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
 
