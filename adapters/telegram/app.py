@@ -19,7 +19,6 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     ReplyParameters,
     Update,
@@ -40,13 +39,13 @@ from telegram.request import BaseRequest
 
 from adapters.telegram import parse, photos
 from adapters.telegram.ratelimit import ChatRateLimiter, ReplyBudget
-from adapters.telegram.render import Outgoing, html_chunks, keyboard, render
+from adapters.telegram.render import FrozenLinkPreview, Outgoing, html_chunks, keyboard, render
 from adapters.telegram.updates import ChatOrderedProcessor
 from bot.inbound import COMMANDS, ChatKind, Inbound
 from bot.replies import Button, PsaCard, Reply, TextReply, VerdictCard
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # immutable, so one for every message
+NO_PREVIEW = FrozenLinkPreview(is_disabled=True)  # immutable, so one for every message
 
 # Opt in now to PTB 23's timedelta durations (RetryAfter.retry_after, ...): without it PTB 22
 # itself emits a PTBDeprecationWarning every time Telegram answers 429. Nothing here reads them.

@@ -70,3 +70,11 @@ def test_the_fast_send_makes_the_request_send_message_makes() -> None:
 
     asyncio.run(run(limited=False))
     asyncio.run(run(limited=True))
+
+
+def test_the_shared_link_preview_options_say_what_plain_ones_say() -> None:
+    from telegram import LinkPreviewOptions
+
+    plain = LinkPreviewOptions(is_disabled=True)
+    assert NO_PREVIEW.to_dict() == plain.to_dict() and plain == NO_PREVIEW
+    assert NO_PREVIEW.to_dict() is NO_PREVIEW.to_dict()  # built once
