@@ -126,6 +126,7 @@ _MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-
                           r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})"
                           r"(?:s|['’]s)?(?![A-Za-z0-9])")  # "two BI-B41s", "my A1263's cable"
 _ANKER_FULL = re.compile(r"^A\d{4}$")
+_DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
 # A serial: "SN: XXXX…" or a run of 10–40 letters/digits (spaces or dashes between groups).
 _SN_LABEL = re.compile(r"(?:\bS/?N(?: {0,3}code)?|\bserials?(?: numbers?| no\.?)?(?: is| are)?|"
@@ -412,7 +413,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     result = Understood(text=text)
     finder = _finder(index)
     spans: list[tuple[int, int, str]] = []  # what the matcher sees as placeholders
-    for match in _MODEL_TOKEN.finditer(text):
+    # Model numbers, bare model digits, serials and codes all have digits: without one, none
+    # of their scans can find anything (the same result, sooner).
+    digits = _DIGIT.search(text) is not None
+    for match in _MODEL_TOKEN.finditer(text) if digits else ():
         token = match.group(1)
         canonical = finder.canonical(token) or (  # "the A1647s": a plural of a known model
             finder.canonical(token[:-1]) if token[-1:] in ("s", "S") else None)
@@ -435,7 +439,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 result.unknown_models.append(name)
             result.suggestions += [m for m in near if m not in result.suggestions]
             spans.append((match.start(1), match.end(1), "MODEL"))
-    if not result.models:
+    if not result.models and digits:
         bare = [(m, "A" + m.group(1)) for m in _BARE_DIGITS.finditer(text)
                 if "A" + m.group(1) in finder.anker]
         if len({model for _, model in bare}) == 1:  # "my 1263": one model has these digits
@@ -448,8 +452,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 if model not in result.suggestions:
                     result.suggestions.append(model)
                 spans.append((match.start(1), match.end(1), "MODEL"))
-    result.codes_only = _codes_only(text)
-    result.serial = find_serial(text, result.models + result.unknown_models)
+    result.codes_only = digits and _codes_only(text)
+    result.serial = find_serial(text, result.models + result.unknown_models) if digits else None
     if result.serial:
         at = text.find(result.serial)
         if at >= 0:
