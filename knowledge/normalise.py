@@ -50,15 +50,17 @@ class NormalisedSerial:
 
 
 _SUBSTITUTIONS = {"O": "0", "I": "1"}
+_SN_PREFIX = re.compile(r"^SN\s*(CODE)?\s*[:：#]?\s*", re.IGNORECASE)
+_SERIAL_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.]+")
 
 
 def normalise_serial(text: str, fmt: SerialFormat | None = None) -> NormalisedSerial:
     """Strip spaces and dashes, upper-case; map letters the brand never uses (O→0, I→1)."""
     folded = fold(text).strip()
     if folded.upper().startswith("SN") and len(folded) > 4:
-        folded = re.sub(r"^SN\s*(CODE)?\s*[:：#]?\s*", "", folded, flags=re.IGNORECASE)
+        folded = _SN_PREFIX.sub("", folded)
     changes: list[str] = []
-    compact = re.sub(r"[\s\-‐‑‒–—―_.]+", "", folded)
+    compact = _SERIAL_SEPARATORS.sub("", folded)
     if compact != folded:
         changes.append("spaces")
     upper = compact.upper()
