@@ -93,6 +93,9 @@ class Detected:
     variant_unclear: bool = False  # Chinese, but the forms and places don't say which script
 
 
+_NO_CLUE = Detected(None, 0)  # (frozen: one for every message without a clue)
+_LATIN = ("es", "de", "en")
+
 # Country names only one of the Latin-script languages writes this way ("Deutschland" alone is
 # German, "España" Spanish): strong evidence even as the whole message.
 _ENDONYMS: dict[str, str] = {
@@ -106,6 +109,8 @@ _ENDONYMS: dict[str, str] = {
 def detect(text: str) -> Detected:
     """The language of a message with the strength of the evidence."""
     sample = text[:MAX_SAMPLE]
+    if sample.isascii():  # no kana, no Han: skip both scans
+        return _detect_latin(sample)
     if _KANA.search(sample):
         return Detected("ja", STRONG + 1)
     if _HAN.search(sample):
@@ -136,30 +141,45 @@ def _detect_han(sample: str) -> Detected:
 
 
 def _detect_latin(sample: str) -> Detected:
-    words = [w for token in sample.lower().split() if not _is_noise(token)
-             for w in _LETTERS.findall(token)]
-    scores = {"es": len(_ES_CHARS.findall(sample)), "de": len(_DE_CHARS.findall(sample)), "en": 0}
+    words: list[str] = []
+    for token in sample.lower().split():
+        if token.isalpha():  # the common case: one word, no digits, no address (same result)
+            words.append(token)
+        elif not _is_noise(token):
+            words += _LETTERS.findall(token)
+    if sample.isascii():  # none of the accents and umlauts below
+        if not words:  # a model number, a serial: no clue at all
+            return _NO_CLUE
+        es = de = 0
+    else:
+        es, de = len(_ES_CHARS.findall(sample)), len(_DE_CHARS.findall(sample))
+    en = 0
     for word in words:  # one pass: this runs on every message
         if word in _ES_WORDS:
-            scores["es"] += 1
+            es += 1
         if word in _DE_WORDS:
-            scores["de"] += 1
+            de += 1
         if word in _EN_WORDS:
-            scores["en"] += 1
+            en += 1
     for word in words:  # a country named in its own language says which language it is
         endonym = _ENDONYMS.get(word)
-        if endonym:
-            scores[endonym] += STRONG
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    (best, top), (_, second) = ranked[0], ranked[1]
-    if top == 0 or top == second:
-        return Detected(None, 0)
-    return Detected(best, top - second)
+        if endonym == "es":
+            es += STRONG
+        elif endonym == "de":
+            de += STRONG
+        elif endonym == "en":
+            en += STRONG
+    # The best and the runner-up, ties going to the earlier of es, de, en (as a stable sort did)
+    scores = (es, de, en)
+    top = max(scores)
+    if top == 0 or scores.count(top) > 1:
+        return _NO_CLUE
+    return Detected(_LATIN[scores.index(top)], top - sorted(scores)[1])
 
 
 def _is_noise(token: str) -> bool:
     """Web addresses and model or serial numbers say nothing about language ("amazon.de")."""
-    return any(ch.isdigit() for ch in token) or _ADDRESS.search(token) is not None
+    return any(map(str.isdigit, token)) or _ADDRESS.search(token) is not None
 
 
 def from_locale(locale: str | None) -> str | None:

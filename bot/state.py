@@ -45,8 +45,22 @@ class ConversationState(BaseModel):
         except ValidationError:
             return cls()
 
+    @classmethod
+    def from_json(cls, text: str) -> ConversationState | None:
+        """The state in `text` (JSON as dump_json writes it), or None if it cannot be read
+        as one (then from_stored decides, as for any stored dict)."""
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError:
+            return None
+
     def dump(self) -> dict[str, object]:
         return self.model_dump(mode="json")
+
+    def dump_json(self) -> str:
+        """The JSON of dump(), as the stores write it (the same text but for the spelling of
+        exponents in floats, e.g. 1e-7 for 1e-07; either reads back to the same state)."""
+        return self.model_dump_json()
 
     def reset_check(self) -> None:
         """Forget the device under discussion (and its serial); keep language and flood data."""

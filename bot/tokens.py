@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PREFIX = "rc1"
 MAX_TOKEN_BYTES = 64
@@ -46,6 +47,7 @@ class Action:
         return token
 
 
+@lru_cache(maxsize=4096)  # cards' buttons are parsed turn after turn; Action is immutable
 def parse(token: str) -> Action | None:
     """The action in `token`, or None when it is malformed, unknown or forged."""
     if len(token) > MAX_TOKEN_BYTES:

@@ -66,24 +66,64 @@ class CheckResult:
         return self.campaigns[0].serial if self.campaigns else None
 
 
-def check(index: KnowledgeIndex, model: str, serial: str | None = None,
-          region: str | None = None) -> CheckResult:
-    """Check one device. Never returns 'safe': the mildest outcome is 'not in a known recall'."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a check of (model, region) finds before looking at any serial."""
+
+    canonical: str
+    product: Product
+    applicable: tuple[tuple[Campaign, Remedy | None, Claim | None, Contact | None], ...]
+    elsewhere: tuple[Campaign, ...]
+    needs_region: bool
+
+
+_plans: dict[int, tuple[KnowledgeIndex, dict[tuple[str, str | None], _Plan]]] = {}
+MAX_PLANS = 4096  # per index: (model as typed, region) pairs
+
+
+def _plan(index: KnowledgeIndex, model: str, region: str | None) -> _Plan | None:
+    """The serial-independent part of `check`, remembered per index (an index never changes):
+    it was ~half of a check, and every model preview and verdict runs one. Only for known
+    models, so nothing but model numbers is kept."""
+    held = _plans.get(id(index))
+    if held is None or held[0] is not index:
+        if len(_plans) >= 8:  # indexes of earlier knowledge versions (reloads)
+            _plans.clear()
+        held = _plans[id(index)] = (index, {})
+    plans = held[1]
+    plan = plans.get((model, region))
+    if plan is not None:
+        return plan
     canonical = index.canonical_model(model) or normalise_model(model)
     product = index.product(canonical)
     if product is None:
-        return CheckResult(canonical, None, region, Verdict.NOT_IN_KNOWN_RECALL, as_of=index.as_of)
+        return None
     applicable, elsewhere = index.campaigns_for(canonical, region)
-    needs_region = region is None and index.region_matters(canonical)
+    plan = _Plan(canonical, product,
+                 tuple((c, pick_regional(c.remedies, region), pick_regional(c.claims, region),
+                        pick_regional(c.contacts, region)) for c in applicable),
+                 tuple(elsewhere), region is None and index.region_matters(canonical))
+    if len(plans) < MAX_PLANS:
+        plans[(model, region)] = plan
+    return plan
+
+
+def check(index: KnowledgeIndex, model: str, serial: str | None = None,
+          region: str | None = None) -> CheckResult:
+    """Check one device. Never returns 'safe': the mildest outcome is 'not in a known recall'."""
+    plan = _plan(index, model, region)
+    if plan is None:
+        canonical = index.canonical_model(model) or normalise_model(model)
+        return CheckResult(canonical, None, region, Verdict.NOT_IN_KNOWN_RECALL, as_of=index.as_of)
     verdicts = [
         CampaignVerdict(
             campaign=c,
             serial=_as_warning(c, evaluate_serial(c.serial_rule, serial)),
-            remedy=pick_regional(c.remedies, region),
-            claim=pick_regional(c.claims, region),
-            contact=pick_regional(c.contacts, region),
+            remedy=remedy,
+            claim=claim,
+            contact=contact,
         )
-        for c in applicable
+        for c, remedy, claim, contact in plan.applicable
     ]
     # A recall (with its remedy) before a mere warning; then most severe first; among equals,
     # with no country known one that holds everywhere (not Anker Japan's page for a German),
@@ -96,8 +136,8 @@ def check(index: KnowledgeIndex, model: str, serial: str | None = None,
     overall = verdicts[0].verdict if verdicts else Verdict.NOT_IN_KNOWN_RECALL
     # The answer is as fresh as the least recently checked campaign it relies on.
     as_of = min((v.campaign.last_checked for v in verdicts), default=index.as_of)
-    return CheckResult(canonical, product, region, overall, verdicts, elsewhere, needs_region,
-                       as_of)
+    return CheckResult(plan.canonical, plan.product, region, overall, verdicts,
+                       list(plan.elsewhere), plan.needs_region, as_of)
 
 
 def _as_warning(campaign: Campaign, result: SerialResult) -> SerialResult:

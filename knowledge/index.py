@@ -67,6 +67,8 @@ class KnowledgeIndex:
                     names.setdefault(processed, key)
                     owners.setdefault(processed, set()).add(key)
         self._names = names
+        # product(): the spellings that named a product (only those: no other text is kept)
+        self._product_memo: dict[str, Product] = {}
         self._campaigns_for_memo: dict[tuple[str, str | None], tuple[list[Campaign],
                                                                     list[Campaign]]] = {}
         # A name two products share ("IKEA VARMFRONT": E2037 and E2038) names neither exactly.
@@ -86,7 +88,12 @@ class KnowledgeIndex:
 
     def product(self, model: str) -> Product | None:
         """The product with this model number, however it was typed."""
-        return self._products.get(model_key(model))
+        found = self._product_memo.get(model)  # model numbers as typed before, found then
+        if found is None:
+            found = self._products.get(model_key(model))
+            if found is not None and len(self._product_memo) < 4096:
+                self._product_memo[model] = found
+        return found
 
     def campaigns_for_model(self, model: str) -> list[Campaign]:
         """Every campaign naming this model, in any region."""

@@ -20,7 +20,8 @@ _ASCII_CONTROLS = {code: None for code in (*range(32), 127) if chr(code) not in 
 def fold(text: str) -> str:
     """Unicode NFKC (fullwidth → ASCII), drop control and zero-width characters."""
     if text.isascii():  # the common case, ~20× faster than the per-character path
-        return text.translate(_ASCII_CONTROLS)
+        # (printable ASCII has no control character: nothing to translate)
+        return text if text.isprintable() else text.translate(_ASCII_CONTROLS)
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
 
@@ -34,9 +35,12 @@ def normalise_model(text: str) -> str:
     return _SEPARATORS.sub("-", folded).strip("-")
 
 
+_NOT_KEY = re.compile(r"[^A-Z0-9]")
+
+
 def model_key(text: str) -> str:
     """A comparison key that ignores separators: `BI-B41` and `BIB41` meet here."""
-    return re.sub(r"[^A-Z0-9]", "", normalise_model(text))
+    return _NOT_KEY.sub("", normalise_model(text))
 
 
 @dataclass(frozen=True)
@@ -46,15 +50,17 @@ class NormalisedSerial:
 
 
 _SUBSTITUTIONS = {"O": "0", "I": "1"}
+_SN_PREFIX = re.compile(r"^SN\s*(CODE)?\s*[:：#]?\s*", re.IGNORECASE)
+_SERIAL_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.]+")
 
 
 def normalise_serial(text: str, fmt: SerialFormat | None = None) -> NormalisedSerial:
     """Strip spaces and dashes, upper-case; map letters the brand never uses (O→0, I→1)."""
     folded = fold(text).strip()
     if folded.upper().startswith("SN") and len(folded) > 4:
-        folded = re.sub(r"^SN\s*(CODE)?\s*[:：#]?\s*", "", folded, flags=re.IGNORECASE)
+        folded = _SN_PREFIX.sub("", folded)
     changes: list[str] = []
-    compact = re.sub(r"[\s\-‐‑‒–—―_.]+", "", folded)
+    compact = _SERIAL_SEPARATORS.sub("", folded)
     if compact != folded:
         changes.append("spaces")
     upper = compact.upper()

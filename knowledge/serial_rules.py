@@ -41,6 +41,10 @@ class InvalidReason(StrEnum):
     EMPTY = "empty"
 
 
+_DIGITS_ONLY = re.compile(r"^[0-9]+$")
+_LETTERS_DIGITS = re.compile(r"^[A-Z0-9]+$")
+
+
 @dataclass(frozen=True)
 class SerialResult:
     verdict: Verdict
@@ -67,8 +71,8 @@ def evaluate_serial(rule: SerialRule, raw_serial: str | None) -> SerialResult:
     if len(serial) > MAX_SERIAL_LENGTH:
         return SerialResult(Verdict.SERIAL_INVALID, serial[:MAX_SERIAL_LENGTH], norm.changes,
                             InvalidReason.LENGTH, fmt.lengths)
-    allowed = r"^[0-9]+$" if fmt.alphabet == "digits" else r"^[A-Z0-9]+$"
-    if not re.match(allowed, serial):
+    allowed = _DIGITS_ONLY if fmt.alphabet == "digits" else _LETTERS_DIGITS
+    if not allowed.match(serial):
         return SerialResult(Verdict.SERIAL_INVALID, serial, norm.changes, InvalidReason.CHARACTERS)
     if fmt.lengths and len(serial) not in fmt.lengths:
         if fmt.wrong_length_means == "not_affected":

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 from telegram import (
     BotCommand,
     ChatMember,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     ReplyParameters,
     Update,
@@ -30,6 +30,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -38,13 +39,13 @@ from telegram.request import BaseRequest
 
 from adapters.telegram import parse, photos
 from adapters.telegram.ratelimit import ChatRateLimiter, ReplyBudget
-from adapters.telegram.render import Outgoing, html_chunks, keyboard, render
+from adapters.telegram.render import FrozenLinkPreview, Outgoing, html_chunks, keyboard, render
 from adapters.telegram.updates import ChatOrderedProcessor
 from bot.inbound import COMMANDS, ChatKind, Inbound
 from bot.replies import Button, PsaCard, Reply, TextReply, VerdictCard
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # immutable, so one for every message
+NO_PREVIEW = FrozenLinkPreview(is_disabled=True)  # immutable, so one for every message
 
 # Opt in now to PTB 23's timedelta durations (RetryAfter.retry_after, ...): without it PTB 22
 # itself emits a PTBDeprecationWarning every time Telegram answers 429. Nothing here reads them.
@@ -246,11 +247,7 @@ class TelegramAdapter:
                 log.info("a group's reply budget is spent: dropped %d message(s)",
                          len(outgoing) - outgoing.index(out))
                 return
-            await context.bot.send_message(
-                chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
-                link_preview_options=NO_PREVIEW,
-                reply_parameters=quote,
-            )
+            await send_message(context.bot, chat_id, out.text, out.reply_markup, quote)
             quote = None
 
     def _fit_group(
@@ -295,6 +292,31 @@ class TelegramAdapter:
             )
         except TelegramError as exc:
             log.error("could not send the apology either: %s", exc)
+
+
+async def send_message(bot: ExtBot[Any], chat_id: int, text: str,
+                       reply_markup: InlineKeyboardMarkup | None,
+                       quote: ReplyParameters | None) -> None:
+    """`bot.send_message(chat_id, text, parse_mode=HTML, reply_markup=..., link_preview_options=
+    NO_PREVIEW, reply_parameters=quote)`, without parsing the answer into a Message.
+
+    The answer's Message is never used, and PTB's `Message.de_json` of it was ~16 % of an
+    update's time in `process_update` (docs/PERFORMANCE.md, run D). The request is the one
+    send_message builds (same parameters in the same order: tests/adapters/telegram/
+    test_send_fast.py compares the two) and goes the same way: `Bot._post` drops unset
+    parameters, then ExtBot's `_do_post` applies the rate limiter; errors are the same
+    TelegramErrors. With `Defaults` or arbitrary callback data (this bot uses neither),
+    send_message's extra steps matter, so it is used then.
+    """
+    if bot.defaults is not None or bot.callback_data_cache is not None:
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                               reply_markup=reply_markup, link_preview_options=NO_PREVIEW,
+                               reply_parameters=quote)
+        return
+    await bot._post("sendMessage", {  # send_message's data, in its order; None is dropped
+        "chat_id": chat_id, "text": text, "link_preview_options": NO_PREVIEW,
+        "parse_mode": ParseMode.HTML, "reply_markup": reply_markup, "reply_parameters": quote,
+    })
 
 
 def _checked_model(reply: Reply) -> str | None:

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.store.base import StateKey
 
@@ -26,11 +27,31 @@ def timestamp(moment: datetime) -> float:
 
 # json.dumps with non-default options builds a new encoder per call; one is enough
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# What _ENCODER.encode runs for a dict, without its Python layers (two calls and a closure per
+# call: ~0.4 us of a ~2.7 us encode, every turn); None if this Python has no C accelerator.
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_SCAN: Callable[[str, int], tuple[Any, int]] = vars(json.JSONDecoder())["scan_once"]
 
 
 def to_json(state: dict[str, object]) -> str:
     """Serialise state the way every backend stores it (UTF-8 JSON, compact)."""
-    return _ENCODER.encode(state)
+    if _C_ENCODER is None or type(state) is not dict:
+        return _ENCODER.encode(state)
+    return "".join(_C_ENCODER({}, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
+                              False, False, False)(state, 0))
+
+
+def from_json(text: str) -> dict[str, object]:
+    """json.loads(text) for the state text the backends wrote (to_json: no whitespace around
+    it), without json.loads' Python layers; anything else goes to json.loads itself."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        value, end = None, -1
+    if end != len(text) or type(value) is not dict:
+        loaded: dict[str, object] = json.loads(text)  # its result or its error, as before
+        return loaded
+    return value
 
 
 def now_timestamp(clock: Callable[[], datetime]) -> float:

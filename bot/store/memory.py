@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot.store._common import DEFAULT_TTL, check_expected, check_key, timestamp, to_json, utc_now
+from bot.store._common import (
+    DEFAULT_TTL,
+    check_expected,
+    check_key,
+    from_json,
+    timestamp,
+    to_json,
+    utc_now,
+)
 from bot.store.base import CheckLogEntry, StateKey, Stored, VersionConflict
 
 
@@ -41,7 +48,7 @@ class MemoryStore:
         if row is None or row[2] < timestamp(self._clock() - self.ttl):
             return None
         text, version, updated = row
-        return Stored(json.loads(text), version, datetime.fromtimestamp(updated, UTC))
+        return Stored(from_json(text), version, datetime.fromtimestamp(updated, UTC))
 
     async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
                    checks: Sequence[CheckLogEntry] = ()) -> int:

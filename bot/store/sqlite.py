@@ -36,7 +36,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import os
 import random
@@ -55,6 +54,7 @@ from bot.store._common import (
     DEFAULT_TTL,
     check_expected,
     check_key,
+    from_json,
     now_timestamp,
     timestamp,
     to_json,
@@ -328,7 +328,22 @@ class SQLiteStore:
         text, version, updated = entry
         if updated < now_timestamp(self._clock) - self.ttl.total_seconds():
             return None
-        return Stored(json.loads(text), version, datetime.fromtimestamp(updated, UTC))
+        return Stored(from_json(text), version, datetime.fromtimestamp(updated, UTC))
+
+    async def load_text(self, key: StateKey) -> tuple[str, int] | None:
+        """`load` without decoding: (the state's JSON as saved, version), or None."""
+        check_key(key)
+        entry = self._cache.get(key)
+        if entry is None:
+            epoch = self._epoch
+            rows = await self._fetch(_SELECT, key)
+            if not rows:
+                return None
+            entry = (rows[0][0], rows[0][1], rows[0][2])
+            self._remember(key, entry, epoch)
+        if entry[2] < now_timestamp(self._clock) - self.ttl.total_seconds():
+            return None
+        return entry[0], entry[1]
 
     async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
                    checks: Sequence[CheckLogEntry] = ()) -> int:
@@ -339,8 +354,19 @@ class SQLiteStore:
         """
         check_key(key)
         check_expected(expected_version)
+        return await self._queue(key, to_json(state), expected_version, checks)
+
+    async def save_text(self, key: StateKey, text: str, expected_version: int, *,
+                        checks: Sequence[CheckLogEntry] = ()) -> int:
+        """`save` of a state already serialised (`text`: a JSON object, as `load_text` gives)."""
+        check_key(key)
+        check_expected(expected_version)
+        return await self._queue(key, text, expected_version, checks)
+
+    def _queue(self, key: StateKey, text: str, expected_version: int,
+               checks: Sequence[CheckLogEntry]) -> asyncio.Future[int]:
+        """Queue one save for the next transaction; its future is resolved after the COMMIT."""
         self._conn()
-        text = to_json(state)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         item = _PendingSave(key, text, now_timestamp(self._clock), expected_version, self._epoch,
                             future, tuple(_check_row(c) for c in checks))
@@ -349,7 +375,7 @@ class SQLiteStore:
         else:
             self._pending[key] = item
         self._wake_flusher()
-        return await future
+        return future
 
     async def delete_user(self, platform: str, user_id: str) -> int:
         """Delete every conversation of this user on this platform, in every chat.

@@ -103,3 +103,41 @@ async def test_forget_finishes_under_steady_traffic(tmp_path: Path) -> None:
     finally:
         stop.set()
         await store.close()
+
+
+async def test_the_gate_serves_in_order_and_survives_cancelled_waiters() -> None:
+    from bot.engine import _Gate
+
+    gate = _Gate(1)
+    order: list[str] = []
+
+    async def turn(name: str, hold: asyncio.Event) -> None:
+        if gate.free and not gate.waiters:
+            gate.free -= 1
+        else:
+            await gate.wait()
+        try:
+            order.append(name)
+            await hold.wait()
+        finally:
+            gate.release()
+
+    events = {n: asyncio.Event() for n in "abcde"}
+    tasks = {n: asyncio.create_task(turn(n, events[n])) for n in "abcde"}
+    await asyncio.sleep(0)
+    assert order == ["a"] and len(gate.waiters) == 4
+    tasks["b"].cancel()  # cancelled while waiting: leaves the queue
+    await asyncio.sleep(0)
+    events["a"].set()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert order == ["a", "c"]
+    events["c"].set()
+    await asyncio.sleep(0)  # c releases: d is handed the slot...
+    tasks["d"].cancel()  # ...and cancelled before it runs: the slot goes on to e
+    for _ in range(4):
+        await asyncio.sleep(0)
+    assert order == ["a", "c", "e"]
+    events["e"].set()
+    await asyncio.gather(*tasks.values(), return_exceptions=True)
+    assert gate.free == 1 and not gate.waiters

@@ -144,3 +144,24 @@ def test_without_region_the_user_is_asked(kb: Knowledge) -> None:
     result = kb.check("A1689")
     assert result.needs_region
     assert result.verdict is Verdict.CONFIRM_ON_CHECKER
+
+
+def test_remembered_check_plans_give_the_results_a_fresh_check_gives(kb: Knowledge) -> None:
+    """#14: check() remembers the serial-independent part per (model, region) and index."""
+    from knowledge import REGIONS
+    from knowledge import check as check_module_function
+    from knowledge.check import _plans
+
+    index = kb.index
+    serials = [None, "", "  ", "AKF12Z330L8419B6", "AKF1 2Z33 0L84 19B6", "123456", "O0I1-x"]
+    models = [*index.models, "a1263", "A 1263", "bi-b41", "A9999", "nonsense"]
+    for model in models:
+        for region in (None, *REGIONS):
+            for serial in serials:
+                remembered = check_module_function(index, model, serial, region)
+                _plans.clear()
+                fresh = check_module_function(index, model, serial, region)
+                assert remembered == fresh, (model, region, serial)
+                remembered.campaigns.clear()  # a caller changing its result changes no other
+                remembered.elsewhere.clear()
+                assert check_module_function(index, model, serial, region) == fresh
