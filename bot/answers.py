@@ -9,6 +9,7 @@ catalog, facts from the knowledge, each card closes with its sources.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from bot import flights, present
@@ -441,9 +442,18 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
     """The card for one answer part (a general one when the part needs a model and has none).
 
     `places` are the regions the message itself names (a flight to Seoul: KR), `airline` an
-    airline it names; both only matter to the flight rules.
+    airline it names; both only matter to the flight rules. Built once per arguments: a part
+    is a pure function of the knowledge (which holds no per-user data), and replies are
+    immutable, so the truth guard's verdict on a card is remembered too.
     """
-    region = None if region == "*" else region
+    trip = tuple(places or ()) if part == "flight_rules" else ()
+    return _build(knowledge, part, model, None if region == "*" else region, brand, lang,
+                  trip, airline if part == "flight_rules" else None)
+
+
+@lru_cache(maxsize=4096)
+def _build(knowledge: Knowledge, part: str, model: str | None, region: str | None,
+           brand: str | None, lang: str, places: tuple[str, ...], airline: str | None) -> Reply:
     if model is None and part in GENERAL:
         return general_part(knowledge, part, lang)
     if part == "remedy":
@@ -477,6 +487,6 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
     if part == "processing_time":
         return processing_time_part(knowledge, model, region, lang)
     if part == "flight_rules":
-        trip = places or ([region] if region else [])
+        trip = list(places) or ([region] if region else [])
         return flight_part(knowledge, trip, airline, lang)
     raise ValueError(f"no builder for answer part {part!r}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot import answers, flights, present
 from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
@@ -114,6 +115,36 @@ def _code_like(text: str) -> bool:
     """A run of five or more letters and digits with a digit in it: what a mistyped serial
     looks like ("38472/F4K9"), not a question. (A loop over runs: linear on any input.)"""
     return any(any(c.isdigit() for c in run.group(0)) for run in _RUN.finditer(text))
+
+
+@lru_cache(maxsize=1024)
+def _regions_of_model(knowledge: Knowledge, model: str) -> tuple[str, ...]:
+    """The countries a model's recalls and remedies name, in order (at most 7 buttons)."""
+    regions: list[str] = []
+    for campaign in knowledge.index.campaigns_for_model(model):
+        for region in [*campaign.regions, *(r.region for r in campaign.remedies)]:
+            if region != "*" and region not in regions:
+                regions.append(region)
+    return tuple(regions[:7])
+
+
+_PREVIEWS: dict[tuple[int, str], tuple[VerdictCard, list[Section]]] = {}
+
+
+def _preview_sections(card: VerdictCard, asked: str, prompt: str) -> list[Section]:
+    """A preview's sections: the verdict card's without the line the prompt asks again, and
+    the prompt. The same list object for the same (cached) card and prompt, so the truth guard
+    checks it once; a card built for one serial is not cached and gets a fresh list."""
+    key = (id(card), prompt)
+    found = _PREVIEWS.get(key)
+    if found is not None and found[0] is card:
+        return found[1]
+    sections = [Section(heading=s.heading, lines=[line for line in s.lines if line != asked],
+                        links=s.links) for s in card.sections] + [Section(lines=[prompt])]
+    if len(_PREVIEWS) >= 2048:
+        del _PREVIEWS[next(iter(_PREVIEWS))]
+    _PREVIEWS[key] = (card, sections)  # (the card kept alive: its id stays its own)
+    return sections
 
 
 def _names_contacts(button: Button) -> bool:
@@ -253,6 +284,7 @@ class Dialog:
         version = ctx.version if verb in STATEFUL else None
         return Button(label=label, token=Action(verb, arg, version).pack())
 
+
     def _model_buttons(self, ctx: Context, models: list[str] | None = None) -> list[Button]:
         known = [m for m in (models or list(POPULAR_MODELS)) if self.knowledge.index.known_model(m)]
         buttons = [self._button(ctx, m, "pick", m) for m in known[:6]]
@@ -300,13 +332,8 @@ class Dialog:
         return ChoiceReply(text=text, buttons=buttons, about=("ask_serial",))
 
     def _region_buttons(self, ctx: Context, model: str) -> list[Button]:
-        regions: list[str] = []
-        for campaign in self.knowledge.index.campaigns_for_model(model):
-            for region in [*campaign.regions, *(r.region for r in campaign.remedies)]:
-                if region != "*" and region not in regions:
-                    regions.append(region)
         buttons = [self._button(ctx, present.region_name(r, ctx.lang), "region", r)
-                   for r in regions[:7]]
+                   for r in _regions_of_model(self.knowledge, model)]
         buttons.append(self._button(ctx, self.t(ctx, "button_region_other"), "region", "*"))
         return buttons
 
@@ -425,11 +452,9 @@ class Dialog:
         result = self.knowledge.check(model, serial, None if region == "*" else region)
         card = present.verdict_card(self.knowledge, result, ctx.lang, None)
         asked = self.t(ctx, "remedy_depends_on_region")  # the question below asks it anyway
-        sections = [Section(heading=s.heading, lines=[line for line in s.lines if line != asked],
-                            links=s.links) for s in card.sections]
+        sections = _preview_sections(card, asked, prompt.plain_text())
         return card.model_copy(update={
-            "about": ("verdict", "preview", *prompt.about),
-            "sections": [*sections, Section(lines=[prompt.plain_text()])],
+            "about": ("verdict", "preview", *prompt.about), "sections": sections,
             "buttons": [*(b for b in card.buttons if b.url or _names_contacts(b)),
                         *prompt.buttons]})
 
