@@ -171,7 +171,8 @@ SAFETY: re.Pattern[str] = re.compile(
 # calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between
 # (so "not charging and it's hot" is not denied). Japanese denies after: "熱くなったこともない".
 _FILLER = (r"(?:any|signs?|of|heat|hot|warm|swelling|swollen|bulging|smell\w*|smoke|or|nor|and|"
-           r"ever|been|become|gets?|getting|got|is|it|was|has|had|really|too|very|overly|"
+           r"ever|been|become|gets?|getting|got|gotten|felt|feels?|runs?|ran|is|it|was|has|had|"
+           r"really|too|very|overly|"
            r"noticeably|at|all|yet|se|ha|está|esta|estaba|ni|o|y|nada|ist|war|wird|geworden|"
            r"zu|sehr|oder|und|noch|nie|besonders|warm|heiß|heiss|aufgebläht|calienta|caliente|"
            r"hinchad[ao])")
@@ -203,7 +204,9 @@ INJECTION: re.Pattern[str] = re.compile(
     r"(?:忽略|无视|無視|忘记|忘記)[^。！？\n]{0,8}(?:规则|規則|指令|指示|设定|設定)|"
     r"(?:指示|ルール|ルール)[^。！？\n]{0,8}無視|"
     r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
-    r"system prompt|you are now|developer mode|jailbreak|pretend (?:you are|to be)|"
+    r"system prompt|system override|you are now|developer mode|jailbreak|"
+    r"pretend (?:you are|you're|youre|to be)|"
+    r"mark (?:my|the|this) serial as|"
     r"(?:give|send|generate) me (?:a |an |some |free ){0,3}(?:gift ?card|voucher|coupon|promo) ?"
     r"(?:code|number)s?)\b"
 )
