@@ -97,6 +97,9 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
 
     campaigns = _campaigns(knowledge, model, region)
     sections, sources = _by_campaign(campaigns, lang, lines_for)
+    if not campaigns and model and region:  # "no receipt" for an A1263 bought in Germany:
+        sections = [Section(lines=[t(lang, "region_not_listed", model=model,  # no recall there
+                                     region=present.region_name(region, lang))])]
     buttons = _form_buttons(knowledge, model, region, lang)
     if any(not pick_regional(c.claims, region) for c in campaigns[:4]):
         buttons.append(present.topic_button(lang, "contact"))  # "claim_unknown" says: tap it
@@ -324,7 +327,10 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str,
     elif place:  # nothing listed for that country: every recall
         lines = [f"{name}: {', '.join(sorted(models))}"
                  for name, models in _recalled_models(knowledge, None, None).items()]
-    lines.append(t(lang, "other_products_note", date=present.date_label(knowledge.index.as_of, lang)))
+    as_of = present.date_label(knowledge.index.as_of, lang)
+    named = brand if brand and len(by_brand) == 1 else None
+    lines.append(t(lang, "other_products_note_brand", brand=next(iter(by_brand)), date=as_of)
+                 if named else t(lang, "other_products_note", date=as_of))
     return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
 
 

@@ -36,7 +36,7 @@ from bot.replies import (
 )
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
-from bot.understanding import Understood, serial_only, understand
+from bot.understanding import CLAUSE_ALONE, Understood, serial_only, understand
 from knowledge import REGIONS, Knowledge, Verdict
 from knowledge.serial_rules import evaluate_serial
 
@@ -254,6 +254,7 @@ def d_questions(u: Understood, state: ConversationState | None = None) -> list[s
              and not (q == "is_recalled" and (named or checking))
              and not (q == "region_coverage" and answering_region)
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
+             and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
                       and not SEVERAL.search(u.text.lower()))]      # unit, unless "two A1647s"
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
@@ -708,6 +709,11 @@ class Dialog:
                          pending: list[Reply]) -> Turn:
         """Answer each question asked (at most two), then go on with the check, if any."""
         asked = [by_id()[q] for q in d_questions(u, state) if q in by_id()][:MAX_ANSWERS]
+        if u.models and any(q.id == "other_products" for q in asked) and next(
+                (r.score for r in u.ranked if r.question == "other_products"), 0.0) < CLAUSE_ALONE:
+            # "PB2030MI 回収してる？" read weakly as "what else is recalled?": the model named is
+            # what is asked about (its check follows)
+            asked = [q for q in asked if q.id != "other_products"]
         if state.pending_question and u.region \
                 and all(q.id in ("region_coverage", *CHECK_REQUESTS) for q in asked):
             return self.answer_pending(state, ctx, u, pending)  # "bought it in Taipei": the answer
@@ -766,6 +772,8 @@ class Dialog:
         answered = False
         by_country = state.region in (None, "*") and self.knowledge.index.region_matters(model)
         for question in asked:
+            if question.id in CHECK_REQUESTS or (question.id == "region_coverage" and u.region):
+                continue  # the check just started answers it (its card was not to come twice)
             if _check_open(state) and by_country and ("region" in question.needs or any(
                     item.part in COUNTRY_PARTS for item in question.answer)):
                 state.pending_question = question.id  # the check asks the country (now, or

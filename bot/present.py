@@ -579,10 +579,14 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
     campaigns = knowledge.index.campaigns_for_model(model)
     lines: list[str] = []
     regions: list[str] = []
+    places = [place_of(r.region, c, lang) for c in campaigns for r in c.remedies]
     for campaign in sorted(campaigns, key=lambda c: c.announced):
         if topic == "remedy":
             for r in campaign.remedies:
-                line = f"• {place_of(r.region, campaign, lang)}: {remedy_kinds(lang, r)}"
+                place = place_of(r.region, campaign, lang)
+                if places.count(place) > 1:  # two US recalls of one model: which is which
+                    place = f"{place} ({date_label(campaign.announced, lang)})"
+                line = f"• {place}: {remedy_kinds(lang, r)}"
                 if line not in lines:
                     lines.append(line)
         elif topic == "contact":

@@ -209,17 +209,21 @@ def find_serial(text: str, models: list[str]) -> str | None:
     if labelled:
         # "SN: ABCD 1234 EFGH 5678 bought in Ohio": the printed groups, not the words after them
         groups = re.split(r"([ \-])", labelled.group(1).strip(" -"))
+        worded = False
         while len(groups) > 2 and not any(c.isdigit() for c in groups[0]) \
                 and not (groups[0].isupper() and len(groups[0]) <= 8):
             groups = groups[2:]  # "serial says 000H21", "SN reads AK…": the word goes
+            worded = True
         kept = groups[:1]
         for separator, group in zip(groups[1::2], groups[2::2], strict=False):
             if not any(c.isdigit() for c in group) and not (group.isupper() and len(group) <= 8):
                 break  # a word ("bought"), not a printed group ("EFGH")
             kept += [separator, group]
         serial = "".join(kept)
-        # …and not "the serial number is on the back", nor "my serial is A1263"
-        if any(c.isdigit() for c in serial) and serial.upper() not in model_keys:
+        # …and not "the serial number is on the back", nor "my serial is A1263", nor "serial
+        # starts with 35S" (a part of one, after words: too short to be a whole serial)
+        if any(c.isdigit() for c in serial) and serial.upper() not in model_keys \
+                and not (worded and len(re.sub(r"[ \-]", "", serial)) < 6):
             return serial
     for match in _SERIAL_RUN.finditer(text):
         # Printed serials come in groups of letters and digits; every group has a digit.
