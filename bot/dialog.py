@@ -248,8 +248,8 @@ def d_questions(u: Understood, state: ConversationState | None = None) -> list[s
     checking = state is not None and _check_open(state)
     answering_region = checking and state is not None and state.step == "await_region" \
         and u.region is not None
-    answering_serial = checking and state is not None and state.step == "await_serial" \
-        and u.serial is not None
+    answering_serial = checking and state is not None and u.serial is not None  # (typed ahead
+    # while the country is asked, too: "serial is 000K21")
     asked = [q for q in u.questions if q != "model_only"
              and not (q == "is_recalled" and (named or checking))
              and not (q == "region_coverage" and answering_region)
@@ -821,6 +821,9 @@ class Dialog:
                 likely = sorted({p.model for c in self.knowledge.index.campaigns
                                  if c.brand.lower() == brand.lower() for p in c.products})[:4] \
                     or None
+            there = self.none_recalled_there(ctx, u) if u is not None else None
+            if there:  # (then "which of them?" as usual: the label decides)
+                general = [TextReply(text=there, about=("region_campaigns",))]
             return Turn([*pending, *general, ChoiceReply(text=text,
                                                          buttons=self._model_buttons(ctx, likely),
                                                          about=("ask_model",))], state)
@@ -990,9 +993,20 @@ class Dialog:
             text = self.t(ctx, "did_you_mean_model", text=u.unknown_models[0], models=models)
         else:  # a name or description several models fit ("my zolo", "anker 20k with cable")
             text = self.t(ctx, "which_of_models", models=models)
+        there = self.none_recalled_there(ctx, u)
+        if there:
+            text = there + "\n\n" + text
         return Turn([*pending, ChoiceReply(text=text,
                                            buttons=self._model_buttons(ctx, u.suggestions[:4]),
                                            about=("did_you_mean",))], state)
+
+    def none_recalled_there(self, ctx: Context, u: Understood) -> str | None:
+        """"My ESR HaloLock, bought in Japan": none of the models it may be is recalled there."""
+        if not (u.region and u.region != "*" and u.suggestions) or any(
+                self.knowledge.index.campaigns_for(m, u.region)[0] for m in u.suggestions[:4]):
+            return None
+        return self.t(ctx, "region_not_listed", model=" / ".join(u.suggestions[:4]),
+                      region=present.region_name(u.region, ctx.lang))
 
     def region_noted(self, state: ConversationState, ctx: Context, u: Understood,
                      pending: list[Reply]) -> Turn:
