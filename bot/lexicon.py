@@ -31,7 +31,7 @@ _US_PLACES = (
 REGION_WORDS: dict[str, tuple[str, str]] = {
     "TW": ("taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
            "台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
-           "全聯|燦坤|momo購物|新北"),
+           "全聯|燦坤|momo購物|新北|在momo|momo買|momo上"),
     "HK": ("hong kong|hongkong|kowloon|hongkong|causeway bay|mong kok|tsim sha tsui|fortress",
            "香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
     "CN": ("mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
