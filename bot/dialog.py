@@ -366,7 +366,10 @@ class Dialog:
         if state.region is None and self.country_decides(state.model):
             ask = self.ask_region(state, ctx)  # a serial given waits for the country: say
             if state.serial:                   # where the model is recalled, then ask it
-                ask = self.model_preview(state.model, None, ctx, ask, state.serial)
+                published = any(c.serial_rule.match.kind in ("listed", "prefixes", "pattern")
+                                for c in index.campaigns_for_model(state.model))
+                ask = self.model_preview(state.model, None, ctx, ask,  # (checked against a
+                                         state.serial if published else None)  # published rule)
             return Turn([ask], state)
         if state.serial and state.region is None:  # recalled everywhere: the serial decides
             turn = self.give_verdict(state, ctx)   # now; the country follows, for the remedy
