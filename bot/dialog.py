@@ -134,13 +134,15 @@ _PREVIEWS: dict[tuple[int, str], tuple[VerdictCard, list[Section]]] = {}
 def _preview_sections(card: VerdictCard, asked: str, prompt: str) -> list[Section]:
     """A preview's sections: the verdict card's without the line the prompt asks again, and
     the prompt. The same list object for the same (cached) card and prompt, so the truth guard
-    checks it once; a card built for one serial is not cached and gets a fresh list."""
+    checks it once; a card that shows a serial is never kept (no serial outlives its turn)."""
     key = (id(card), prompt)
     found = _PREVIEWS.get(key)
     if found is not None and found[0] is card:
         return found[1]
     sections = [Section(heading=s.heading, lines=[line for line in s.lines if line != asked],
                         links=s.links) for s in card.sections] + [Section(lines=[prompt])]
+    if card.private:
+        return sections
     if len(_PREVIEWS) >= 2048:
         del _PREVIEWS[next(iter(_PREVIEWS))]
     _PREVIEWS[key] = (card, sections)  # (the card kept alive: its id stays its own)
