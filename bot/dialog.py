@@ -168,9 +168,14 @@ def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
     """`more` without the answer parts `said` already carries: one contacts card per message
     ("no reply? who do I contact?" answers both questions with the same card)."""
     given = {r.about[1] for r in said if len(r.about) > 1}
-    lines = {line for r in said if isinstance(r, InfoCard) for s in r.sections for line in s.lines}
+    lines = _card_lines(said)
     return [r for r in more if not (len(r.about) > 1 and r.about[1] in given
                                     and r.about[1] in PARTS) and not _says_nothing_new(r, lines)]
+
+
+def _card_lines(replies: list[Reply]) -> set[str]:
+    """Every line the info cards among `replies` say."""
+    return {line for r in replies if isinstance(r, InfoCard) for s in r.sections for line in s.lines}
 
 
 def _says_nothing_new(reply: Reply, said: set[str]) -> bool:
@@ -368,7 +373,7 @@ class Dialog:
         if state.region is None and self.country_decides(state.model):
             ask = self.ask_region(state, ctx)  # a serial given waits for the country: say
             if state.serial:                   # where the model is recalled, then ask it
-                published = any(c.serial_rule.match.kind in ("listed", "prefixes", "pattern")
+                published = any(c.serial_rule.match.kind in answers.PUBLISHED_RULES
                                 for c in index.campaigns_for_model(state.model))
                 ask = self.model_preview(state.model, None, ctx, ask,  # (checked against a
                                          state.serial if published else None)  # published rule)
@@ -863,8 +868,7 @@ class Dialog:
                 reply = TextReply(text=self.t(ctx, item.message, model=model or "",
                                               brand=brand or "", date=self.as_of(ctx)))
             about = (question.id, *(reply.about or ((item.part,) if item.part else ())))
-            if replies and _says_nothing_new(reply, {line for r in replies if isinstance(r, InfoCard)
-                                                     for s in r.sections for line in s.lines}):
+            if replies and _says_nothing_new(reply, _card_lines(replies)):
                 last = replies[-1]  # said already: that card answers for this part too
                 replies[-1] = last.model_copy(update={"about": (*last.about, *about[1:])})
                 continue

@@ -317,33 +317,32 @@ class SQLiteStore:
     async def load(self, key: StateKey) -> Stored | None:
         """The conversation's state, or None (never saved, deleted or older than `ttl`)."""
         check_key(key)
-        entry = self._cache.get(key)
-        if entry is None:
-            epoch = self._epoch
-            rows = await self._fetch(_SELECT, key)
-            if not rows:
-                return None
-            entry = (rows[0][0], rows[0][1], rows[0][2])
-            self._remember(key, entry, epoch)
-        text, version, updated = entry
-        if updated < now_timestamp(self._clock) - self.ttl.total_seconds():
+        entry = self._cache.get(key) or await self._fetch_entry(key)
+        if entry is None or self._expired(entry):
             return None
+        text, version, updated = entry
         return Stored(from_json(text), version, datetime.fromtimestamp(updated, UTC))
 
     async def load_text(self, key: StateKey) -> tuple[str, int] | None:
         """`load` without decoding: (the state's JSON as saved, version), or None."""
         check_key(key)
-        entry = self._cache.get(key)
-        if entry is None:
-            epoch = self._epoch
-            rows = await self._fetch(_SELECT, key)
-            if not rows:
-                return None
-            entry = (rows[0][0], rows[0][1], rows[0][2])
-            self._remember(key, entry, epoch)
-        if entry[2] < now_timestamp(self._clock) - self.ttl.total_seconds():
+        entry = self._cache.get(key) or await self._fetch_entry(key)  # (cached: no await)
+        if entry is None or self._expired(entry):
             return None
         return entry[0], entry[1]
+
+    async def _fetch_entry(self, key: StateKey) -> CacheEntry | None:
+        """A row not in the cache: read it, and remember it unless a write overtook the read."""
+        epoch = self._epoch
+        rows = await self._fetch(_SELECT, key)
+        if not rows:
+            return None
+        entry = (rows[0][0], rows[0][1], rows[0][2])
+        self._remember(key, entry, epoch)
+        return entry
+
+    def _expired(self, entry: CacheEntry) -> bool:
+        return entry[2] < now_timestamp(self._clock) - self.ttl.total_seconds()
 
     async def save(self, key: StateKey, state: dict[str, object], expected_version: int, *,
                    checks: Sequence[CheckLogEntry] = ()) -> int:
