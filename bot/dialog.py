@@ -149,10 +149,20 @@ def _preview_sections(card: VerdictCard, asked: str, prompt: str) -> list[Sectio
     return sections
 
 
+@lru_cache(maxsize=1024)
+def _platform_msgid(msgid: str, platform: str) -> str:
+    """`msgid_<platform>` where the catalog has that variant, else `msgid` (the catalog is
+    fixed for the process's life)."""
+    variant = f"{msgid}_{platform}"
+    return variant if CATALOG.has(DEFAULT_LANGUAGE, variant) else msgid
+
+
+_CONTACT_TOKEN = Action("topic", "contact").pack()  # (a topic token carries no version)
+
+
 def _names_contacts(button: Button) -> bool:
     """The 'Who to contact' button a card's text may point to (kept when cards are merged)."""
-    action = parse(button.token) if button.token else None
-    return action is not None and action.verb == "topic" and action.arg == "contact"
+    return button.token == _CONTACT_TOKEN
 
 
 def _without_prompt(card: Reply) -> Reply:
@@ -251,6 +261,15 @@ def d_questions(u: Understood, state: ConversationState | None = None) -> list[s
     bought it in Taiwan" answers the country question), and "does it cover Taiwan?" when the
     check waits for the country and the message names one.
     """
+    key = (state.step, state.pending_question, state.model) if state is not None else None
+    if u.asked_for is not None and u.asked_for[0] == key:  # the policy's test, then its action
+        return list(u.asked_for[1])
+    asked = _d_questions(u, state)
+    u.asked_for = (key, tuple(asked))
+    return asked
+
+
+def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
     named = bool(u.models or u.suggestions or u.unknown_models)
     checking = state is not None and _check_open(state)
     answering_region = checking and state is not None and state.step == "await_region" \
@@ -283,10 +302,7 @@ class Dialog:
     def t(self, ctx: Context, msgid: str, /, **kwargs: object) -> str:
         """A catalog message, in the platform's own wording where the catalog has one
         (`help_discord` lists /recall commands; `ask_serial_discord` points to the private form)."""
-        variant = f"{msgid}_{ctx.inbound.platform}"
-        if CATALOG.has(DEFAULT_LANGUAGE, variant):
-            msgid = variant
-        return CATALOG.text(ctx.lang, msgid, **kwargs)
+        return CATALOG.text(ctx.lang, _platform_msgid(msgid, ctx.inbound.platform), **kwargs)
 
     def _button(self, ctx: Context, label: str, verb: str, arg: str | None = None) -> Button:
         version = ctx.version if verb in STATEFUL else None

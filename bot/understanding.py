@@ -84,6 +84,9 @@ class Understood:
     masked: str = ""                                         # what the matcher saw
     familiar: float = 1.0                                    # share of its n-grams ever seen
     clause_question: str | None = None  # a second question, clear in a part of the message
+    # what the dialog read as asked, for the conversation step it was read at (bot/dialog.py)
+    asked_for: tuple[object, tuple[str, ...]] | None = field(default=None, repr=False,
+                                                            compare=False)
 
     @property
     def confident(self) -> bool:
