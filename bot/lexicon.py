@@ -37,7 +37,8 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "CN": ("mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
            "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
            "中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
-           "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|国内航班|国内航线"),
+           "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|国内航班|国内航线|"
+           "3C标|3C认证|3c标|3c认证"),
     "JP": ("japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
            "日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
