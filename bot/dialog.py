@@ -174,6 +174,15 @@ def _without_prompt(card: Reply) -> Reply:
         "buttons": [b for b in card.buttons if b.url or _names_contacts(b)]})
 
 
+def _naming_models(reply: Reply, model: str, brand: str, models: tuple[str, ...]) -> Reply:
+    """A card built for one of a brand's models, retitled for all of them (same recall)."""
+    title = getattr(reply, "title", None)
+    if not isinstance(title, str) or model not in title:
+        return reply
+    named = f"{brand} {'/'.join(models)}" if len(models) <= 3 else brand
+    return reply.model_copy(update={"title": title.replace(model, named, 1)})
+
+
 def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
     """`more` without the answer parts `said` already carries: one contacts card per message
     ("no reply? who do I contact?" answers both questions with the same card)."""
@@ -760,6 +769,9 @@ class Dialog:
             replies += _parts_not_yet_said(replies, turn.replies)
             if state.pending_question:  # it needs a model or region first: ask that only
                 return Turn(replies, state)
+        asks = [r for r in replies if "ask_model" in r.about]  # "which model?" after every answer
+        if asks and asks[-1] is not replies[-1]:
+            replies = [r for r in replies if "ask_model" not in r.about] + asks[-1:]
         # A model named with a question: the answer first, then that model's check goes on
         # ("my daughter's A1263 — who claims?" → who claims, then: recalled? where bought?)
         wants_check = u.serial or any(q.after == "check" for q in asked) or (
@@ -834,6 +846,18 @@ class Dialog:
             in_danger = u is not None and u.safety  # no lists for someone in danger
             listed = [] if in_danger else self.answer(ctx, question, None, state.region, brand)
             return Turn([*pending, *listed, self.ask_model(state, ctx)], state)
+        alike = self.knowledge.index.models_recalled_alike(brand) if brand and model is None \
+            and "model" in question.needs else ()
+        if alike and not (u is not None and self.none_recalled_there(ctx, u)):
+            # "罗马仕 refund or replacement?": one recall covers all of Romoss's models,
+            # so its answer is theirs (the titles name them all); then which one, for the check
+            replies = [_naming_models(r, alike[0], brand or "", alike)
+                       for r in self.answer(ctx, question, alike[0], state.region, brand, u)]
+            if not _check_open(state):
+                state.step = "await_model"
+            return Turn([*pending, *replies, ChoiceReply(
+                text=self.t(ctx, "ask_model"), buttons=self._model_buttons(ctx, list(alike)),
+                about=("ask_model",))], state)
         if "model" in question.needs and model is None:
             # What holds for every recall first, then the model for the exact answer.
             general = self.answer(ctx, question, None, state.region, brand)

@@ -558,6 +558,8 @@ _PHRASES = re.compile(r"(?<!\d)[.,、](?!\d)")  # sentences and phrases, not "2.
 # A part of the message this sure of another question asks it too: CLAUSE if the two are often
 # asked together, CLAUSE_ALONE for any other ("is it affected? and how do I get rid of it?")
 CLAUSE, CLAUSE_ALONE = 0.35, 0.6
+# Asked in other words by one check: "is it recalled — am I in the recall?" is one question.
+_ONE_CHECK = frozenset({"is_recalled", "region_coverage", "model_only"})
 
 
 def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
@@ -568,12 +570,15 @@ def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
     pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
     if len(pieces) < 2:
         return None
-    parts = [p for p in pieces if len(p) >= (8 if p.isascii() else 4)]
+    # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase
+    parts = [p for c in pieces[:4] for p in dict.fromkeys(
+        [c, *(x.strip() for x in _PHRASES.split(c))]) if len(p) >= (8 if p.isascii() else 4)]
     first = ranked[0].question
+    same = _ONE_CHECK if first in _ONE_CHECK else {first}
     matcher = default_matcher()
-    for part in parts[:4]:
+    for part in parts[:8]:
         scored, _ = matcher.read(part)
-        if scored and scored[0].question not in (first, "safety") and (
+        if scored and scored[0].question not in same and scored[0].question != "safety" and (
                 scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE
                                                     and scored[0].question in _often_with(first))):
             return scored[0].question

@@ -71,6 +71,7 @@ class KnowledgeIndex:
         self._product_memo: dict[str, Product] = {}
         self._campaigns_for_memo: dict[tuple[str, str | None], tuple[list[Campaign],
                                                                     list[Campaign]]] = {}
+        self._alike_memo: dict[str, tuple[str, ...]] = {}  # brand → models_recalled_alike
         # A name two products share ("IKEA VARMFRONT": E2037 and E2038) names neither exactly.
         self._shared_names = frozenset(n for n, keys in owners.items() if len(keys) > 1)
         # Words of the marketing names ("powercore", "maggo"): a question that names none of
@@ -135,6 +136,21 @@ class KnowledgeIndex:
             explicit = [c for c in members if wanted & set(c.regions)]
             applicable += explicit or [c for c in members if "*" in c.regions]
         return applicable, [c for c in every if c not in applicable]
+
+    def models_recalled_alike(self, brand: str) -> tuple[str, ...]:
+        """The brand's recalled models when the same recalls name every one of them (Romoss's
+        three, all in China's 2025 recall): "my Romoss" then has one answer whichever it is.
+        Empty when the brand's models are in different recalls (Anker, Belkin)."""
+        key = brand.lower()
+        found = self._alike_memo.get(key)
+        if found is None:
+            models = sorted({p.model for c in self.campaigns if c.brand.lower() == key
+                             for p in c.products})
+            recalls = {tuple(id(c) for c in self.campaigns_for_model(m)) for m in models}
+            found = tuple(models) if len(recalls) == 1 else ()
+            if len(self._alike_memo) < 256:
+                self._alike_memo[key] = found
+        return found
 
     def region_matters(self, model: str) -> bool:
         """True when the model's campaigns or remedies differ by region."""
