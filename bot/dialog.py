@@ -1042,6 +1042,10 @@ class Dialog:
             text = self.t(ctx, "did_you_mean_model", text=u.unknown_models[0], models=models)
         else:  # a name or description several models fit ("my zolo", "anker 20k with cable")
             text = self.t(ctx, "which_of_models", models=models)
+            shared = self.knowledge.index.recall_of_all(u.suggestions[:4])
+            if shared is not None:  # "is the 20K with cable recalled?": whichever it is, yes
+                text = self.t(ctx, "suggestions_all_recalled",
+                              recall=shared.title.get(ctx.lang)) + "\n\n" + text
         there = self.none_recalled_there(ctx, u)
         if there:
             text = there + "\n\n" + text

@@ -152,6 +152,17 @@ class KnowledgeIndex:
                 self._alike_memo[key] = found
         return found
 
+    def recall_of_all(self, models: list[str]) -> Campaign | None:
+        """The recall naming every one of `models` (worldwide first, then the newest), if it
+        decides by serial number: the A1647 and A1689 are both in Anker's June 2025 recall, so
+        "is the 20K with a cable recalled?" has an answer before the owner says which it is."""
+        if len(models) < 2:
+            return None
+        common = [c for c in self.campaigns_for_model(models[0]) if c.kind == "recall"
+                  and c.serial_rule.match.kind != "all_units"
+                  and all(c in self.campaigns_for_model(m) for m in models[1:])]
+        return max(common, key=lambda c: ("*" in c.regions, c.announced)) if common else None
+
     def region_matters(self, model: str) -> bool:
         """True when the model's campaigns or remedies differ by region."""
         every = self.campaigns_for_model(model)
