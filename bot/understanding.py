@@ -130,6 +130,7 @@ _MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-
                           r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})"
                           r"(?:s|['’]s)?(?![A-Za-z0-9])")  # "two BI-B41s", "my A1263's cable"
 _ANKER_FULL = re.compile(r"^A\d{4}$")
+_ARTICLE_YEAR = re.compile(r"[A-Za-z]{1,5} (?:19[89]\d|20[0-3]\d)")
 _DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
 # A serial: "SN: XXXX…" or a run of 10–40 letters/digits (spaces or dashes between groups).
@@ -436,6 +437,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 result.models.append(canonical)
             spans.append((match.start(1), match.end(1), "MODEL"))
             continue
+        if _ARTICLE_YEAR.fullmatch(token):
+            continue  # "a 2018 one", "a 2019 model": a year, not the unknown model "A2018"
         name = normalise_model(token)
         near = finder.near(token) if any(c.isdigit() for c in token) else []
         swapped = _swapped_digits(name, near)
