@@ -22,64 +22,111 @@ _US_PLACES = (
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
     "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
-    "home depot"
+    "home depot|austin|portland|las vegas|orlando|tampa|detroit|minneapolis|st louis|st. louis|"
+    "baltimore|pittsburgh|cleveland|nashville|san jose|sacramento|honolulu|salt lake city|"
+    "kansas city|indianapolis|milwaukee|raleigh|new orleans|jersey city|oakland|san antonio|"
+    "fort worth|jacksonville|memphis|louisville|albuquerque|tucson|fresno|long beach|bay area|"
+    "silicon valley|manhattan|queens|the bronx|puerto rico|micro center|sam's club|sams club|"
+    "walgreens|cvs|kohl's|tj maxx|qvc|amazon.com us|u.s.a|stateside|washington dc"
 )
 
 # Where a device was bought: places, shops, sites and currencies, per region code.
 # Latin-script entries are whole words or phrases (matched case-insensitively, word by word);
 # Chinese and Japanese entries match anywhere in the text (no spaces there).
 REGION_WORDS: dict[str, tuple[str, str]] = {
-    "TW": ("taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
-           "台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
+    "TW": ("hsinchu|taoyuan|keelung|yilan|hualien|chiayi|changhua|pingtung|taitung|shopee taiwan|momo taiwan|taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
+           "屏東|基隆|宜蘭|花蓮|嘉義|彰化|苗栗|雲林|台東|臺東|南投|全國電子|順發|露天拍賣|神腦|展碁|新竹市|台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
            "全聯|燦坤|momo購物|新北|在momo|momo買|momo上"),
-    "HK": ("hong kong|hongkong|kowloon|hongkong|causeway bay|mong kok|tsim sha tsui|fortress",
-           "香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
-    "CN": ("mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
+    "HK": ("hktvmall|hktv|sham shui po|yuen long|tuen mun|kwun tong|tseung kwan o|wan chai|sha tin|tsuen wan|broadway hk|hong kong|hongkong|kowloon|hongkong|causeway bay|mong kok|tsim sha tsui|fortress",
+           "元朗|屯門|觀塘|將軍澳|深水埗|中環|灣仔|葵涌|大埔|百老匯|衛訊|HKTV|港鐵|香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
+    "CN": ("xi'an|xiamen|qingdao|nanjing|tianjin|chongqing|suzhou|dongguan|foshan|changsha|zhengzhou|suning|xianyu|douyin|mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
            "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
-           "中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
+           "西安|长沙|長沙|郑州|鄭州|青岛|青島|厦门|廈門|东莞|東莞|佛山|苏宁|蘇寧|国美|國美|闲鱼|閒魚|抖音|花呗|国补|民航局|国航|东航|南航|中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
            "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|国内航班|国内航线|"
            "3C标|3C认证|3c标|3c认证"),
-    "JP": ("japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
+    "JP": ("kobe|sendai|hiroshima|okinawa|naha|chiba|saitama|kawasaki|nara|kanazawa|hokkaido|kyushu|mercari|don quijote|edion|kojima|sofmap|yamada denki|japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
-           "日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
+           "神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
            "国内線|羽田|成田"),
-    "CA": ("canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
+    "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
-           "health canada|cad|amazon ca", "加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
-    "MX": ("méxico|mexico|mexicano|mexicana|amazon.com.mx|amazon mx|amazon méxico|mexiko|cdmx|"
+           "health canada|cad|amazon ca", "卡尔加里|卡加利|蒙特利尔|滿地可|渥太华|渥太華|本拿比|列治文|トロント|バンクーバー|加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
+    "MX": ("puebla|tijuana|cancún|cancun|mérida|coppel|elektra|bodega aurrera|soriana|sanborns|palacio de hierro|walmart méxico|walmart mexico|méxico|mexico|mexicano|mexicana|amazon.com.mx|amazon mx|amazon méxico|mexiko|cdmx|"
            "guadalajara|monterrey|mercado libre méxico|liverpool", "墨西哥|メキシコ"),
-    "GB": ("united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
+    "GB": ("leeds|bristol|edinburgh|cardiff|belfast|sheffield|newcastle|nottingham|leicester|brighton|northern ireland|john lewis|tesco|sainsbury's|asda|ebay uk|british|gbp|united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
            "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos|amazon uk",
-           "英国|英國|イギリス|伦敦|倫敦|ロンドン"),
-    "DE": ("germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
+           "曼彻斯特|曼徹斯特|英国|英國|イギリス|伦敦|倫敦|ロンドン"),
+    "DE": ("duisburg|bochum|mannheim|karlsruhe|augsburg|wiesbaden|münster|aachen|kiel|rostock|freiburg|heidelberg|potsdam|mainz|cyberport|notebooksbilliger|conrad|bayern|nrw|deutschen|germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
            "munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
            "hannover|hanover|bremen|nürnberg|nuernberg|dortmund|bonn|kleinanzeigen|otto.de|"
-           "mediamarkt|media markt|saturn|amazon de", "德国|德國|ドイツ|柏林|ベルリン"),
-    "AT": ("austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
-    "CH": ("switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
+           "mediamarkt|media markt|saturn|amazon de", "慕尼黑|法兰克福|法蘭克福|ミュンヘン|德国|德國|ドイツ|柏林|ベルリン"),
+    "AT": ("linz|innsbruck|klagenfurt|österreichischen|austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
+    "CH": ("lausanne|luzern|lucerne|lugano|galaxus|brack.ch|switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
            "瑞士|スイス"),
-    "FR": ("france|frankreich|francia|amazon.fr|paris|lyon|marseille|fnac", "法国|法國|フランス|巴黎|パリ"),
-    "ES": ("spain|españa|espana|spanien|amazon.es|madrid|barcelona|valencia|sevilla|el corte inglés|"
+    "FR": ("toulouse|nantes|strasbourg|bordeaux|lille|darty|boulanger|cdiscount|france|frankreich|francia|amazon.fr|paris|lyon|marseille|fnac", "法国|法國|フランス|巴黎|パリ"),
+    "ES": ("zaragoza|málaga|malaga|bilbao|alicante|pccomponentes|amazon españa|amazon espana|spain|españa|espana|spanien|amazon.es|madrid|barcelona|valencia|sevilla|el corte inglés|"
            "el corte ingles", "西班牙|スペイン"),
-    "IT": ("italy|italia|italien|amazon.it|rome|roma|milan|milano|naples|napoli", "意大利|義大利|イタリア"),
-    "NL": ("netherlands|nederland|niederlande|holland|países bajos|amazon.nl|amsterdam|rotterdam|bol.com",
+    "IT": ("turin|torino|florence|firenze|venice|venezia|bologna|unieuro|italy|italia|italien|amazon.it|rome|roma|milan|milano|naples|napoli", "意大利|義大利|イタリア"),
+    "NL": ("utrecht|the hague|den haag|eindhoven|coolblue|netherlands|nederland|niederlande|holland|países bajos|amazon.nl|amsterdam|rotterdam|bol.com",
            "荷兰|荷蘭|オランダ"),
     "EU": ("europe|european union|eu|europa|unión europea|europäische union|euro|euros",
            "欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州"),
-    "KR": ("korea|south korea|corea|corea del sur|südkorea|seoul|seúl|busan|incheon|coupang|krw",
-           "韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川"),
-    "AU": ("australia|australien|amazon.com.au|sydney|sídney|melbourne|brisbane|perth|adelaide|canberra|"
-           "jb hi-fi|jb hifi|officeworks|aud", "澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン"),
-    "IN": ("india|indien|amazon.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupee|rupees|inr",
+    "KR": ("daegu|daejeon|gmarket|11st|naver shopping|korea|south korea|corea|corea del sur|südkorea|seoul|seúl|busan|incheon|coupang|krw",
+           "大邱|大田|韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川"),
+    "AU": ("gold coast|hobart|darwin|big w|harvey norman|the good guys|australian|australia|australien|amazon.com.au|sydney|sídney|melbourne|brisbane|perth|adelaide|canberra|"
+           "jb hi-fi|jb hifi|officeworks|aud", "布里斯班|珀斯|澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン"),
+    "IN": ("hyderabad|kolkata|pune|ahmedabad|jaipur|croma|reliance digital|india|indien|amazon.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupee|rupees|inr",
            "印度|インド"),
-    "SG": ("singapore|singapur|changi", "新加坡|シンガポール"),
-    "BR": ("brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro", "巴西|ブラジル"),
-    "AR": ("argentina|argentinien|buenos aires", "阿根廷|アルゼンチン"),
-    "CO": ("colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
-    "CL": ("chile|santiago de chile", "智利|チリ"),
-    "PE": ("perú|peru|lima", "秘鲁|秘魯|ペルー"),
+    "SG": ("jurong|tampines|orchard road|shopee sg|lazada sg|singapore|singapur|changi", "狮城|獅城|新加坡|シンガポール"),
+    "BR": ("brasília|brasilia|belo horizonte|mercado livre|brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro", "巴西|ブラジル"),
+    "AR": ("rosario|mendoza|mercado libre argentina|argentina|argentinien|buenos aires", "阿根廷|アルゼンチン"),
+    "CO": ("barranquilla|cartagena de indias|mercado libre colombia|colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
+    "CL": ("valparaíso|valparaiso|mercado libre chile|chile|santiago de chile", "智利|チリ"),
+    "PE": ("arequipa|cusco|trujillo|perú|peru|lima", "秘鲁|秘魯|ペルー"),
     "US": (_US_PLACES, "美国|美國|アメリカ|米国|纽约|紐約|洛杉矶|洛杉磯|ニューヨーク"),
 }
+
+# Countries no campaign names yet (knowledge/schema.py REGIONS): "Malaysia" is an answer too.
+REGION_WORDS.update({
+    "NZ": ("new zealand|nueva zelanda|neuseeland|auckland|wellington|christchurch|nzd",
+           "新西兰|紐西蘭|纽西兰|新西蘭|ニュージーランド|奥克兰"),
+    "IE": ("ireland|irlanda|irland|dublin", "爱尔兰|愛爾蘭|アイルランド"),
+    "BE": ("belgium|bélgica|belgica|belgien|brussels|bruselas|brüssel|antwerp|antwerpen",
+           "比利时|比利時|ベルギー"),
+    "PT": ("portugal|lisbon|lisboa|lissabon", "葡萄牙|ポルトガル"),
+    "PL": ("poland|polonia|polen|warsaw|varsovia|warschau|krakow|kraków", "波兰|波蘭|ポーランド"),
+    "SE": ("sweden|suecia|schweden|stockholm|estocolmo|gothenburg", "瑞典|スウェーデン"),
+    "NO": ("norway|noruega|norwegen|oslo", "挪威|ノルウェー"),
+    "DK": ("denmark|dinamarca|dänemark|daenemark|copenhagen|kopenhagen|copenhague",
+           "丹麦|丹麥|デンマーク"),
+    "FI": ("finland|finlandia|finnland|helsinki", "芬兰|芬蘭|フィンランド"),
+    "CZ": ("czech republic|czechia|chequia|tschechien|prague|praga|prag", "捷克|チェコ"),
+    "GR": ("greece|grecia|griechenland|athens|atenas|athen", "希腊|希臘|ギリシャ"),
+    "TR": ("turkey|türkiye|turquía|turquia|türkei|tuerkei|istanbul|estambul|ankara",
+           "土耳其|トルコ|伊斯坦布尔"),
+    "IL": ("israel|tel aviv|jerusalem", "以色列|イスラエル"),
+    "AE": ("uae|united arab emirates|emiratos árabes|dubai|dubái|abu dhabi",
+           "阿联酋|阿聯酋|迪拜|杜拜|ドバイ|アラブ首長国連邦"),
+    "SA": ("saudi arabia|arabia saudita|saudi-arabien|riyadh|jeddah", "沙特|サウジアラビア"),
+    "ZA": ("south africa|sudáfrica|sudafrica|südafrika|johannesburg|cape town|durban",
+           "南非|南アフリカ"),
+    "MO": ("macau|macao", "澳门|澳門|マカオ"),
+    "MY": ("malaysia|malasia|kuala lumpur|penang|johor bahru|lazada malaysia|shopee malaysia",
+           "马来西亚|馬來西亞|吉隆坡|槟城|檳城|マレーシア|クアラルンプール"),
+    "PH": ("philippines|filipinas|philippinen|manila|cebu|quezon city|makati",
+           "菲律宾|菲律賓|马尼拉|馬尼拉|フィリピン|マニラ"),
+    "TH": ("thailand|tailandia|thailande|bangkok|phuket|chiang mai|pattaya",
+           "泰国|泰國|曼谷|バンコク|タイ王国|普吉"),
+    "VN": ("vietnam|viet nam|hanoi|ho chi minh|saigon|da nang", "越南|ベトナム|河内|胡志明"),
+    "ID": ("indonesia|jakarta|bali|surabaya|tokopedia", "印度尼西亚|印尼|インドネシア|雅加达|雅加達"),
+    "GT": ("guatemala", "危地马拉|瓜地馬拉|グアテマラ"),
+    "EC": ("ecuador|quito|guayaquil", "厄瓜多尔|厄瓜多|エクアドル"),
+    "VE": ("venezuela|caracas", "委内瑞拉|委內瑞拉|ベネズエラ"),
+    "UY": ("uruguay|montevideo", "乌拉圭|烏拉圭|ウルグアイ"),
+    "CR": ("costa rica", "哥斯达黎加|哥斯大黎加|コスタリカ"),
+    "DO": ("dominican republic|república dominicana|republica dominicana|santo domingo",
+           "多米尼加|ドミニカ共和国"),
+})
 # Order matters only for ties at the same position (the first listed wins).
 REGION_ORDER: tuple[str, ...] = tuple(REGION_WORDS)
 

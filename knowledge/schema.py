@@ -48,11 +48,42 @@ REGIONS: dict[str, str] = {
     "CO": "Colombia",
     "CL": "Chile",
     "PE": "Peru",
+    # Countries no campaign names yet: an owner there is told so, not asked the country again.
+    "NZ": "New Zealand",
+    "IE": "Ireland",
+    "BE": "Belgium",
+    "PT": "Portugal",
+    "PL": "Poland",
+    "SE": "Sweden",
+    "NO": "Norway",
+    "DK": "Denmark",
+    "FI": "Finland",
+    "CZ": "Czechia",
+    "GR": "Greece",
+    "TR": "Türkiye",
+    "IL": "Israel",
+    "AE": "United Arab Emirates",
+    "SA": "Saudi Arabia",
+    "ZA": "South Africa",
+    "MO": "Macao",
+    "MY": "Malaysia",
+    "PH": "Philippines",
+    "TH": "Thailand",
+    "VN": "Vietnam",
+    "ID": "Indonesia",
+    "GT": "Guatemala",
+    "EC": "Ecuador",
+    "VE": "Venezuela",
+    "UY": "Uruguay",
+    "CR": "Costa Rica",
+    "DO": "Dominican Republic",
 }
 
 # Countries that belong to a wider region code used by campaigns.
 REGION_PARENTS: dict[str, str] = {
     "DE": "EU", "AT": "EU", "FR": "EU", "ES": "EU", "IT": "EU", "NL": "EU",
+    "IE": "EU", "BE": "EU", "PT": "EU", "PL": "EU", "SE": "EU", "DK": "EU", "FI": "EU",
+    "CZ": "EU", "GR": "EU",
 }
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
