@@ -168,7 +168,7 @@ REGION_CODE_ALONE: re.Pattern[str] = re.compile(r"(?:region[: ]{1,3})?([A-Za-z]{
 # a miss can cost a house. Lower-case; matched against the lower-cased message.
 SAFETY: re.Pattern[str] = re.compile(
     # en
-    r"\b(?:hot|very warm|overheat\w*|heat(?:ing|s|ed)? up|swell\w*|swollen|bulg\w*|puff\w*|"
+    r"\b(?:hot(?! (?:take|deal|sale|seller|item|topic|pink|key))|very warm|overheat\w*|heat(?:ing|s|ed)? up|swell\w*|swollen|bulg\w*|puff\w*|"
     r"bloat\w*|expanded|expanding|pillow\w*|smok\w*|fumes?|burn(?:ing|t|ed)? (?:plastic|smell)|"
     r"smells? (?:like |of )?(?:burn\w*|plastic|chemical\w*)|smell\w* burn\w*|odou?r|sparks?|sparking|"
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|started a fire|melt\w*|hiss\w*|"
@@ -190,9 +190,9 @@ SAFETY: re.Pattern[str] = re.compile(
     r"derreti\w*|explot\w*|mojad[ao]|se mojó|al agua|en el agua|se (?:me )?cayó|golpead[ao]|"
     r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao]|calent\w*|"
     r"deformad[ao]|deform\w*|olor (?:raro|extraño|químico|a plástico)|huele (?:raro|extraño|a químico|"
-    r"a plástico)|lavadora|chisporrote\w*|marcas de dientes|infl[oó]\w*|hinchó|mojó|secadora)\b|"
+    r"a plástico)|lavadora|chisporrote\w*|tibi[ao]|marcas de dientes|infl[oó]\w*|hinchó|mojó|secadora)\b|"
     # de
-    r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht|gebläht|aufgequollen|bläht sich|"
+    r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht\w*|gebläht\w*|aufgequollen\w*|bläht sich|"
     r"dick geworden|rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
     r"brennt|feuer gefangen|in flammen|flammen|funken|qualm\w*|geschmolzen|schmilzt|explodiert|"
     r"nass|ins wasser|wasserschaden|runtergefallen|heruntergefallen|hingefallen|fallen gelassen|"
@@ -208,12 +208,12 @@ SAFETY: re.Pattern[str] = re.compile(
     r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
     r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,3}[烟煙]|起泡|发软|發軟|"
-    r"鼓得|鼓鼓|鼓咗|脹咗|烘干机|烘乾機|"
+    r"鼓得|鼓鼓|鼓咗|脹咗|烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
     r"燃えた|燃えて|洗濯機|洗濯して|洗って|変形|歪ん|歪み|ゆがん|焦げ臭|変な(?:におい|匂い|臭い)|"
-    r"シューシュー|プシュー|雨に|熱っ|あつい|アツい"
+    r"シューシュー|プシュー|雨に|熱っ|あつい|アツい|ぷっくり|ぷにぷに|ぷよぷよ|ぶよぶよ|パンパンに"
 )
 # A danger word denied right before it: "not hot", "no heat or swelling", "isn't swollen", "no se
 # calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between
@@ -272,16 +272,19 @@ REFLEX_MAX = 24
 # "never mind, stop, I'll do this later", "cancela, ya no quiero seguir", "先不弄了，回头再说":
 # one to three of these pieces, and nothing else, is a cancel (REFLEX_MAX_CANCEL characters).
 _CANCEL_PIECE = (
-    r"(?:(?:nvm|never ?mind|forget it|ok|okay|oh|ah|あ|やっぱり|やっぱ)[ ,、]{0,2})?"
+    r"(?:(?:nvm|never ?mind|forget it|ok|okay|oh|ah|actually|wait|hmm|nah|no|mejor|bueno|pues|"
+    r"nee|ach|naja|あ|やっぱり|やっぱ)[ ,、]{0,2})?"
     r"(?:cancel|stop|quit|exit|abbrechen|vergiss es|cancelar|cancela|déjalo|olvídalo|取消|"
     r"算了|不用了|先不弄了|不查了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it|"
     r"(?:i'?ll|i will) (?:do|finish|check) (?:this|it)(?: [a-z]+){0,3} later|later|not now|"
     r"another time|"
-    r"ya no quiero seguir|luego lo hago|después|otro día|"
-    r"hör auf|lass (?:mal )?gut sein|später|ein andermal|"
+    r"ya no quiero seguir|luego lo hago|después|otro día|lo dejo|déjalo así|ya no|"
+    r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"
+    r"doch nicht|don'?t bother|no need|"
     r"回头再说|以后再说|下次再说|唔使喇|唔使了|遲啲先算|遲啲再算|"
     r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
+    r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"
 )
 REFLEX_MAX_CANCEL = 60
 REFLEXES: dict[str, re.Pattern[str]] = {
@@ -293,11 +296,18 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 
 # Brands the bot knows (for contacts and other products without a model).
 BRANDS: re.Pattern[str] = re.compile(
-    r"\b(anker|soundcore|romoss|baseus|xiaomi|iniu|esr|belkin|charmast)\b|(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ)",
-    _I)
+    r"\b(anker|soundcore|romoss|baseus|xiaomi|iniu|esr|belkin|charmast|casely|energizer|lenovo|"
+    r"logiix|adam elements|guxon|hererod|newdery)\b|(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|"
+    r"ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|亚果元素|亞果|亚果|聯想|联想|勁量|劲量)", _I)
 BRAND_NAMES: dict[str, str] = {
     "anker": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
     "romoss": "Romoss", "罗马仕": "Romoss", "羅馬仕": "Romoss",
     "baseus": "Baseus", "倍思": "Baseus", "xiaomi": "Xiaomi", "小米": "Xiaomi", "シャオミ": "Xiaomi",
     "iniu": "INIU", "esr": "ESR", "belkin": "Belkin", "charmast": "Charmast",
+    "casely": "Casely", "energizer": "Energizer", "lenovo": "Lenovo", "logiix": "LOGiiX",
+    "adam elements": "Adam Elements", "guxon": "GUXON", "hererod": "Hererod", "newdery": "NEWDERY",
+    "ロモス": "Romoss", "ベルキン": "Belkin", "貝爾金": "Belkin", "贝尔金": "Belkin", "ベイサス": "Baseus",
+    "亞果元素": "Adam Elements", "亚果元素": "Adam Elements", "亞果": "Adam Elements",
+    "亚果": "Adam Elements", "聯想": "Lenovo", "联想": "Lenovo", "勁量": "Energizer",
+    "劲量": "Energizer",
 }

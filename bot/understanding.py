@@ -130,6 +130,9 @@ _MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-
                           r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})"
                           r"(?:s|['’]s)?(?![A-Za-z0-9])")  # "two BI-B41s", "my A1263's cable"
 _ANKER_FULL = re.compile(r"^A\d{4}$")
+# A number on its own: not a capacity or wattage (10000mAh, 22.5W, 20K), not inside a code.
+_LONE_NUMBER = re.compile(r"(?<![A-Za-z0-9.,/-])(\d{3,5})(?![0-9.,]|\s*(?:mah|w\b|k\b|毫安|瓦))",
+                          re.IGNORECASE)
 _ARTICLE_YEAR = re.compile(r"[A-Za-z]{1,5} (?:19[89]\d|20[0-3]\d)")
 _DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
@@ -288,7 +291,8 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
             code = "JP"  # yen written in a Japanese sentence
         found.append((code, match.start(), match.end()))
     alone = REGION_CODE_ALONE.fullmatch(text.strip())
-    if alone and alone.group(1).upper() in REGIONS:
+    if alone and alone.group(1).upper() in REGIONS \
+            and alone.group(1).upper() not in _WORDS_NOT_CODES:
         found.append((alone.group(1).upper(), 0, len(text)))
     found.sort(key=lambda f: (f[1], REGION_ORDER.index(f[0]) if f[0] in REGION_ORDER else 99))
     return found
@@ -298,6 +302,11 @@ def _place_starts(keys: list[str], at: int) -> bool:
     """A place name begins at word `at` (one to MAX_PLACE_WORDS words)."""
     return any(" ".join(keys[at:at + size]) in LATIN_PLACES
                for size in range(1, min(MAX_PLACE_WORDS, len(keys) - at) + 1))
+
+
+# Two letters alone that are a word before they are a country code ("no", "my", "do", "id").
+_WORDS_NOT_CODES = frozenset({"NO", "MY", "DO", "ID", "BE", "IL", "SA", "TH", "TR", "SE", "PT",
+                              "PL", "FI", "DK", "GR", "EC", "CR", "MO", "IE"})
 
 
 def find_region(text: str) -> str | None:
@@ -362,6 +371,14 @@ class _ModelFinder:
             fewest = min(len(self.specs[brand][m] & kinds) for m in fits)
             fits = [m for m in fits if len(self.specs[brand][m] & kinds) == fewest]
         return sorted(fits)
+
+    def by_brand_number(self, text: str, brand: str) -> list[str]:
+        """The brand's models whose number ends in a number the text gives alone ("罗马仕272",
+        "belkin 002"): three digits or more, and not a capacity or a wattage."""
+        numbers = {m.group(1) for m in _LONE_NUMBER.finditer(text)}
+        return sorted(m for m in self.specs.get(brand, {})
+                      if any(m.endswith(n) and not m[-len(n) - 1:-len(n)].isdigit()
+                             for n in numbers))
 
     def names_a_product(self, lowered: str) -> bool:
         return any(word in self.product_words for word in re.findall(r"[a-z0-9]+", lowered))
@@ -489,6 +506,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     brand = BRANDS.search(text)
     if brand:
         result.brand = BRAND_NAMES.get(brand.group(0).lower(), brand.group(0))
+    if not result.models and result.brand and not result.unknown_models and digits:
+        by_number = finder.by_brand_number(text, result.brand)
+        if len(by_number) == 1:  # "罗马仕272那款": the one Romoss model numbered …272
+            result.models.append(by_number[0])
+            result.described_as = by_number[0]
+            spans += [(m.start(1), m.end(1), "MODEL") for m in _LONE_NUMBER.finditer(text)
+                      if by_number[0].endswith(m.group(1))]
     if not result.models and result.brand and not result.unknown_models:
         described = finder.by_spec(text, result.brand)
         if described:  # the matcher reads the description as a model ("… usb c cable" is no
