@@ -30,7 +30,9 @@ TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-4a.yaml",
                ROOT / "evaluation" / "corpus" / "train-4b.yaml",
                ROOT / "evaluation" / "corpus" / "train-5a.yaml",
-               ROOT / "evaluation" / "corpus" / "train-5b.yaml")
+               ROOT / "evaluation" / "corpus" / "train-5b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-6a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-6b.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
