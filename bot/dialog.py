@@ -207,6 +207,7 @@ def _says_nothing_new(reply: Reply, said: set[str]) -> bool:
 # While the country is awaited, a message naming none that the matcher reads this weakly is an
 # answer that missed ("I bought it last October"), not a new question: the country is asked again.
 AWAITED_OVER = 0.5
+PLACE_ALONE_MAX = 40  # characters: a longer message that names a place asks something
 
 
 def _awaits_region(state: ConversationState) -> bool:
@@ -251,7 +252,8 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.did_you_mean_model(s, c, u, p)),
     Rule("a question waiting for its region", lambda s, c, u: bool(s.pending_question and u.region),
          lambda d, s, c, u, p: d.answer_pending(s, c, u, p)),
-    Rule("a place alone", lambda s, c, u: u.region is not None,
+    Rule("a place alone", lambda s, c, u: u.region is not None
+         and not (u.unsure and len(u.masked) > PLACE_ALONE_MAX),  # else: a question, unsure
          lambda d, s, c, u, p: d.region_noted(s, c, u, p)),
     Rule("the safety steps said it all", lambda s, c, u: u.safety and not u.confident,
          lambda d, s, c, u, p: d.safety_only(s, c, p)),
