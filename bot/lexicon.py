@@ -220,7 +220,7 @@ SAFETY: re.Pattern[str] = re.compile(
 # (so "not charging and it's hot" is not denied). Japanese denies after: "熱くなったこともない".
 _FILLER = (r"(?:any|signs?|of|heat|hot|warm|swelling|swollen|bulging|smell\w*|smoke|or|nor|and|"
            r"ever|been|become|gets?|getting|got|gotten|felt|feels?|runs?|ran|is|it|was|has|had|"
-           r"really|too|very|overly|"
+           r"really|too|very|overly|even|once|that|so|actually|"
            r"noticeably|at|all|yet|se|ha|está|esta|estaba|ni|o|y|nada|ist|war|wird|geworden|"
            r"zu|sehr|oder|und|noch|nie|besonders|warm|heiß|heiss|aufgebläht|calienta|caliente|"
            r"hinchad[ao])")
