@@ -56,6 +56,7 @@ SECOND_PAIRED = 0.1  # …or from this score when the two are often asked togeth
 AHEAD, AHEAD_FLOOR = 1.7, 0.2  # …or a best score of at least 0.2, 1.7 times the second one
 FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
 PAIR = 0.6  # two question types scoring this much together are both answered
+WITH_MODEL = 0.17  # …or, in a question that names a model (its check runs anyway), from this score
 LEARNED_DANGER = 0.4  # the matcher this sure that a device is in danger: the safety card too
 GONE = 0.5  # "already thrown away" this sure: its danger words are the past, not the present
 LONG = 300  # characters of a long message's end that the matcher reads
@@ -102,7 +103,10 @@ class Understood:
         """Question types asked, confidently: the best, and a clear second one (read once the
         message is understood: `understand` sets everything it depends on before returning)."""
         if not self.confident:
-            return []
+            if self.models and self.ranked and self.ranked[0].score >= WITH_MODEL \
+                    and self.familiar >= FAMILIAR and _question_like(self.text):
+                return [self.ranked[0].question]  # "A1257 — checked at airport security?":
+            return []                              # the check runs too; the question is not lost
         found = [self.ranked[0].question]
         if len(self.ranked) > 1 and found[0] != "model_only":
             second = self.ranked[1]
@@ -569,6 +573,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             names = {a.question for a in asked}
             result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
     return result
+
+
+def _question_like(text: str) -> bool:
+    """A question mark, or a message long enough to ask something besides naming a model."""
+    return "?" in text or "？" in text or len(text) >= 40
 
 
 @lru_cache(maxsize=64)
