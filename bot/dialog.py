@@ -769,8 +769,13 @@ class Dialog:
             if any("ask_model" in r.about for r in turn.replies):  # "which model?" once, after
                 replies = [r for r in replies if "ask_model" not in r.about]  # both answers
             replies += _parts_not_yet_said(replies, turn.replies)
-            if state.pending_question:  # it needs a model or region first: ask that only
-                return Turn(replies, state)
+            if state.pending_question:  # it needs a model or region first: that is asked, after
+                prompt = replies.pop() if isinstance(replies[-1], ChoiceReply) else None
+                for other in asked[asked.index(question) + 1:]:  # any other question that
+                    if not other.needs:                          # needs neither ("…and where
+                        replies += _parts_not_yet_said(          # do I dispose of it?")
+                            replies, self.answer(ctx, other, None, state.region, None, u))
+                return Turn(replies + ([prompt] if prompt else []), state)
         asks = [r for r in replies if "ask_model" in r.about]  # "which model?" after every answer
         if asks and asks[-1] is not replies[-1]:
             replies = [r for r in replies if "ask_model" not in r.about] + asks[-1:]
