@@ -21,7 +21,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
-from bot.lexicon import NEXT_UNIT, SEVERAL
+from bot.lexicon import ASKS_WHAT_NOW, NEXT_UNIT, SEVERAL
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -192,6 +192,17 @@ def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
                                     and r.about[1] in PARTS) and not _says_nothing_new(r, lines)]
 
 
+def _without_remedy_summary(replies: list[Reply], lang: str) -> list[Reply]:
+    """The verdict's one-line "What you get (US): …" when the full remedy card is in the same
+    message: said once, in full (the owner asked "refund or replacement?")."""
+    if not any(isinstance(r, InfoCard) and r.topic == "remedy" for r in replies):
+        return replies
+    lead = CATALOG.text(lang, "remedy_summary", region="\0", options="").split("\0")[0]
+    return [r.model_copy(update={"sections": [
+        s.model_copy(update={"lines": [line for line in s.lines if not line.startswith(lead)]})
+        for s in r.sections]}) if isinstance(r, VerdictCard) else r for r in replies]
+
+
 def _card_lines(replies: list[Reply]) -> set[str]:
     """Every line the info cards among `replies` say."""
     return {line for r in replies if isinstance(r, InfoCard) for s in r.sections for line in s.lines}
@@ -208,6 +219,10 @@ def _says_nothing_new(reply: Reply, said: set[str]) -> bool:
 # answer that missed ("I bought it last October"), not a new question: the country is asked again.
 AWAITED_OVER = 0.5
 PLACE_ALONE_MAX = 40  # characters: a longer message that names a place asks something
+
+
+def _with_pending(pending: list[Reply], turn: Turn) -> Turn:
+    return Turn([*pending, *turn.replies], turn.state, turn.checks)
 
 
 def _awaits_region(state: ConversationState) -> bool:
@@ -239,13 +254,16 @@ POLICY: tuple[Rule, ...] = (
     Rule("the country asked for, not given", lambda s, c, u: _awaits_region(s) and not u.region
          and not u.models and not u.serial and not u.safety and not u.reflex
          and (not u.ranked or u.ranked[0].score < AWAITED_OVER),
-         lambda d, s, c, u, p: d.ask_region_again(s, c, p)),
+         lambda d, s, c, u, p: d.ask_region_again(s, c, p, u)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
          lambda d, s, c, u, p: d.fill_check(s, c, u, p)),
     Rule("check the models named", lambda s, c, u: bool(u.models),
          lambda d, s, c, u, p: d.check_models(s, c, u, p)),
+    Rule("a serial for the model spoken of", lambda s, c, u: bool(u.serial) and not u.models
+         and s.last_model is not None and not c.group,
+         lambda d, s, c, u, p: _with_pending(p, d.start_check(s, c, s.last_model or "", u))),
     Rule("a model number no recall names", lambda s, c, u: bool(u.unknown_models),
          lambda d, s, c, u, p: d.unknown_model(s, c, u, p)),
     Rule("did you mean this model", lambda s, c, u: bool(u.suggestions),
@@ -771,10 +789,11 @@ class Dialog:
             replies += _parts_not_yet_said(replies, turn.replies)
             if state.pending_question:  # it needs a model or region first: that is asked, after
                 prompt = replies.pop() if isinstance(replies[-1], ChoiceReply) else None
+                model = u.models[0] if u.models else state.last_model
                 for other in asked[asked.index(question) + 1:]:  # any other question that
                     if not other.needs:                          # needs neither ("…and where
                         replies += _parts_not_yet_said(          # do I dispose of it?")
-                            replies, self.answer(ctx, other, None, state.region, None, u))
+                            replies, self.answer(ctx, other, model, state.region, None, u))
                 return Turn(replies + ([prompt] if prompt else []), state)
         asks = [r for r in replies if "ask_model" in r.about]  # "which model?" after every answer
         if asks and asks[-1] is not replies[-1]:
@@ -790,13 +809,19 @@ class Dialog:
             return Turn(replies + following.replies, following.state, following.checks)
         if u.models and wants_check and not _check_open(state) and not checked:
             following = self.start_check(state, ctx, u.models[0], u)
-            return Turn(replies + following.replies, following.state, following.checks)
+            return Turn(_without_remedy_summary(replies + following.replies, ctx.lang),
+                        following.state, following.checks)
         if filled:  # the message also gave what the open check waited for
             if u.serial:
                 state.serial = u.serial
             following = self.continue_check(state, ctx)
             return Turn(replies + following.replies, following.state, following.checks)
         prompt = self.reprompt(state, ctx)
+        if prompt is not None and any("preview" in r.about for r in replies):
+            if "preview" in replies[-1].about:
+                prompt = None  # the preview ends with the check's question: asked once
+            else:  # answers came after it: the question moves to the end
+                replies = [_without_prompt(r) if "preview" in r.about else r for r in replies]
         asked_model = any("ask_model" in r.about for r in replies)
         if prompt is None and u.suggestions and not u.models and not asked_model and not ctx.group:
             return Turn(replies + self.did_you_mean_model(state, ctx, u, []).replies, state)
@@ -804,7 +829,8 @@ class Dialog:
                 and state.step in ("idle", "await_model") and not asked_model \
                 and state.last_model is None:  # no model spoken of yet: which one?
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
-        return Turn(replies + ([prompt] if prompt else []), state)
+        return Turn(_without_remedy_summary(replies, ctx.lang) + ([prompt] if prompt else []),
+                    state)
 
     def check_then_answer(self, state: ConversationState, ctx: Context, u: Understood,
                           asked: list[Question], pending: list[Reply]) -> Turn:
@@ -814,6 +840,8 @@ class Dialog:
         model = u.models[0]
         turn = self.start_check(state, ctx, model, u)
         replies = [*pending, *turn.replies]
+        if len(u.models) > 1:  # "A1257, A1263 and a 737 — which are affected?"
+            replies.insert(len(pending), self.models_note(ctx, u.models, state.region))
         answered = False
         by_country = state.region in (None, "*") and self.knowledge.index.region_matters(model)
         for question in asked:
@@ -831,6 +859,7 @@ class Dialog:
         prompt = self.reprompt(state, ctx) if answered else None
         if prompt is not None:  # the check's question moves after the answers: asked once
             replies = [_without_prompt(r) if "preview" in r.about else r for r in replies]
+        replies = _without_remedy_summary(replies, ctx.lang)
         return Turn(replies + ([prompt] if prompt else []), turn.state, turn.checks)
 
     def ask_question(self, state: ConversationState, ctx: Context, question: Question,
@@ -936,6 +965,12 @@ class Dialog:
         if u is not None and u.models:
             state.last_model = u.models[0]
         turn = self.ask_question(state, ctx, question, u, pending)
+        if not state.pending_question and not _check_open(state) and state.last_model \
+                and not ctx.group and question.id not in AFTER_THE_CLAIM \
+                and not any(isinstance(r, VerdictCard) for r in turn.replies):
+            # "A1647: what do I get?" → "the US" → what you get there, then its check goes on
+            following = self.start_check(state, ctx, state.last_model, None)
+            return Turn(turn.replies + following.replies, following.state, following.checks)
         prompt = None if state.pending_question else self.reprompt(state, ctx)
         return Turn(turn.replies + ([prompt] if prompt else []), state)
 
@@ -962,14 +997,20 @@ class Dialog:
             turn.replies = pending + turn.replies
             return turn
         if state.step == "await_region" and u.region and not u.models:
-            line = self.region_line(state.model, u.region, ctx)
+            checking = state.model
+            line = self.region_line(checking, u.region, ctx)
             waiting = by_id().get(state.pending_question or "")
             answer: list[Reply] = []
             if waiting is not None:  # a question asked with the model waited for the country
                 state.pending_question = None
                 answer = self.answer(ctx, waiting, state.model, u.region, u.brand, u)
             turn = self.continue_check(state, ctx)
-            turn.replies = [*pending, line, *answer, *turn.replies]
+            covered = self.knowledge.index.campaigns_for(
+                checking, None if u.region == "*" else u.region)[0]
+            if not covered and any(isinstance(r, VerdictCard) for r in turn.replies):
+                turn.replies = [*pending, *answer, *turn.replies]  # its title says "none there"
+            else:
+                turn.replies = [*pending, line, *answer, *turn.replies]
             return turn
         return None
 
@@ -1008,17 +1049,29 @@ class Dialog:
         state.queued_models = u.models[1:MAX_MODELS]
         turn = self.start_check(state, ctx, u.models[0], u)
         if len(u.models) > 1 and not ctx.group:
-            note = TextReply(text=self.t(ctx, "several_models", count=min(len(u.models), MAX_MODELS),
-                                         models=", ".join(u.models[:MAX_MODELS])))
-            turn.replies = [note, *turn.replies]
+            turn.replies = [self.models_note(ctx, u.models, state.region), *turn.replies]
         turn.replies = pending + turn.replies
         return turn
 
+    def models_note(self, ctx: Context, models: list[str], region: str | None) -> Reply:
+        """"A1257, A1263 and A1647: which are affected?": each one's verdict in a line, then
+        they are checked one after another (the serial decides for each)."""
+        named = models[:MAX_MODELS]
+        lines = [present.verdict_card(self.knowledge, self.knowledge.check(
+            m, None, None if region == "*" else region), ctx.lang).title for m in named]
+        text = self.t(ctx, "several_models", count=len(named), models=", ".join(named))
+        return TextReply(text="\n".join([text, *(f"• {line}" for line in lines)]),
+                         about=("several_models",))
+
     def ask_region_again(self, state: ConversationState, ctx: Context,
-                         pending: list[Reply]) -> Turn:
-        """"I bought it last October" when the country was asked: ask it again, same buttons."""
+                         pending: list[Reply], u: Understood | None = None) -> Turn:
+        """"I bought it last October" when the country was asked: ask it again, same buttons.
+        "So what do I do?": first what holds everywhere (stop using it until you know)."""
         model = state.model or state.last_model
         assert model is not None
+        if u is not None and ASKS_WHAT_NOW.search(u.text):
+            pending = [*pending, TextReply(text=self.t(ctx, "until_you_know"),
+                                           about=("keep_using", "stop_using"))]
         return Turn([*pending, ChoiceReply(text=self.t(ctx, "ask_region", model=model),
                                            buttons=self._region_buttons(ctx, model),
                                            about=("ask_region",))], state)

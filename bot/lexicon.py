@@ -208,7 +208,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
     r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,3}[烟煙]|起泡|发软|發軟|"
-    r"鼓得|鼓鼓|鼓咗|脹咗|烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|"
+    r"鼓得|鼓鼓|鼓咗|脹咗|烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|脹|胀|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
@@ -278,6 +278,13 @@ NEXT_UNIT: re.Pattern[str] = re.compile(
     r"第二[个個台顆]|另一[个個台顆]|另外一[个個台顆]|另外那[个個台顆]|2台目|２台目|もう1台|もう一台|もう１台|"
     r"もう一つ|もう1つ|二つ目|2つ目", _I)
 
+# "So what do I do?" while the country is awaited: the one answer that holds for every country
+# (stop using it until you know) comes with the country question asked again.
+ASKS_WHAT_NOW: re.Pattern[str] = re.compile(
+    r"[?？]|怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
+    r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
+    r"\bqu[ée] debo hacer\b", _I)
+
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
 # "never mind, stop, I'll do this later", "cancela, ya no quiero seguir", "先不弄了，回头再说":
@@ -307,13 +314,15 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 
 # Brands the bot knows (for contacts and other products without a model).
 BRANDS: re.Pattern[str] = re.compile(
-    r"\b(anker|soundcore|romoss|baseus|xiaomi|iniu|esr|belkin|charmast|casely|energizer|lenovo|"
+    r"\b(anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|charmast|"
+    r"casely|energizer|lenovo|"
     r"logiix|adam elements|guxon|hererod|newdery)\b|(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|"
     r"ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|亚果元素|亞果|亚果|聯想|联想|勁量|劲量)", _I)
 BRAND_NAMES: dict[str, str] = {
     "anker": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
     "romoss": "Romoss", "罗马仕": "Romoss", "羅馬仕": "Romoss",
     "baseus": "Baseus", "倍思": "Baseus", "xiaomi": "Xiaomi", "小米": "Xiaomi", "シャオミ": "Xiaomi",
+    "xiomi": "Xiaomi", "xaomi": "Xiaomi", "xiaomy": "Xiaomi", "xioami": "Xiaomi",
     "iniu": "INIU", "esr": "ESR", "belkin": "Belkin", "charmast": "Charmast",
     "casely": "Casely", "energizer": "Energizer", "lenovo": "Lenovo", "logiix": "LOGiiX",
     "adam elements": "Adam Elements", "guxon": "GUXON", "hererod": "Hererod", "newdery": "NEWDERY",

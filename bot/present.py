@@ -579,6 +579,7 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
     campaigns = knowledge.index.campaigns_for_model(model)
     lines: list[str] = []
     regions: list[str] = []
+    cited: Campaign | None = None  # the campaign whose contact is listed first: its source
     places = [place_of(r.region, c, lang) for c in campaigns for r in c.remedies]
     for campaign in sorted(campaigns, key=lambda c: c.announced):
         if topic == "remedy":
@@ -595,6 +596,13 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
                 line = f"• {place_of(ct.region, campaign, lang)}: {reach}" if reach else ""
                 if line and line not in lines:
                     lines.append(line)
+                    cited = cited or campaign
+            if not any(ct.phone or ct.email or ct.wechat for ct in campaign.contacts):
+                # a recall there, but no number: said, so "somewhere else? none" stays true
+                line = f"• {and_list([place_of(r, campaign, lang) for r in campaign.regions], lang)}: " \
+                    + t(lang, "contact_none_listed", brand=campaign.brand)
+                if line not in lines:
+                    lines.append(line)
         else:
             regions += [place_of(c.region, campaign, lang) for c in campaign.claims
                         if place_of(c.region, campaign, lang) not in regions]
@@ -604,7 +612,7 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
     if not any("*" in c.regions for c in campaigns):  # no worldwide recall: say so
         lines.append(t(lang, "depends_elsewhere", model=model,
                        date=date_label(knowledge.index.as_of, lang)))
-    main = max(campaigns, key=lambda c: c.announced)
+    main = cited or max(campaigns, key=lambda c: c.announced)
     title = t(lang, f"{topic}_depends_title", model=model)
     buttons = link_buttons(lang, campaigns, None)[:1]
     buttons += next_step_buttons(lang, answered_topic=topic)[:-1]
@@ -718,7 +726,11 @@ def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: 
 def _dispose(knowledge: Knowledge, model: str | None, region: str | None, lang: str) -> InfoCard:
     """One disposal paragraph: the recall's own if it has one, else the general guidance."""
     guidance = knowledge.guidance
-    campaign = next((c for c in _applicable(knowledge, model, region) if c.disposal), None)
+    # A recall's own disposal text is for its country (the US's "HHW"): with no country known,
+    # only when the language's likely country is that one; else the general guidance.
+    likely = region or LIKELY_COUNTRY.get(lang)
+    campaign = next((c for c in _applicable(knowledge, model, region) if c.disposal
+                     and (region is not None or likely in c.regions)), None)
     if campaign is not None and campaign.disposal is not None:
         text = said(campaign.disposal, lang)
         source: Link | None = campaign_source(lang, campaign)

@@ -84,7 +84,7 @@ class Understood:
     codes_only: bool = False
     masked: str = ""                                         # what the matcher saw
     familiar: float = 1.0                                    # share of its n-grams ever seen
-    clause_question: str | None = None  # a second question, clear in a part of the message
+    clause_questions: tuple[str, ...] = ()  # other questions, each clear in a part of it
     # what the dialog read as asked, for the conversation step it was read at (bot/dialog.py)
     asked_for: tuple[object, tuple[str, ...]] | None = field(default=None, repr=False,
                                                             compare=False)
@@ -109,12 +109,18 @@ class Understood:
             return []                              # the check runs too; the question is not lost
         found = [self.ranked[0].question]
         if len(self.ranked) > 1 and found[0] != "model_only":
+            clear = [q for q in self.clause_questions if q != found[0]]
             second = self.ranked[1]
             paired = second.question in _often_with(found[0])
-            if second.score >= SECOND or (paired and second.score >= SECOND_PAIRED):
+            if second.score >= SECOND:
                 found.append(second.question)
-            elif self.clause_question and self.clause_question != found[0]:
-                found.append(self.clause_question)
+            elif clear:
+                found.append(clear[0])  # clear in its own clause: before a weak pair
+            elif paired and second.score >= SECOND_PAIRED:
+                found.append(second.question)
+            more = [q for q in clear if q not in found]
+            if more and len(found) == 2 and "is_recalled" in found and self.models:
+                found.append(more[0])  # the check answers "is it recalled?": room for one more
         return found
 
     def _pair(self) -> bool:
@@ -558,7 +564,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             masked = masked[-LONG:]
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
-        result.clause_question = _clause_question(result.masked, result.ranked)
+        result.clause_questions = _clause_questions(result.masked, result.ranked)
         if not result.safety and result.ranked and result.ranked[0].question == "safety" \
                 and result.ranked[0].score >= LEARNED_DANGER \
                 and SAFETY.search(lowered) is None:  # (danger words all denied: "not hot")
@@ -590,7 +596,7 @@ def _often_with(question: str) -> frozenset[str]:
 _CLAUSES = re.compile(r"[?？。;；!！]|,? (?:or|oder|o|ou) |,? (?:and|und|y) (?:also |auch |también )?"
                       r"(?=(?:do|can|what|where|how|when|is|should|muss|kann|wo|wie|was|soll|"
                       r"qué|dónde|cómo|puedo|tengo|debo)\b)|还是|還是|それとも|或者|另外|还有|還有")
-_PHRASES = re.compile(r"(?<!\d)[.,、](?!\d)")  # sentences and phrases, not "2.5" or "10,000"
+_PHRASES = re.compile(r"(?<!\d)[.,、]|[.,、](?!\d)")  # sentences and phrases, not "2.5" or "10,000"
 # A part of the message this sure of another question asks it too: CLAUSE if the two are often
 # asked together, CLAUSE_ALONE for any other ("is it affected? and how do I get rid of it?")
 CLAUSE, CLAUSE_ALONE = 0.35, 0.6
@@ -598,11 +604,37 @@ CLAUSE, CLAUSE_ALONE = 0.35, 0.6
 _ONE_CHECK = frozenset({"is_recalled", "region_coverage", "model_only"})
 
 
-def _clause_question(masked: str, ranked: list[Scored]) -> str | None:
-    """A second question that one part of a long message asks clearly ("do they want it mailed
-    back, or do I recycle it myself?" → dispose), when the whole message scores only the first."""
+def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
+    """Other questions that parts of a long message ask clearly ("do they want it mailed back,
+    or do I recycle it myself?" → dispose), when the whole message scores only the first; at
+    most two, in the order asked."""
     if not ranked or len(masked) < 10:
-        return None
+        return ()
+    pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
+    if len(pieces) < 2:
+        return ()
+    # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase
+    parts = [p for c in pieces[:4] for p in dict.fromkeys(
+        [c, *(x.strip() for x in _PHRASES.split(c))]) if len(p) >= (8 if p.isascii() else 4)]
+    # the last clause of a message that ends with a question mark is where people ask
+    asked_last = pieces[-1] if masked.rstrip().endswith(("?", "？")) else None
+    if asked_last is not None and asked_last not in parts[:8] \
+            and len(asked_last) >= (8 if asked_last.isascii() else 4):
+        parts = [*parts[:7], asked_last]
+    first = ranked[0].question
+    same = _ONE_CHECK if first in _ONE_CHECK else {first}
+    matcher = default_matcher()
+    found: list[str] = []
+    for part in parts[:8]:
+        scored, _ = matcher.read(part)
+        if scored and scored[0].question not in same and scored[0].question != "safety" \
+                and scored[0].question not in found and (
+                scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE and (
+                    scored[0].question in _often_with(first) or part == asked_last))):
+            found.append(scored[0].question)
+            if len(found) == 2:
+                break
+    return tuple(found)
     pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
     if len(pieces) < 2:
         return None
