@@ -344,8 +344,8 @@ def _recalled_models(knowledge: Knowledge, brand: str | None,
         if place and not ({place, "*"} & set(campaign.regions)):
             continue
         for product in campaign.products:
-            if product.model not in by_brand.setdefault(campaign.brand, []):
-                by_brand[campaign.brand].append(product.model)
+            if present.listed_as(product) not in by_brand.setdefault(campaign.brand, []):
+                by_brand[campaign.brand].append(present.listed_as(product))
     return by_brand
 
 
@@ -377,6 +377,10 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
             continue  # nothing to reach them by (a contact known by its region only)
         sections.append(Section(heading=heading, lines=lines, links=links))
         sources += _cited(campaign, contact.sources)
+    if not sections and brand and by_brand:  # "Romoss's phone number?": none in the sources
+        name, campaigns = next(iter(by_brand.items()))
+        sections = [Section(lines=[f"{name}: " + t(lang, "contact_none_listed", brand=name)])]
+        sources = campaigns[0].sources[:1]
     if not sections:  # never an empty card
         sections = [Section(lines=[t(lang, "brand_decides_no_contact")])]
     return _card(knowledge, "contact", lang, None, sections[:8], sources[:3])

@@ -32,7 +32,16 @@ from bot.replies import Button, InfoCard, Link, PsaCard, SafetyCard, Section, Ve
 from bot.tokens import Action
 from bot.truth import MAX_SECTION, seal
 from knowledge import Campaign, CheckResult, Knowledge, Verdict, pick_regional
-from knowledge.schema import REGION_PARENTS, Claim, Contact, DateWindow, LocalText, Remedy, Source
+from knowledge.schema import (
+    REGION_PARENTS,
+    Claim,
+    Contact,
+    DateWindow,
+    LocalText,
+    Product,
+    Remedy,
+    Source,
+)
 
 _BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "en": "en_GB"}
 _TRUST = ("primary", "corroborated", "single")  # source confidence, most trusted first
@@ -154,8 +163,15 @@ def _source_label(lang: str, who: str, day: dt.date | None, month_only: bool = F
 
 
 def best_source(sources: Iterable[Source]) -> Source | None:
-    """The most trusted of `sources` (the first of equals)."""
-    return min(sources, key=lambda s: _TRUST.index(s.confidence), default=None)
+    """The most trusted of `sources`; among equals an official page, then a page with its own
+    address before a site's home page (the first of equals)."""
+    return min(sources, key=lambda s: (_TRUST.index(s.confidence), _vagueness(s)), default=None)
+
+
+def _vagueness(source: Source) -> int:
+    if source.kind == "official":
+        return 0
+    return 1 if urlsplit(source.url).path.strip("/") else 2
 
 
 _best = best_source
@@ -828,14 +844,20 @@ def safety_card(knowledge: Knowledge, lang: str) -> SafetyCard:
                       source=_guidance_source(knowledge, lang, guidance.emergency.sources))
 
 
+def listed_as(product: Product) -> str:
+    """How a product shows in a list of models: its model number, or its name when the notice
+    gives no number (the knowledge then keys it by a name-like id such as SUPER-OFF-ROAD)."""
+    return product.model if any(c.isdigit() for c in product.model) else product.name
+
+
 def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
     """Every recalled model this bot knows: one line per brand, model numbers only (a phone
     screen, not a catalogue — the names come with each model's own verdict)."""
     by_brand: dict[str, list[str]] = {}
     for campaign in knowledge.index.campaigns:
         for product in campaign.products:
-            if product.model not in by_brand.setdefault(campaign.brand, []):
-                by_brand[campaign.brand].append(product.model)
+            if listed_as(product) not in by_brand.setdefault(campaign.brand, []):
+                by_brand[campaign.brand].append(listed_as(product))
     lines = [f"{brand}: {', '.join(sorted(models))}"
              for brand, models in sorted(by_brand.items(), key=lambda kv: _brand_key(kv[0]))]
     return InfoCard(topic="models", title=t(lang, "topic_models_title"),
