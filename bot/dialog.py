@@ -701,6 +701,7 @@ class Dialog:
             return pressed(state, ctx)
         understood = understand(text, self.knowledge.index)
         pending: list[Reply] = []
+        queued = list(state.queued_models)
         for rule in POLICY:
             if rule.applies(state, ctx, understood):
                 turn = rule.act(self, state, ctx, understood, pending)
@@ -708,8 +709,20 @@ class Dialog:
                     turn.rule = rule.name
                     if understood.read_as or understood.described_as:
                         self.say_read_as(turn, ctx, understood)
+                    if understood.region and queued and not ctx.group:
+                        self.say_queued_there(turn, ctx, queued, understood.region)
                     return turn
         raise AssertionError("the last rule always applies")  # pragma: no cover
+
+    def say_queued_there(self, turn: Turn, ctx: Context, models: list[str], region: str) -> None:
+        """"A1642 and A1263?" → "bought in China": the other models named are covered there or
+        not, said in a line each before the check's question (their checks come next)."""
+        lines = [self.region_line(m, region, ctx) for m in models if m in turn.state.queued_models]
+        if not lines:
+            return
+        at = len(turn.replies) - 1 if turn.replies and isinstance(turn.replies[-1], ChoiceReply) \
+            else len(turn.replies)
+        turn.replies[at:at] = lines
 
     def say_read_as(self, turn: Turn, ctx: Context, u: Understood) -> None:
         """A model number read through a typo ("a1236" → A1263), or the one model a description
@@ -779,7 +792,8 @@ class Dialog:
             state.last_model = u.models[0]
             state.queued_models = u.models[1:MAX_MODELS]
         if u.models and "is_recalled" in u.questions and asked and not _check_open(state) \
-                and not ctx.group and not any(q.id in AFTER_THE_CLAIM for q in asked):
+                and not ctx.group and (u.questions[0] == "is_recalled"  # asked first: checked
+                                       or not any(q.id in AFTER_THE_CLAIM for q in asked)):
             return self.check_then_answer(state, ctx, u, asked, pending)
         replies = list(pending)
         for question in asked:

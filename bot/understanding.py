@@ -105,8 +105,10 @@ class Understood:
         if not self.confident:
             if self.models and self.ranked and self.ranked[0].score >= WITH_MODEL \
                     and self.familiar >= FAMILIAR and _question_like(self.text):
-                return [self.ranked[0].question]  # "A1257 — checked at airport security?":
-            return []                              # the check runs too; the question is not lost
+                # "A1257 — checked at airport security?": the check runs too; not lost
+                return [self.ranked[0].question,
+                        *[q for q in self.clause_questions if q != self.ranked[0].question][:1]]
+            return []
         found = [self.ranked[0].question]
         if len(self.ranked) > 1 and found[0] != "model_only":
             clear = [q for q in self.clause_questions if q != found[0]]
@@ -599,7 +601,7 @@ _CLAUSES = re.compile(r"[?？。;；!！]|,? (?:or|oder|o|ou) |,? (?:and|und|y) 
 _PHRASES = re.compile(r"(?<!\d)[.,、]|[.,、](?!\d)")  # sentences and phrases, not "2.5" or "10,000"
 # A part of the message this sure of another question asks it too: CLAUSE if the two are often
 # asked together, CLAUSE_ALONE for any other ("is it affected? and how do I get rid of it?")
-CLAUSE, CLAUSE_ALONE = 0.35, 0.6
+CLAUSE, CLAUSE_ALONE = 0.35, 0.5
 # Asked in other words by one check: "is it recalled — am I in the recall?" is one question.
 _ONE_CHECK = frozenset({"is_recalled", "region_coverage", "model_only"})
 
