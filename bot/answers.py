@@ -225,21 +225,6 @@ def serial_format_part(knowledge: Knowledge, model: str | None, lang: str,
 PUBLISHED_RULES: frozenset[str] = frozenset({"listed", "prefixes", "pattern"})
 
 
-def _rule_line(campaign: Campaign, lang: str) -> str | None:
-    """A published serial rule in words ("serials that start with 35S (14 characters)"); a
-    pattern has no words of its own: the bot checks the serial against it instead."""
-    match = campaign.serial_rule.match
-    if match.kind == "prefixes":
-        lengths = campaign.serial_rule.format.lengths
-        length = t(lang, "serial_rule_length", length="/".join(map(str, lengths))) \
-            if lengths else ""
-        return t(lang, "serial_rule_prefixes", prefixes=", ".join(match.prefixes), length=length)
-    if match.kind == "listed" and len(match.values) <= 12:
-        key = "serial_rule_listed" if match.match == "exact" else "serial_rule_contains"
-        return t(lang, key, values=", ".join(match.values))
-    return None
-
-
 def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str,
                        brand: str | None = None) -> InfoCard:
     """Which serials are included: for most recalls no list is published (the checker decides);
@@ -257,7 +242,7 @@ def serial_ranges_part(knowledge: Knowledge, model: str | None, lang: str,
                      batches[0].sources[:1])
     published = [c for c in own if c.serial_rule.match.kind in PUBLISHED_RULES]
     if published:
-        rules = [line for c in published if (line := _rule_line(c, lang))]
+        rules = [line for c in published if (line := present.serial_rule_line(c, lang))]
         named = model or ", ".join(dict.fromkeys(p.model for c in published for p in c.products))
         return _card(knowledge, "serial_ranges", lang, model,
                      [Section(lines=[*dict.fromkeys(rules),

@@ -391,6 +391,21 @@ VERDICT_CACHE_SIZE = 4096
 _verdict_cards: dict[tuple[object, ...], VerdictCard] = {}
 
 
+def serial_rule_line(campaign: Campaign, lang: str) -> str | None:
+    """A published serial rule in words ("serials that start with 35S (14 characters)"); a
+    pattern has no words of its own: the bot checks the serial against it instead."""
+    match = campaign.serial_rule.match
+    if match.kind == "prefixes":
+        lengths = campaign.serial_rule.format.lengths
+        length = t(lang, "serial_rule_length", length="/".join(map(str, lengths))) \
+            if lengths else ""
+        return t(lang, "serial_rule_prefixes", prefixes=", ".join(match.prefixes), length=length)
+    if match.kind == "listed" and len(match.values) <= 12:
+        key = "serial_rule_listed" if match.match == "exact" else "serial_rule_contains"
+        return t(lang, key, values=", ".join(match.values))
+    return None
+
+
 def verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
                  version: int | None = None) -> VerdictCard:
     """The answer to 'is mine affected?': verdict, what to do, what you get, one source.
@@ -454,6 +469,8 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     if main.campaign.kind != "recall":  # who says so, when it is not a recall
         lines.append(authority_line(lang, main.campaign))
     lines += _serial_line(lang, result)
+    if body == "verdict_serial_needed_body":  # a published rule, said at once ("starts 35S")
+        lines += [rule for cv in result.campaigns if (rule := serial_rule_line(cv.campaign, lang))]
     if verdict is Verdict.NOT_AFFECTED:
         lines.append(t(lang, "verdict_not_affected_caution"))
     with_remedy = next((cv for cv in result.campaigns if cv.remedy is not None), None)
