@@ -195,12 +195,19 @@ def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
 def _without_remedy_summary(replies: list[Reply], lang: str) -> list[Reply]:
     """The verdict's one-line "What you get (US): …" when the full remedy card is in the same
     message: said once, in full (the owner asked "refund or replacement?")."""
-    if not any(isinstance(r, InfoCard) and r.topic == "remedy" for r in replies):
+    if not any(isinstance(r, VerdictCard) for r in replies) or not any(
+            isinstance(r, InfoCard) and r.topic == "remedy" for r in replies):
         return replies
-    lead = CATALOG.text(lang, "remedy_summary", region="\0", options="").split("\0")[0]
+    lead = _remedy_summary_lead(lang)
     return [r.model_copy(update={"sections": [
         s.model_copy(update={"lines": [line for line in s.lines if not line.startswith(lead)]})
         for s in r.sections]}) if isinstance(r, VerdictCard) else r for r in replies]
+
+
+@lru_cache(maxsize=16)
+def _remedy_summary_lead(lang: str) -> str:
+    """The words a verdict's "What you get (…): …" line starts with, in `lang`."""
+    return CATALOG.text(lang, "remedy_summary", region="\0", options="").split("\0")[0]
 
 
 def _card_lines(replies: list[Reply]) -> set[str]:

@@ -244,24 +244,20 @@ SEVERAL: re.Pattern[str] = re.compile(
 # A fire that happens to be hypothetical or about the news is still answered with the safety
 # steps first; that is the cost of high recall, accepted.
 
-INJECTION: re.Pattern[str] = re.compile(
-    # es, de, zh, ja: "forget/ignore your rules", "ignoriere deine Anweisungen", "忽略…规则", "無視して"
-    r"(?:olvida|ignora)(?:r)? (?:todas |tus |las ){0,3}(?:reglas|instrucciones)|"
-    r"(?:ignorier|vergiss|vergessen)\w{0,3} (?:alle |deine |die |sämtliche |vorherigen |bisherigen |"
+# Prompt injection, in two patterns: Latin-script phrases (each starting at a word) and Chinese or
+# Japanese ones, searched only in a text that has non-ASCII characters (one big alternation
+# cost ~4.5 µs a message; these two ~1 µs for an English one).
+INJECTION_LATIN: re.Pattern[str] = re.compile(
+    # es, de: "forget/ignore your rules", "ignoriere deine Anweisungen"
+    r"\b(?:olvida|ignora)(?:r)? (?:todas |tus |las ){0,3}(?:reglas|instrucciones)|"
+    r"\b(?:ignorier|vergiss|vergessen)\w{0,3} (?:alle |deine |die |sämtliche |vorherigen |bisherigen |"
     r"(?:vorherigen|bisherigen) ){0,3}(?:regeln|anweisungen|vorgaben)|"
-    r"(?:忽略|无视|無視|忘记|忘記)[^。！？\n]{0,8}(?:规则|規則|指令|指示|设定|設定)|"
-    r"(?:指示|ルール|ルール)[^。！？\n]{0,8}無視|"
-    # "you are X's support now" and "make me a refund code", in es, de, zh, ja
-    r"(?:a partir de ahora|desde ahora|ahora) eres (?:el|la|un|una)\b|haz de cuenta que eres|"
+    # "you are X's support now" and "make me a refund code"
+    r"\b(?:a partir de ahora|desde ahora|ahora) eres (?:el|la|un|una)\b|\bhaz de cuenta que eres|"
     r"\bgenera(?:me)? (?:un |una )?(?:código|cupón|vale)|"
     r"\b(?:du bist (?:ab )?jetzt|ab (?:jetzt|sofort) bist du) (?:der|die|das|ein|eine|mein)?\s?"
     r"[^.!?\n]{0,20}(?:support|kundendienst|service|mitarbeiter|hersteller|anker)|"
     r"\b(?:stell|generier|erzeug)\w{0,3} mir [^.!?\n]{0,25}(?:code|gutschein)|"
-    r"(?:(?:你|您)(?:现在|現在|而家)|(?:从|從)(?:现在|現在)(?:开始|開始|起)(?:你|您))(?:就)?(?:是|係)"
-    r"[^。！？，,\n]{0,8}(?:客服|官方|工作人员|工作人員|管理员|管理員|系统|系統)|"
-    r"假装你是|假裝你是|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
-    r"(?:あなたは)?今から(?:あなたは)?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)(?:です|として)|"
-    r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)|"
     r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
     r"system prompt|system override|you are now|developer mode|jailbreak|"
     r"pretend (?:you are|you're|youre|to be)|"
@@ -269,6 +265,22 @@ INJECTION: re.Pattern[str] = re.compile(
     r"(?:give|send|generate) me (?:a |an |some |free ){0,3}(?:gift ?card|voucher|coupon|promo) ?"
     r"(?:code|number)s?)\b"
 )
+INJECTION_CJK: re.Pattern[str] = re.compile(
+    r"(?:忽略|无视|無視|忘记|忘記)[^。！？\n]{0,8}(?:规则|規則|指令|指示|设定|設定)|"
+    r"(?:指示|ルール)[^。！？\n]{0,8}無視|"
+    r"(?:(?:你|您)(?:现在|現在|而家)|(?:从|從)(?:现在|現在)(?:开始|開始|起)(?:你|您))(?:就)?(?:是|係)"
+    r"[^。！？，,\n]{0,8}(?:客服|官方|工作人员|工作人員|管理员|管理員|系统|系統)|"
+    r"假装你是|假裝你是|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
+    r"(?:あなたは今から|今から)(?:あなたは)?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)(?:です|として)|"
+    r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)"
+)
+INJECTION: re.Pattern[str] = re.compile(f"{INJECTION_LATIN.pattern}|{INJECTION_CJK.pattern}")
+
+
+def injection_in(lowered: str) -> bool:
+    """A prompt-injection phrase in a lower-cased message (INJECTION.search, faster)."""
+    return INJECTION_LATIN.search(lowered) is not None or (
+        not lowered.isascii() and INJECTION_CJK.search(lowered) is not None)
 
 # "and my second one?", "la otra", "die andere", "另一个", "2台目は？": the next of the models a
 # message named (only read while some are queued).
@@ -313,11 +325,20 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 }
 
 # Brands the bot knows (for contacts and other products without a model).
-BRANDS: re.Pattern[str] = re.compile(
+BRANDS_LATIN: re.Pattern[str] = re.compile(
     r"\b(anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|charmast|"
-    r"casely|energizer|lenovo|"
-    r"logiix|adam elements|guxon|hererod|newdery)\b|(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|"
-    r"ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|亚果元素|亞果|亚果|聯想|联想|勁量|劲量)", _I)
+    r"casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery)\b")  # lower-cased text
+BRANDS_CJK: re.Pattern[str] = re.compile(
+    r"(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|"
+    r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量)")
+BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN.pattern}|{BRANDS_CJK.pattern}", _I)  # (one)
+
+
+def brand_in(lowered: str) -> str | None:
+    """The first brand name a lower-cased message writes (BRANDS.search, faster)."""
+    found = [m for m in (BRANDS_LATIN.search(lowered),
+                         None if lowered.isascii() else BRANDS_CJK.search(lowered)) if m]
+    return min(found, key=lambda m: m.start()).group(0) if found else None
 BRAND_NAMES: dict[str, str] = {
     "anker": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
     "romoss": "Romoss", "罗马仕": "Romoss", "羅馬仕": "Romoss",

@@ -20,13 +20,11 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.lexicon import (
     BRAND_NAMES,
-    BRANDS,
     CJK_NOT_BEFORE,
     CJK_PLACE,
     CJK_PLACES,
     CURRENCY,
     CURRENCY_REGIONS,
-    INJECTION,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
     NEGATED_AFTER,
@@ -41,6 +39,8 @@ from bot.lexicon import (
     SAFETY,
     THROWN_AWAY,
     WORD,
+    brand_in,
+    injection_in,
 )
 from bot.matcher import PLACEHOLDERS, Scored, default_matcher, prepare
 from bot.questions import by_id
@@ -84,7 +84,7 @@ class Understood:
     codes_only: bool = False
     masked: str = ""                                         # what the matcher saw
     familiar: float = 1.0                                    # share of its n-grams ever seen
-    clause_questions: tuple[str, ...] = ()  # other questions, each clear in a part of it
+    clause_ranked: list[Scored] = field(default_factory=list)  # the ranking clauses compare to
     # what the dialog read as asked, for the conversation step it was read at (bot/dialog.py)
     asked_for: tuple[object, tuple[str, ...]] | None = field(default=None, repr=False,
                                                             compare=False)
@@ -111,19 +111,26 @@ class Understood:
             return []
         found = [self.ranked[0].question]
         if len(self.ranked) > 1 and found[0] != "model_only":
-            clear = [q for q in self.clause_questions if q != found[0]]
             second = self.ranked[1]
-            paired = second.question in _often_with(found[0])
             if second.score >= SECOND:
                 found.append(second.question)
-            elif clear:
-                found.append(clear[0])  # clear in its own clause: before a weak pair
-            elif paired and second.score >= SECOND_PAIRED:
-                found.append(second.question)
-            more = [q for q in clear if q not in found]
-            if more and len(found) == 2 and "is_recalled" in found and self.models:
-                found.append(more[0])  # the check answers "is it recalled?": room for one more
+            else:
+                clear = [q for q in self.clause_questions if q != found[0]]
+                if clear:
+                    found.append(clear[0])  # clear in its own clause: before a weak pair
+                elif second.question in _often_with(found[0]) and second.score >= SECOND_PAIRED:
+                    found.append(second.question)
+            if len(found) == 2 and "is_recalled" in found and self.models:
+                more = [q for q in self.clause_questions if q not in found]
+                if more:  # the check answers "is it recalled?": room for one more
+                    found.append(more[0])
         return found
+
+    @cached_property
+    def clause_questions(self) -> tuple[str, ...]:
+        """Other questions, each clear in a part of the message (read on demand: most messages
+        never need them)."""
+        return _clause_questions(self.masked, self.clause_ranked)
 
     def _pair(self) -> bool:
         """Two likely questions that together are clearly what was asked: answer both."""
@@ -505,7 +512,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         return result
     lowered = text.lower()
     result.safety = in_danger(lowered)
-    result.injection = INJECTION.search(lowered) is not None
+    result.injection = injection_in(lowered)
     stripped = lowered.strip(" \t\n?!.,")
     if len(stripped) <= REFLEX_MAX:
         result.reflex = next((name for name, p in REFLEXES.items() if p.fullmatch(stripped)), None)
@@ -515,9 +522,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
     result.region = result.regions[0] if result.regions else None
     spans += [(start, end, "PLACE") for _, start, end in regions]
-    brand = BRANDS.search(text)
+    brand = brand_in(lowered)
     if brand:
-        result.brand = BRAND_NAMES.get(brand.group(0).lower(), brand.group(0))
+        result.brand = BRAND_NAMES.get(brand.lower(), brand)
     if not result.models and result.brand and not result.unknown_models and digits:
         by_number = finder.by_brand_number(text, result.brand)
         if len(by_number) == 1:  # "罗马仕272那款": the one Romoss model numbered …272
@@ -566,7 +573,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             masked = masked[-LONG:]
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
-        result.clause_questions = _clause_questions(result.masked, result.ranked)
+        result.clause_ranked = result.ranked  # (clause_questions: read only when needed)
         if not result.safety and result.ranked and result.ranked[0].question == "safety" \
                 and result.ranked[0].score >= LEARNED_DANGER \
                 and SAFETY.search(lowered) is None:  # (danger words all denied: "not hot")
