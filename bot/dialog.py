@@ -232,6 +232,27 @@ def _with_pending(pending: list[Reply], turn: Turn) -> Turn:
     return Turn([*pending, *turn.replies], turn.state, turn.checks)
 
 
+# A batch code as Romoss prints them in its notice ("C14-P6"), written in a message.
+BATCH_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]\d{2})\s?-\s?([A-Za-z]\d)(?![A-Za-z0-9])")
+
+
+_MODEL_BATCHES = re.compile(r"(?<![A-Za-z0-9-])([A-Z0-9][A-Z0-9-]{2,15}):\s{0,3}([^;:]{1,400})")
+
+
+@lru_cache(maxsize=64)
+def _listed_batches(listed_text: str) -> dict[str, frozenset[str]]:
+    """The batch codes a notice lists, by model, read from its English list ("Affected batches:
+    PAC20-272: C14-P6/P7, M14-P6/P7; PAC20-392: …" → {"PAC20-272": {"C14-P6", "C14-P7", …}})."""
+    listed: dict[str, frozenset[str]] = {}
+    for model, codes in _MODEL_BATCHES.findall(listed_text):
+        found: set[str] = set()
+        for code in codes.split(","):
+            head, _, tails = code.strip().rstrip(".").partition("-")
+            found.update(f"{head}-{tail}".upper() for tail in tails.split("/") if head and tail)
+        listed[model] = frozenset(found)
+    return listed
+
+
 def _awaits_region(state: ConversationState) -> bool:
     """The last turn asked where the device was bought (for the check, or for a question)."""
     return state.step == "await_region" or (
@@ -504,7 +525,23 @@ class Dialog:
         turn = self.continue_check(state, ctx)
         if turn.replies and turn.replies[0].about in (("ask_region",), ("ask_serial",)):
             turn.replies[0] = self.model_preview(model, state.region, ctx, turn.replies[0])
+        if understood is not None and BATCH_CODE.search(understood.text):
+            turn.replies[1:1] = self.batches_listed(model, understood.text, ctx)
         return turn
+
+    def batches_listed(self, model: str, text: str, ctx: Context) -> list[Reply]:
+        """"PAC20-272, batch C14-P6": a batch the user wrote that the notice lists for the model
+        is said to be listed (the brand still confirms; a batch not listed is not called safe)."""
+        written = {f"{m.group(1)}-{m.group(2)}".upper() for m in BATCH_CODE.finditer(text)}
+        for campaign in self.knowledge.index.campaigns_for_model(model):
+            batches = campaign.serial_rule.published_batches
+            listed = _listed_batches(batches.get("en")).get(model, frozenset()) & written \
+                if batches is not None else set()
+            if listed:
+                return [TextReply(text=self.t(ctx, "batch_listed", batch=", ".join(sorted(listed)),
+                                              model=model, brand=campaign.brand),
+                                  about=("batch_listed",))]
+        return []
 
     def model_preview(self, model: str, region: str | None, ctx: Context, prompt: Reply,
                       serial: str | None = None) -> Reply:

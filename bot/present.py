@@ -727,7 +727,8 @@ def _claim(knowledge: Knowledge, model: str | None, region: str | None, lang: st
     buttons = _topic_buttons_after(lang, model, "claim", link_buttons(lang, [main], region))
     if claim is None:
         return _unknown(lang, "claim", model, region, main, buttons)
-    title = t(lang, "claim_title", model=model, where=_where(claim.region, lang), brand=main.brand)
+    title = t(lang, "claim_title" if claim.form_url else "claim_title_no_form", model=model,
+              where=_where(claim.region, lang), brand=main.brand)  # no form: none is named
     lines = [*claim_lines(lang, claim), claim.processing_time.get(lang)
              if claim.processing_time else t(lang, "no_times_known")]
     return InfoCard(topic="claim", title=title, sections=fitted_sections(None, lines),
