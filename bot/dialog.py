@@ -755,6 +755,12 @@ class Dialog:
                         self.say_read_as(turn, ctx, understood)
                     if understood.region and queued and not ctx.group:
                         self.say_queued_there(turn, ctx, queued, understood.region)
+                    model = turn.state.model or turn.state.last_model
+                    if model and BATCH_CODE.search(text) and not any(
+                            "batch_listed" in r.about for r in turn.replies):  # "C14-P6" mid-check
+                        at = len(turn.replies) - 1 if turn.replies and isinstance(
+                            turn.replies[-1], ChoiceReply) else len(turn.replies)
+                        turn.replies[at:at] = self.batches_listed(model, text, ctx)
                     return turn
         raise AssertionError("the last rule always applies")  # pragma: no cover
 

@@ -22,6 +22,7 @@ _US_PLACES = (
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
     "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
+    "the usa|in usa|from usa|"
     "home depot|austin|portland|las vegas|orlando|tampa|detroit|minneapolis|st louis|st. louis|"
     "baltimore|pittsburgh|cleveland|nashville|san jose|sacramento|honolulu|salt lake city|"
     "kansas city|indianapolis|milwaukee|raleigh|new orleans|jersey city|oakland|san antonio|"
@@ -296,6 +297,12 @@ ASKS_WHAT_NOW: re.Pattern[str] = re.compile(
     r"[?？]|怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
     r"\bqu[ée] debo hacer\b", _I)
+
+# Words of buying, just before a place: of several places named, that one is where it was bought.
+BOUGHT_BEFORE: re.Pattern[str] = re.compile(
+    r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|compr[éeó]\w*|pedí|gekauft|bestellt)\b|"
+    r"买|買|購入|购入|購買|购买|入手", _I)
+BOUGHT_AFTER: re.Pattern[str] = re.compile(r"\s{0,2}(?:的)?(?:买|買|購|购|入手|で買|で購入)")
 
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24

@@ -19,6 +19,8 @@ from functools import cached_property, lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.lexicon import (
+    BOUGHT_AFTER,
+    BOUGHT_BEFORE,
     BRAND_NAMES,
     CJK_NOT_BEFORE,
     CJK_PLACE,
@@ -288,7 +290,8 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
             if code and phrase.endswith(" de") and i + size < len(words) \
                     and _place_starts(keys, i + size):
                 continue  # "Amazon de EEUU" is Spanish for Amazon US, not amazon.de
-            if code and not (phrase == "usa" and word.group(0) != "USA"):
+            if code and not (phrase == "usa" and word.group(0) != "USA"
+                             and len(words) > 2):  # "usa" is Spanish for "uses"; alone, the US
                 found.append((code, word.start(), words[i + size - 1].end()))
                 skip_until = i + size - 1
                 break
@@ -521,6 +524,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
     result.region = result.regions[0] if result.regions else None
+    if len(result.regions) > 1:  # "I live in Mexico but bought it in the US": where bought
+        bought = [code for code, start, end in regions
+                  if BOUGHT_BEFORE.search(text[max(0, start - 40):start])
+                  or BOUGHT_AFTER.match(text, end)]  # "在日本買的", "日本で買った"
+        if bought:
+            result.region = bought[0]
     spans += [(start, end, "PLACE") for _, start, end in regions]
     brand = brand_in(lowered)
     if brand:
