@@ -176,11 +176,18 @@ def _without_prompt(card: Reply) -> Reply:
 
 def _naming_models(reply: Reply, model: str, brand: str, models: tuple[str, ...]) -> Reply:
     """A card built for one of a brand's models, retitled for all of them (same recall)."""
+    named = f"{brand} {'/'.join(models)}" if len(models) <= 4 else brand
+    update: dict[str, object] = {}
     title = getattr(reply, "title", None)
-    if not isinstance(title, str) or model not in title:
-        return reply
-    named = f"{brand} {'/'.join(models)}" if len(models) <= 3 else brand
-    return reply.model_copy(update={"title": title.replace(model, named, 1)})
+    if isinstance(title, str) and model in title:
+        update["title"] = title.replace(model, named)
+    if isinstance(reply, InfoCard) and any(model in line for s in reply.sections for line in s.lines):
+        update["sections"] = [s.model_copy(update={"lines": [line.replace(model, named)
+                                                            for line in s.lines]})
+                              for s in reply.sections]
+    if isinstance(reply, TextReply) and model in reply.text:
+        update["text"] = reply.text.replace(model, named)
+    return reply.model_copy(update=update) if update else reply
 
 
 def _parts_not_yet_said(said: list[Reply], more: list[Reply]) -> list[Reply]:
