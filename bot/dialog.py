@@ -344,6 +344,7 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "is_recalled" and (named or checking))
              and not (q == "region_coverage" and answering_region)
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
+             and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
                       and not SEVERAL.search(u.text.lower()))]      # unit, unless "two A1647s"
@@ -1069,6 +1070,9 @@ class Dialog:
             return turn
         if state.step == "await_region" and u.region and not u.models:
             checking = state.model
+            if u.serial and state.serial is None \
+                    and self.serial_problem(checking, u.serial, ctx) is None:
+                state.serial = u.serial  # "in the US. serial AKF2 9QX7 3LM1 0B45": both taken
             line = self.region_line(checking, u.region, ctx)
             waiting = by_id().get(state.pending_question or "")
             answer: list[Reply] = []

@@ -302,7 +302,8 @@ ASKS_WHAT_NOW: re.Pattern[str] = re.compile(
 BOUGHT_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|compr[éeó]\w*|pedí|gekauft|bestellt)\b|"
     r"买|買|購入|购入|購買|购买|入手", _I)
-BOUGHT_AFTER: re.Pattern[str] = re.compile(r"\s{0,2}(?:的)?(?:买|買|購|购|入手|で買|で購入)")
+BOUGHT_AFTER: re.Pattern[str] = re.compile(
+    r"[^，,。、！？!?\n]{0,6}?(?:的)?(?:买|買|購|购|入手|で買|で購入)")  # "在美國讀書時買的"
 
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24

