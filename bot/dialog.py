@@ -764,7 +764,8 @@ class Dialog:
                     if understood.region and queued and not ctx.group:
                         self.say_queued_there(turn, ctx, queued, understood.region)
                     model = turn.state.model or turn.state.last_model
-                    if model and BATCH_CODE.search(text) and not any(
+                    if model in self.knowledge.index.models_with_batches \
+                            and BATCH_CODE.search(text) and not any(
                             "batch_listed" in r.about for r in turn.replies):  # "C14-P6" mid-check
                         at = len(turn.replies) - 1 if turn.replies and isinstance(
                             turn.replies[-1], ChoiceReply) else len(turn.replies)

@@ -72,6 +72,9 @@ class KnowledgeIndex:
         self._campaigns_for_memo: dict[tuple[str, str | None], tuple[list[Campaign],
                                                                     list[Campaign]]] = {}
         self._alike_memo: dict[str, tuple[str, ...]] = {}  # brand → models_recalled_alike
+        # models whose notice lists batch codes (Romoss): a code typed mid-check is compared
+        self.models_with_batches: frozenset[str] = frozenset(
+            p.model for c in self.campaigns if c.serial_rule.published_batches for p in c.products)
         # A name two products share ("IKEA VARMFRONT": E2037 and E2038) names neither exactly.
         self._shared_names = frozenset(n for n, keys in owners.items() if len(keys) > 1)
         # Words of the marketing names ("powercore", "maggo"): a question that names none of
