@@ -177,16 +177,21 @@ def _without_prompt(card: Reply) -> Reply:
 def _naming_models(reply: Reply, model: str, brand: str, models: tuple[str, ...]) -> Reply:
     """A card built for one of a brand's models, retitled for all of them (same recall)."""
     named = f"{brand} {'/'.join(models)}" if len(models) <= 4 else brand
+    alone = re.compile(rf"(?<![A-Za-z0-9]){re.escape(model)}(?![A-Za-z0-9])")  # not in 2G505B
+
+    def rename(text: str) -> str:
+        return alone.sub(lambda _: named, text)
+
     update: dict[str, object] = {}
     title = getattr(reply, "title", None)
-    if isinstance(title, str) and model in title:
-        update["title"] = title.replace(model, named)
-    if isinstance(reply, InfoCard) and any(model in line for s in reply.sections for line in s.lines):
-        update["sections"] = [s.model_copy(update={"lines": [line.replace(model, named)
-                                                            for line in s.lines]})
+    if isinstance(title, str) and alone.search(title):
+        update["title"] = rename(title)
+    if isinstance(reply, InfoCard) and any(alone.search(line) for s in reply.sections
+                                           for line in s.lines):
+        update["sections"] = [s.model_copy(update={"lines": [rename(line) for line in s.lines]})
                               for s in reply.sections]
-    if isinstance(reply, TextReply) and model in reply.text:
-        update["text"] = reply.text.replace(model, named)
+    if isinstance(reply, TextReply) and alone.search(reply.text):
+        update["text"] = rename(reply.text)
     return reply.model_copy(update=update) if update else reply
 
 
@@ -861,7 +866,8 @@ class Dialog:
                 replies = [r for r in replies if "ask_model" not in r.about]  # both answers
             replies += _parts_not_yet_said(replies, turn.replies)
             if state.pending_question:  # it needs a model or region first: that is asked, after
-                prompt = replies.pop() if isinstance(replies[-1], ChoiceReply) else None
+                prompt = replies.pop() if replies and isinstance(replies[-1], ChoiceReply) \
+                    else None
                 model = u.models[0] if u.models else state.last_model
                 for other in asked[asked.index(question) + 1:]:  # any other question that
                     if not other.needs:                          # needs neither ("…and where
