@@ -275,6 +275,7 @@ INJECTION_CJK: re.Pattern[str] = re.compile(
     r"(?:あなたは今から|今から)(?:あなたは)?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)(?:です|として)|"
     r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)"
 )
+# Both as one pattern: the reference `injection_in` must agree with (tests/test_scan.py).
 INJECTION: re.Pattern[str] = re.compile(f"{INJECTION_LATIN.pattern}|{INJECTION_CJK.pattern}")
 
 
@@ -339,7 +340,8 @@ BRANDS_LATIN: re.Pattern[str] = re.compile(
 BRANDS_CJK: re.Pattern[str] = re.compile(
     r"(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|"
     r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量)")
-BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN.pattern}|{BRANDS_CJK.pattern}", _I)  # (one)
+# Both as one pattern: the reference `brand_in` must agree with (tests/test_scan.py).
+BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN.pattern}|{BRANDS_CJK.pattern}", _I)
 
 
 def brand_in(lowered: str) -> str | None:
