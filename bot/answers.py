@@ -95,7 +95,8 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
             lines = [t(lang, f"unit_fate_{claim.unit_fate}")]
         return lines, _cited(campaign, claim.sources)
 
-    campaigns = _likely_first(_campaigns(knowledge, model, region), region, lang)
+    newest = sorted(_campaigns(knowledge, model, region), key=lambda c: c.announced, reverse=True)
+    campaigns = _likely_first(newest, region, lang)  # the recall the verdict names comes first
     sections, sources = _by_campaign(campaigns, lang, lines_for)
     if not campaigns and model and region:  # "no receipt" for an A1263 bought in Germany:
         sections = [Section(lines=[t(lang, "region_not_listed", model=model,  # no recall there
@@ -132,8 +133,8 @@ def _likely_first(campaigns: list[Campaign], region: str | None, lang: str) -> l
     if region is not None:
         return campaigns
     likely = LIKELY_COUNTRY.get(lang)
-    return sorted(campaigns, key=lambda c: (0 if "*" in c.regions else 1 if likely in c.regions
-                                            else 2, -c.announced.toordinal()))  # newest first
+    return sorted(campaigns, key=lambda c: 0 if "*" in c.regions else 1 if likely in c.regions
+                  else 2)  # (stable: the caller's order within each group)
 
 
 def checker_part(knowledge: Knowledge, model: str | None, region: str | None,

@@ -1,0 +1,19 @@
+"""Claim parts (photos, receipt, what happens to the unit) for a model in several recalls."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import answers
+from knowledge import Knowledge
+
+
+@pytest.mark.parametrize("region", [None, "AT", "DE"])
+def test_claim_parts_speak_of_the_newest_recall_first(kb: Knowledge, region: str | None) -> None:
+    """An A1647 (in Anker's 2024 and June 2025 recalls): what happens to the unit is said for
+    the June 2025 recall first, with or without a country (the verdict names that one)."""
+    card = answers.build(kb, "unit_fate", "A1647", region, None, "en")
+    headings = [section.heading or "" for section in card.sections]
+    newest = next(i for i, h in enumerate(headings) if "June 2025" in h)
+    older = next(i for i, h in enumerate(headings) if "September 2024" in h)
+    assert newest < older, headings
