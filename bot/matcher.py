@@ -122,8 +122,11 @@ class Matcher:
 
     def __init__(self, labels: Sequence[str], vocabulary: dict[str, int],
                  idf: NDArray[np.float64], weights: NDArray[np.float64],
-                 bias: NDArray[np.float64]) -> None:
+                 bias: NDArray[np.float64],
+                 meaning: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None) -> None:
         self.labels: tuple[str, ...] = tuple(labels)
+        # the sentence-embedding head (bot/semantic.py): (dimensions × classes) weights, bias
+        self.meaning = meaning
         self._analyze = _analyzer()
         self._vocabulary = vocabulary
         self._idf = idf
@@ -132,12 +135,12 @@ class Matcher:
         self._bias = bias
         self.fitted: tuple[Any, Any] | None = None  # (vectorizer, model) when trained here
         self._words: dict[str, _WordInfo] = {}
-        self._texts: dict[tuple[bytes, int], tuple[tuple[Scored, ...], float]] = {}
+        self._texts: dict[tuple[bytes, int, bool], tuple[tuple[Scored, ...], float]] = {}
         self._salt = os.urandom(16)
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], *,
-              alpha: float = 1e-5) -> Matcher:
+              alpha: float = 1e-5, semantic: bool = True) -> Matcher:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import SGDClassifier
 
@@ -146,8 +149,10 @@ class Matcher:
         features = vectorizer.fit_transform(texts)
         model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=None, random_state=0)
         model.fit(features, list(labels))
-        matcher = cls([str(c) for c in model.classes_], dict(vectorizer.vocabulary_),
-                      vectorizer.idf_, model.coef_.T, model.intercept_)
+        classes = [str(c) for c in model.classes_]
+        meaning = _train_meaning(texts, labels, classes) if semantic else None
+        matcher = cls(classes, dict(vectorizer.vocabulary_), vectorizer.idf_, model.coef_.T,
+                      model.intercept_, meaning)
         matcher.fitted = (vectorizer, model)
         return matcher
 
@@ -156,24 +161,31 @@ class Matcher:
         terms = sorted(self._vocabulary, key=self._vocabulary.__getitem__)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez_compressed(temporary, labels=np.array(self.labels), terms=np.array(terms),
-                            idf=self._idf, weights=self._weights, bias=self._bias)
+        arrays: dict[str, Any] = {"labels": np.array(self.labels), "terms": np.array(terms),
+                                  "idf": self._idf, "weights": self._weights, "bias": self._bias}
+        if self.meaning is not None:
+            arrays |= {"meaning_weights": self.meaning[0], "meaning_bias": self.meaning[1]}
+        np.savez_compressed(temporary, **arrays)
         os.replace(temporary, path)
 
     @classmethod
     def load(cls, path: Path) -> Matcher:
         with np.load(path, allow_pickle=False) as data:
             terms = [str(t) for t in data["terms"]]
+            meaning = ((data["meaning_weights"], data["meaning_bias"])
+                       if "meaning_weights" in data.files else None)
             return cls([str(x) for x in data["labels"]], {t: i for i, t in enumerate(terms)},
-                       data["idf"], data["weights"], data["bias"])
+                       data["idf"], data["weights"], data["bias"], meaning)
 
-    def rank(self, text: str, limit: int = 3) -> list[Scored]:
+    def rank(self, text: str, limit: int = 3, *, meaning: bool = True) -> list[Scored]:
         """The likeliest question types for `text` (already `prepare`d), best first."""
-        return self.read(text, limit)[0]
+        return self.read(text, limit, meaning=meaning)[0]
 
-    def read(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
+    def read(self, text: str, limit: int = 3, *,
+             meaning: bool = True) -> tuple[list[Scored], float]:
         """(the likeliest question types, the text's familiarity), from one pass over its
-        n-grams.
+        n-grams, averaged with the sentence-embedding head's reading unless `meaning` is False
+        (parts of a message: n-grams alone, a fraction of the cost).
 
         Word by word, each word's n-grams looked up once and remembered (`_word`): the same
         features in the same order as `char_wb_ngrams` + look-ups, so the scores are
@@ -182,7 +194,8 @@ class Matcher:
         the common questions ("what do I get?") are read once per process.
         """
         # keyed by a salted digest: the cache holds no message text
-        key = (hashlib.blake2b(text.encode(), digest_size=16, key=self._salt).digest(), limit)
+        key = (hashlib.blake2b(text.encode(), digest_size=16, key=self._salt).digest(),
+               limit, meaning)
         known = self._texts.get(key)
         if known is not None:
             return list(known[0]), known[1]
@@ -208,7 +221,7 @@ class Matcher:
             familiar = 1.0
         else:
             familiar = long_known / long_total
-        ranked = self._score(counts, limit)
+        ranked = self._score(counts, limit, text if meaning else None)
         if len(self._texts) >= TEXT_CACHE:
             del self._texts[next(iter(self._texts))]
         self._texts[key] = (tuple(ranked), familiar)
@@ -233,7 +246,10 @@ class Matcher:
             self._words[word] = info
         return info
 
-    def _score(self, counts: dict[int, int], limit: int) -> list[Scored]:
+    def _score(self, counts: dict[int, int], limit: int,
+               text: str | None = None) -> list[Scored]:
+        """The n-gram classifier's probabilities, averaged with the embedding head's for `text`
+        when there is one. A text with no known n-gram (emoji, mashing) ranks nothing."""
         if not counts:
             return []
         indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
@@ -244,6 +260,31 @@ class Matcher:
         logits = values @ self._weights[indices] + self._bias
         probabilities = 1.0 / (1.0 + np.exp(-logits))  # one-vs-rest, normalised: as predict_proba
         probabilities /= probabilities.sum()
+        if text is not None:
+            meant = self._meaning_probabilities(text)
+            if meant is not None:
+                probabilities = (1.0 - MEANING_SHARE) * probabilities + MEANING_SHARE * meant
+        best = np.argsort(-probabilities)[:limit]
+        return [Scored(self.labels[i], float(probabilities[i])) for i in best]
+
+    def _meaning_probabilities(self, text: str) -> NDArray[np.float64] | None:
+        """The sentence-embedding head's probabilities (softmax: a multinomial head), in the
+        order of `labels`; None without a head or an embedder."""
+        from bot.semantic import embedder
+
+        model = embedder() if self.meaning is not None else None
+        if model is None or self.meaning is None:
+            return None
+        weights, bias = self.meaning
+        scores = model.embed(text).astype(np.float64) @ weights + bias
+        scores = np.exp(scores - scores.max())
+        return np.asarray(scores / scores.sum(), dtype=np.float64)
+
+    def meaning_rank(self, text: str, limit: int = 3) -> list[Scored]:
+        """The embedding head's ranking alone (the evaluation compares it; the bot averages)."""
+        probabilities = self._meaning_probabilities(text)
+        if probabilities is None:
+            return []
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best]
 
@@ -256,15 +297,50 @@ class Matcher:
             index = vocabulary.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
-        return self._score(counts, limit), _familiarity(text, grams, vocabulary)
+        return self._score(counts, limit, text), _familiarity(text, grams, vocabulary)
 
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
-        """The same through scikit-learn's public API (tests compare the two)."""
+        """The n-gram part through scikit-learn's public API (tests compare it with
+        `rank(text, meaning=False)`)."""
         assert self.fitted is not None, "only a matcher trained in this process has it"
         vectorizer, model = self.fitted
         probabilities = model.predict_proba(vectorizer.transform([text]))[0]
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best]
+
+
+MEANING_SHARE = 0.5  # the embedding head's weight in the average (docs/understanding.md)
+MEANING_C = 10.0  # the head's inverse regularisation (measured on the dev third)
+
+
+def semantic_examples(texts: Sequence[str],
+                      labels: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The training set without its "⟨m⟩ …" and "… ⟨p⟩" variants: a sentence embedding is
+    not pulled about by a placeholder, and each example is embedded once."""
+    present = set(texts)
+    kept = [(t, label) for t, label in zip(texts, labels, strict=True)
+            if not (t.startswith(f"{PLACEHOLDERS['MODEL']} ") and t[4:] in present)
+            and not (t.endswith(f" {PLACEHOLDERS['PLACE']}") and t[:-4] in present)]
+    return [t for t, _ in kept], [label for _, label in kept]
+
+
+def _train_meaning(texts: Sequence[str], labels: Sequence[str], classes: list[str],
+                   ) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """A multinomial logistic head on the examples' sentence embeddings, its columns in the
+    n-gram classifier's class order; None where the embedder cannot load."""
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.semantic import embedder, example_vectors
+
+    model = embedder()
+    if model is None:
+        return None
+    kept, kept_labels = semantic_examples(texts, labels)
+    head = LogisticRegression(C=MEANING_C, max_iter=3000)
+    head.fit(example_vectors(kept, model), kept_labels)
+    order = [list(head.classes_).index(c) for c in classes]
+    weights = np.ascontiguousarray(head.coef_[order].T, dtype=np.float64)
+    return weights, np.asarray(head.intercept_[order], dtype=np.float64)
 
 
 def _familiarity(text: str, grams: list[str], vocabulary: dict[str, int]) -> float:
@@ -289,7 +365,10 @@ def cache_path(texts: Sequence[str], labels: Sequence[str]) -> Path:
     from importlib.metadata import version  # not `import sklearn`: that alone takes 0.7 s
 
     digest = hashlib.sha256()
-    for part in (version("scikit-learn"), repr(NGRAMS), *texts, *labels):
+    from bot.semantic import MODEL_ID, embedder
+
+    meaning = f"{MODEL_ID} {MEANING_C}" if embedder() is not None else "letters only"
+    for part in (version("scikit-learn"), repr(NGRAMS), meaning, *texts, *labels):
         digest.update(part.encode())
         digest.update(b"\0")
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")

@@ -44,7 +44,7 @@ from bot.lexicon import (
     brand_in,
     injection_in,
 )
-from bot.matcher import PLACEHOLDERS, Scored, default_matcher, prepare
+from bot.matcher import PLACEHOLDERS, Matcher, Scored, default_matcher, prepare
 from bot.questions import by_id
 from bot.scan import WordStarts
 from knowledge import KnowledgeIndex, NameMatch
@@ -583,9 +583,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
         result.clause_ranked = result.ranked  # (clause_questions: read only when needed)
-        if not result.safety and result.ranked and result.ranked[0].question == "safety" \
-                and result.ranked[0].score >= LEARNED_DANGER \
-                and SAFETY.search(lowered) is None:  # (danger words all denied: "not hot")
+        if not result.safety and SAFETY.search(lowered) is None \
+                and _learned_danger(matcher, result.masked, result.ranked):
             result.safety = True  # a danger the word lists miss ("bubbled out", "the dryer")
         # the safety card answers "is it dangerous?"; the ranking is of what else is asked
         result.ranked = [r for r in result.ranked if r.question != "safety"]
@@ -597,6 +596,16 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             names = {a.question for a in asked}
             result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
     return result
+
+
+def _learned_danger(matcher: Matcher, masked: str, ranked: list[Scored]) -> bool:
+    """The matcher sure that the device is in danger, by its whole reading or by its letters
+    alone: safety is high recall, and a new wording is sometimes heard by only one of the two.
+    (A message whose danger words are all denied, "not hot", never comes here.)"""
+    for reading in (ranked, matcher.rank(masked, meaning=False)):
+        if reading and reading[0].question == "safety" and reading[0].score >= LEARNED_DANGER:
+            return True
+    return False
 
 
 def _question_like(text: str) -> bool:
@@ -644,7 +653,7 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     matcher = default_matcher()
     found: list[str] = []
     for part in parts[:8]:
-        scored, _ = matcher.read(part)
+        scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
         if scored and scored[0].question not in same and scored[0].question != "safety" \
                 and scored[0].question not in found and (
                 scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE and (
@@ -663,7 +672,7 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     same = _ONE_CHECK if first in _ONE_CHECK else {first}
     matcher = default_matcher()
     for part in parts[:8]:
-        scored, _ = matcher.read(part)
+        scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
         if scored and scored[0].question not in same and scored[0].question != "safety" and (
                 scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE
                                                     and scored[0].question in _often_with(first))):
@@ -685,7 +694,7 @@ def _questions_beside_danger(masked: str) -> list[Scored]:
         part = pieces[at]                          # before it must be surer ("unplugged it
         if len(part) < (8 if part.isascii() else 3) or SAFETY.search(part):  # already")
             continue
-        scored, _ = matcher.read(part)
+        scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
         if scored and scored[0].question != "safety" \
                 and scored[0].score >= (SECOND if at == last else CLAUSE_ALONE) \
                 and all(f.question != scored[0].question for f in found):

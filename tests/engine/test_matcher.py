@@ -33,7 +33,7 @@ def test_fast_scoring_agrees_with_predict_proba(trained: Matcher) -> None:
     probes = [prepare(t) for t in TEXTS if t.strip()] + [
         example_text(e) for q in questions()[:10] for e in q.examples["en"][:2]]
     for text in probes:
-        ours, reference = trained.rank(text), trained.reference_rank(text)
+        ours, reference = trained.rank(text, meaning=False), trained.reference_rank(text)
         assert [s.question for s in ours] == [s.question for s in reference], text
         for a, b in zip(ours, reference, strict=True):
             assert abs(a.score - b.score) < 1e-9
@@ -103,4 +103,4 @@ def test_word_cached_reading_is_bit_identical_to_the_plain_one() -> None:
         ranked.clear()  # a caller's copy: the remembered reading is untouched
         assert matcher.read(text) == plain, text
     assert "jane.doe@x.y" not in matcher._words
-    assert not any(b"jane" in digest for digest, _limit in matcher._texts)  # digests only
+    assert not any(b"jane" in digest for digest, _limit, _meaning in matcher._texts)  # digests only
