@@ -54,7 +54,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "health canada|cad|amazon ca", "卡尔加里|卡加利|蒙特利尔|滿地可|渥太华|渥太華|本拿比|列治文|トロント|バンクーバー|加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
     "MX": ("puebla|tijuana|cancún|cancun|mérida|coppel|elektra|bodega aurrera|soriana|sanborns|palacio de hierro|walmart méxico|walmart mexico|méxico|mexico|mexicano|mexicana|amazon.com.mx|amazon mx|amazon méxico|mexiko|cdmx|"
            "guadalajara|monterrey|mercado libre méxico|liverpool", "墨西哥|メキシコ"),
-    "GB": ("leeds|bristol|edinburgh|cardiff|belfast|sheffield|newcastle|nottingham|leicester|brighton|northern ireland|john lewis|tesco|sainsbury's|asda|ebay uk|british|gbp|united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
+    "GB": ("heathrow|gatwick|stansted|leeds|bristol|edinburgh|cardiff|belfast|sheffield|newcastle|nottingham|leicester|brighton|northern ireland|john lewis|tesco|sainsbury's|asda|ebay uk|british|gbp|united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
            "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos|amazon uk",
            "曼彻斯特|曼徹斯特|英国|英國|イギリス|伦敦|倫敦|ロンドン"),
     "DE": ("duisburg|bochum|mannheim|karlsruhe|augsburg|wiesbaden|münster|aachen|kiel|rostock|freiburg|heidelberg|potsdam|mainz|cyberport|notebooksbilliger|conrad|bayern|nrw|deutschen|germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
@@ -169,8 +169,8 @@ REGION_CODE_ALONE: re.Pattern[str] = re.compile(r"(?:region[: ]{1,3})?([A-Za-z]{
 # a miss can cost a house. Lower-case; matched against the lower-cased message.
 SAFETY: re.Pattern[str] = re.compile(
     # en
-    r"\b(?:hot(?! (?:take|deal|sale|seller|item|topic|pink|key))|very warm|overheat\w*|heat(?:ing|s|ed)? up|swell\w*|swollen|bulg\w*|puff\w*|"
-    r"bloat\w*|expanded|expanding|pillow\w*|smok\w*|fumes?|burn(?:ing|t|ed)? (?:plastic|smell)|"
+    r"\b(?:hot(?! (?:take|deal|sale|seller|item|topic|pink|key|tip|price|offer|pick)s?\b)|very warm|overheat\w*|heat(?:ing|s|ed)? up|swell\w*|swollen|bulg\w*|puff\w*|"
+    r"bloat\w*|expanded|expanding|pillow\w*|smok(?!ing hot (?:price|deal|offer|sale))\w*|fumes?|burn(?:ing|t|ed)? (?:plastic|smell)|"
     r"smells? (?:like |of )?(?:burn\w*|plastic|chemical\w*)|smell\w* burn\w*|odou?r|sparks?|sparking|"
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|started a fire|melt\w*|hiss\w*|"
     r"explod\w*|pop(?:ped|ping)|crack(?:ed|s)?|dent(?:ed)?|punctur\w*|pierc\w*|chew\w*|"
@@ -260,6 +260,7 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"[^.!?\n]{0,20}(?:support|kundendienst|service|mitarbeiter|hersteller|anker)|"
     r"\b(?:stell|generier|erzeug)\w{0,3} mir [^.!?\n]{0,25}(?:code|gutschein)|"
     r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
+    r"ignore (?:everything|anything|all) (?:above|before|you were told)|"
     r"system prompt|system override|you are now|developer mode|jailbreak|"
     r"pretend (?:you are|you're|youre|to be)|"
     r"mark (?:my|the|this) serial as|"

@@ -36,6 +36,7 @@ def test_safety_reflex(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "why is it recalled for fire hazard", "燃えないゴミに出していい？", "la batería se llama PowerCore",
     "what's the hotline number", "the ESR expansion added a model",
+    "hot tip for the group chat: there's an anker recall going round, which models was it again",
 ])
 def test_no_false_alarm_on_ordinary_questions(text: str) -> None:
     assert not understand(text, INDEX).safety
@@ -113,6 +114,7 @@ def test_reflexes_on_whole_short_messages(text: str, reflex: str | None) -> None
     ("IS IT OK TO USE", None),              # shouting is not Italy
     ("Costco in Calgary", "US"),            # the earliest mention wins
     ("got it from Currys", "GB"),           # shops
+    ("duty free at heathrow", "GB"),        # airports
 ])
 def test_regions(text: str, region: str | None) -> None:
     assert find_region(text) == region
