@@ -191,7 +191,8 @@ SAFETY: re.Pattern[str] = re.compile(
     r"derreti\w*|explot\w*|mojad[ao]|se mojó|al agua|en el agua|se (?:me )?cayó|golpead[ao]|"
     r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao]|calent\w*|"
     r"deformad[ao]|deform\w*|olor (?:raro|extraño|químico|a plástico)|huele (?:raro|extraño|a químico|"
-    r"a plástico)|lavadora|chisporrote\w*|tibi[ao]|marcas de dientes|infl[oó]\w*|hinchó|mojó|secadora)\b|"
+    r"a plástico)|lavadora|chisporrote\w*|tibi[ao]|marcas de dientes|infl[oó]\w*|hinchó|mojó|secadora|"
+    r"hirviendo|ardiendo|quema(?:ba)? al tocar\w*)\b|"
     # de
     r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht\w*|gebläht\w*|aufgequollen\w*|bläht sich|"
     r"dick geworden|rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
@@ -214,7 +215,8 @@ SAFETY: re.Pattern[str] = re.compile(
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
     r"燃えた|燃えて|洗濯機|洗濯して|洗って|変形|歪ん|歪み|ゆがん|焦げ臭|変な(?:におい|匂い|臭い)|"
-    r"シューシュー|プシュー|雨に|熱っ|あつい|アツい|ぷっくり|ぷにぷに|ぷよぷよ|ぶよぶよ|パンパンに"
+    r"シューシュー|プシュー|雨に|熱っ|あつい|アツい|ぷっくり|ぷにぷに|ぷよぷよ|ぶよぶよ|パンパンに|"
+    r"分厚くな|厚くなっ|ケースに入らな"
 )
 # A danger word denied right before it: "not hot", "no heat or swelling", "isn't swollen", "no se
 # calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between

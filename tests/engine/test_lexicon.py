@@ -28,6 +28,7 @@ def test_safety_pattern_is_lower_case() -> None:
     "it's not charging and it's hot", "no swelling, but it gets very hot", "不能用了，鼓包了",
     "熱くて使えない", "keine Beule, aber sehr heiß",
     "it swelled so I threw it away, and now my other one is hot",
+    "por detrás está hirviendo, ¿la suelto?", "前より分厚くなってる気がする。ケースにも入らなくなってるし",
 ])
 def test_safety_reflex(text: str) -> None:
     assert understand(text, INDEX).safety
