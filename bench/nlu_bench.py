@@ -280,13 +280,32 @@ class _Candidate:
 
 
 class _Ours(_Candidate):
-    name = "tfidf-char-sgd (chosen)"
+    name = "tfidf-char-sgd + e5 head, averaged (chosen)"
 
     def fit(self, texts: list[str], labels: list[str]) -> None:
         self.matcher = Matcher.train(texts, labels)
 
     def predict(self, text: str) -> str:
         ranked = self.matcher.rank(text, 1)
+        return ranked[0].question if ranked else "none"
+
+
+class _Letters(_Ours):
+    name = "tfidf-char-sgd alone (chosen until session 6)"
+
+    def fit(self, texts: list[str], labels: list[str]) -> None:
+        self.matcher = Matcher.train(texts, labels, semantic=False)
+
+    def predict(self, text: str) -> str:
+        ranked = self.matcher.rank(text, 1, meaning=False)
+        return ranked[0].question if ranked else "none"
+
+
+class _Meaning(_Ours):
+    name = "multilingual-e5-small + logistic head alone"
+
+    def predict(self, text: str) -> str:
+        ranked = self.matcher.meaning_rank(text, 1)
         return ranked[0].question if ranked else "none"
 
 
@@ -345,7 +364,7 @@ def compare(items: list[dict[str, Any]], knowledge: Knowledge, split: str) -> No
     texts, labels = training_set(questions())
     asked = [(understand(i["text"], knowledge.index), i) for i in items if i["types"][0] in ids]
     asked = [(u, i) for u, i in asked if u.masked]
-    for candidate in (_Ours(), _LogReg(), _Fuzzy(), _BM25()):
+    for candidate in (_Ours(), _Letters(), _Meaning(), _LogReg(), _Fuzzy(), _BM25()):
         began = time.perf_counter()
         candidate.fit(texts, labels)
         trained = time.perf_counter() - began

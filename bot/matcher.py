@@ -288,7 +288,8 @@ class Matcher:
         best = np.argsort(-probabilities)[:limit]
         return [Scored(self.labels[i], float(probabilities[i])) for i in best]
 
-    def _read_plain(self, text: str, limit: int = 3) -> tuple[list[Scored], float]:
+    def _read_plain(self, text: str, limit: int = 3, *,
+                    meaning: bool = True) -> tuple[list[Scored], float]:
         """`read` without the word cache: the reference its output must equal bit for bit."""
         counts: dict[int, int] = {}
         vocabulary = self._vocabulary
@@ -297,7 +298,8 @@ class Matcher:
             index = vocabulary.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
-        return self._score(counts, limit, text), _familiarity(text, grams, vocabulary)
+        return (self._score(counts, limit, text if meaning else None),
+                _familiarity(text, grams, vocabulary))
 
     def reference_rank(self, text: str, limit: int = 3) -> list[Scored]:
         """The n-gram part through scikit-learn's public API (tests compare it with

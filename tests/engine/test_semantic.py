@@ -14,7 +14,6 @@ from bot.matcher import Matcher, default_matcher, prepare, semantic_examples, tr
 from bot.questions import questions
 from bot.semantic import (
     DIMENSIONS,
-    Embedder,
     digest,
     embedder,
     example_vectors,
