@@ -62,7 +62,7 @@ AHEAD, AHEAD_FLOOR = 1.7, 0.1  # …or a best score of at least 0.1, 1.7 times t
 FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibberish to the matcher
 PAIR = 0.6  # two question types scoring this much together are both answered
 WITH_MODEL = 0.1  # …or, in a question that names a model (its check runs anyway), from this score
-LEARNED_DANGER = 0.4  # the matcher this sure that a device is in danger: the safety card too
+LEARNED_DANGER = 0.5  # the matcher this sure that a device is in danger: the safety card too
 GONE = 0.4  # "already thrown away" this sure: its danger words are the past, not the present
 LONG = 300  # characters of a long message's end that the matcher reads
 
