@@ -31,6 +31,11 @@ _US_PLACES = (
     "walgreens|cvs|kohl's|tj maxx|qvc|amazon.com us|u.s.a|stateside|washington dc"
 )
 
+# Shops in REGION_WORDS that also trade in other countries: a country or city named beside one
+# says where ("bought at Best Buy in Canada", "Costco in Calgary").
+CHAINS_IN_MANY_COUNTRIES = frozenset({"best buy", "costco", "walmart", "home depot", "mediamarkt",
+                                      "media markt", "saturn", "fnac"})
+
 # Where a device was bought: places, shops, sites and currencies, per region code.
 # Latin-script entries are whole words or phrases (matched case-insensitively, word by word);
 # Chinese and Japanese entries match anywhere in the text (no spaces there).

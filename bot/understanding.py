@@ -22,6 +22,7 @@ from bot.lexicon import (
     BOUGHT_AFTER,
     BOUGHT_BEFORE,
     BRAND_NAMES,
+    CHAINS_IN_MANY_COUNTRIES,
     CJK_NOT_BEFORE,
     CJK_PLACE,
     CJK_PLACES,
@@ -528,11 +529,18 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
     result.region = result.regions[0] if result.regions else None
     if len(result.regions) > 1:  # "I live in Mexico but bought it in the US": where bought
-        bought = [code for code, start, end in regions
+        bought = [(code, start, end) for code, start, end in regions
                   if BOUGHT_BEFORE.search(text[max(0, start - 40):start])
                   or BOUGHT_AFTER.match(text, end)]  # "在日本買的", "日本で買った"
-        if bought and set(result.regions) != {"HK", "CN"}:  # (bought on the mainland by a
-            result.region = bought[0]  # Hong Kong resident: Hong Kong, evaluation/README.md)
+        if set(result.regions) == {"HK", "CN"}:  # (bought on the mainland by a Hong Kong
+            bought = []                           # resident: Hong Kong, evaluation/README.md)
+        where = (bought or regions)[0]
+        named = [code for code, start, end in regions
+                 if text[start:end].lower() not in CHAINS_IN_MANY_COUNTRIES]
+        if named and text[where[1]:where[2]].lower() in CHAINS_IN_MANY_COUNTRIES:
+            result.region = named[0]  # "best buy in canada": the chain has shops in both
+        else:
+            result.region = where[0]
     spans += [(start, end, "PLACE") for _, start, end in regions]
     brand = brand_in(lowered)
     if brand:

@@ -181,3 +181,15 @@ def test_the_learned_danger_detector_respects_a_denial() -> None:
 def test_serial_labels_and_plural_models(text: str, model: str, serial: str | None) -> None:
     u = understand(text, INDEX)
     assert u.models == [model] and u.serial == serial
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("bought a zolo 20k a1681 at best buy in canada last year, what do i get for it?", "CA"),
+    ("Costco in Calgary", "CA"),
+    ("bought at costco, I live in japan", "JP"),
+    ("costco", "US"),                                   # a chain alone: its home country
+    ("I live in Mexico but bought it in the US", "US"),  # where bought beats where living
+])
+def test_a_chain_with_shops_in_many_countries_yields_to_the_place_named(text: str,
+                                                                         region: str) -> None:
+    assert understand(text, INDEX).region == region
