@@ -535,10 +535,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         if set(result.regions) == {"HK", "CN"}:  # (bought on the mainland by a Hong Kong
             bought = []                           # resident: Hong Kong, evaluation/README.md)
         where = (bought or regions)[0]
-        named = [code for code, start, end in regions
-                 if text[start:end].lower() not in CHAINS_IN_MANY_COUNTRIES]
-        if named and text[where[1]:where[2]].lower() in CHAINS_IN_MANY_COUNTRIES:
-            result.region = named[0]  # "best buy in canada": the chain has shops in both
+        places = [code for code, start, end in regions
+                  if text[start:end].lower() not in CHAINS_IN_MANY_COUNTRIES]
+        if places and text[where[1]:where[2]].lower() in CHAINS_IN_MANY_COUNTRIES:
+            result.region = places[0]  # "best buy in canada": the chain has shops in both
         else:
             result.region = where[0]
     spans += [(start, end, "PLACE") for _, start, end in regions]
