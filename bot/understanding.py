@@ -151,7 +151,7 @@ class Understood:
 
 
 # Model numbers as brands print them: A1263, BI-B41, PB2030MI, PPCXM06, 2G512B, PAC20-272, W1056.
-_MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-9]{0,4}(?:-\d{2,4})?"
+_MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-9]{0,5}(?:-\d{2,4})?"
                           r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})"
                           r"(?:s|['’]s)?(?![A-Za-z0-9])")  # "two BI-B41s", "my A1263's cable"
 _ANKER_FULL = re.compile(r"^A\d{4}$")
@@ -580,6 +580,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # as it, and said so ("I take it to be BI-B41")
         result.models.append(result.suggestions.pop())
         result.described_as = result.models[0]
+    if not result.models and not result.unknown_models and not result.suggestions \
+            and result.brand and len(finder.specs.get(result.brand, {})) == 1:
+        result.suggestions += list(finder.specs[result.brand])  # "小米充电宝": its one model
     if not result.models and not result.unknown_models and result.brand \
             and len(result.suggestions) == 1 \
             and result.suggestions[0] in finder.specs.get(result.brand, {}):

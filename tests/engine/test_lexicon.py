@@ -193,3 +193,13 @@ def test_serial_labels_and_plural_models(text: str, model: str, serial: str | No
 def test_a_chain_with_shops_in_many_countries_yields_to_the_place_named(text: str,
                                                                          region: str) -> None:
     assert understand(text, INDEX).region == region
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("本体の裏にBS-30KP365って書いてある", "BS-30KP365"),  # five characters after the digits
+    ("my BS-30KP365 from amazon", "BS-30KP365"),
+    ("小米自带线充电宝 怎么查是不是召回的那批", "PB2030MI"),  # a brand with one recalled model
+    ("シャオミのモバイルバッテリー、対象？", "PB2030MI"),
+])
+def test_models_written_as_owners_write_them(text: str, model: str) -> None:
+    assert understand(text, INDEX).models == [model]
