@@ -150,6 +150,7 @@ class Understood:
 
 
 
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]+")  # kana, kanji
 # Model numbers as brands print them: A1263, BI-B41, PB2030MI, PPCXM06, 2G512B, PAC20-272, W1056.
 _MODEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5}[\- ]?\d{2,5}[A-Za-z0-9]{0,5}(?:-\d{2,4})?"
                           r"|\d[A-Za-z]\d{3}[A-Za-z]?|[A-Za-z]{2}-[A-Za-z]\d{2})"
@@ -424,8 +425,8 @@ class _ModelFinder:
                    if w in self.by_number}
         if len(numbers) == 1:
             return numbers.pop()
-        tokens = re.findall(r"[\w.,()-]+", text)[:40]
-        for size in range(min(6, len(tokens)), 1, -1):  # "I have a PowerCore 10000"
+        tokens = re.findall(r"[\w.,()-]+", _CJK_RUN.sub(" ", text))[:40]  # "アンカーのPowerCore
+        for size in range(min(6, len(tokens)), 1, -1):  # 10000持ってる", "I have a PowerCore 10000"
             for start in range(len(tokens) - size + 1):
                 exact = self.index.exact_name(" ".join(tokens[start:start + size]))
                 if exact is not None:

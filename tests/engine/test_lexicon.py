@@ -200,6 +200,7 @@ def test_a_chain_with_shops_in_many_countries_yields_to_the_place_named(text: st
     ("my BS-30KP365 from amazon", "BS-30KP365"),
     ("小米自带线充电宝 怎么查是不是召回的那批", "PB2030MI"),  # a brand with one recalled model
     ("シャオミのモバイルバッテリー、対象？", "PB2030MI"),
+    ("我的PowerCore 10000是在淘宝买的", "A1263"),      # a name between Chinese characters
 ])
 def test_models_written_as_owners_write_them(text: str, model: str) -> None:
     assert understand(text, INDEX).models == [model]
