@@ -271,9 +271,14 @@ def region_part(knowledge: Knowledge, model: str | None, region: str | None,
     places = sorted({r for c in every for r in c.regions})
     names = ", ".join(present.region_name(r, lang) for r in places)
     lines = [t(lang, "region_recalled_in", model=model, regions=names)]
-    sources: list[Source] = [s for c in every[:2] for s in c.sources[:1]]
+    applicable: list[Campaign] = []
     if region and region != "*":
         applicable, _ = knowledge.index.campaigns_for(model, region)
+    # the source of the recall that covers the user's country, when one does (a Hong Kong
+    # article about China's recall said nothing of the US one)
+    sources: list[Source] = [s for c in (applicable or every)[:2]
+                             if (s := present.best_source(c.sources)) is not None]
+    if region and region != "*":
         where = present.region_name(region, lang)
         if applicable:
             titles = "; ".join(c.title.get(lang) for c in applicable[:2])
