@@ -17,3 +17,10 @@ def test_claim_parts_speak_of_the_newest_recall_first(kb: Knowledge, region: str
     newest = next(i for i, h in enumerate(headings) if "June 2025" in h)
     older = next(i for i, h in enumerate(headings) if "September 2024" in h)
     assert newest < older, headings
+
+
+def test_where_recalled_cites_the_recall_of_the_owners_country(kb: Knowledge) -> None:
+    """An A1681 (in four recalls) bought in the US: the source is the US recall's, not the
+    first-listed campaign's (it was a Hong Kong article about China's recall)."""
+    card = answers.build(kb, "region_campaigns", "A1681", "US", None, "en")
+    assert card.source is not None and "cpsc.gov" in card.source.url, card.source
