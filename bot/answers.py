@@ -194,6 +194,10 @@ def serial_location_part(knowledge: Knowledge, model: str | None, lang: str) -> 
                 lines.append(where.get(lang))
                 sources += campaign.sources[:1]
                 break
+    brands = {c.brand for c in knowledge.index.campaigns_for_model(model)} if model else set()
+    if not lines and model and brands and "Anker" not in brands:  # (the general help is
+        # Anker's label places: no help for a Romoss)
+        lines = [t(lang, "label_location_unknown", brand=sorted(brands)[0], model=model)]
     if not lines:
         lines = [t(lang, "help_find_model"), t(lang, "serial_where_default")]
     return _card(knowledge, "serial_location", lang, model, [Section(lines=lines)], sources)
