@@ -469,6 +469,10 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     if main.campaign.kind != "recall":  # who says so, when it is not a recall
         lines.append(authority_line(lang, main.campaign))
     lines += _serial_line(lang, result)
+    made = main.campaign.made
+    if verdict is Verdict.CONFIRM_ON_CHECKER and made is not None and made.start and made.end \
+            and main.campaign.serial_rule.match.kind == "checker_only":
+        lines.append(t(lang, "verdict_made_window", window=_window(made)))  # (on the box)
     if body == "verdict_serial_needed_body":  # a published rule, said at once ("starts 35S")
         lines += [rule for cv in result.campaigns if (rule := serial_rule_line(cv.campaign, lang))]
     if verdict is Verdict.NOT_AFFECTED:

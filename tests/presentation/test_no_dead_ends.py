@@ -65,6 +65,15 @@ def test_no_checker_but_a_recall_page_there_links_the_page(kb: Knowledge, lang: 
     assert "https://recall.mieco.net/power-bank" in [b.url for b in card.buttons]
 
 
+@pytest.mark.parametrize("region", ["CN", "ES", None])
+def test_a_recall_known_by_its_production_window_says_it_on_the_verdict(
+        kb: Knowledge, region: str | None) -> None:
+    """Xiaomi recalled units made 1 Aug - 22 Sep 2024 and publishes no serial list: the window
+    (printed on the box) is on the verdict, not only behind "Recall details"."""
+    card = verdict_card(kb, kb.check("PB2030MI", None, region), "en")
+    assert "made 2024-08-01 – 2024-09-22" in card.plain_text()
+
+
 def test_details_are_behind_more_buttons_that_parse(kb: Knowledge) -> None:
     card = verdict_card(kb, kb.check("A1263", None, "DE"), "en")
     tokens = [parse(b.token) for b in card.buttons if b.token]
