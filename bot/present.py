@@ -624,9 +624,10 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
                 place = place_of(r.region, campaign, lang)
                 if places.count(place) > 1:  # two US recalls of one model: which is which
                     place = f"{place} ({date_label(campaign.announced, lang)})"
-                line = f"• {place}: {remedy_kinds(lang, r)}"
-                if line not in lines:
+                line = f"• {place}: {remedy_kinds(lang, r)} — {_authority_name(campaign)}"
+                if line not in lines:  # (each line names who says so: the card has one source)
                     lines.append(line)
+                    cited = cited or campaign
         elif topic == "contact":
             for ct in campaign.contacts:
                 reach = " · ".join(x for x in (ct.phone, ct.email, ct.wechat) if x)

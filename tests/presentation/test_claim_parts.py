@@ -24,3 +24,13 @@ def test_where_recalled_cites_the_recall_of_the_owners_country(kb: Knowledge) ->
     first-listed campaign's (it was a Hong Kong article about China's recall)."""
     card = answers.build(kb, "region_campaigns", "A1681", "US", None, "en")
     assert card.source is not None and "cpsc.gov" in card.source.url, card.source
+
+
+def test_remedies_by_country_name_who_says_each(kb: Knowledge) -> None:
+    """An A1263 before the country is known: the US and the Japanese remedy each name their
+    authority, and the card's source is the first line's (it was Japan's METI under the US
+    line, stranger 19)."""
+    card = answers.build(kb, "remedy", "A1263", None, None, "en")
+    text = card.plain_text()
+    assert "($30) — CPSC" in text and "(A1256) — METI" in text, text
+    assert card.source is not None and "cpsc.gov" in card.source.url
