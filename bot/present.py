@@ -659,7 +659,14 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
                     source=campaign_source(lang, main), buttons=buttons)
 
 
-def _needs_model(lang: str, topic: str) -> InfoCard:
+def _needs_model(lang: str, topic: str, knowledge: Knowledge | None = None,
+                 model: str | None = None, region: str | None = None) -> InfoCard:
+    """No recall to answer from: which model? — or, for a known model bought where no recall
+    of it is listed, that (an A1263 from Spain is no unknown model)."""
+    if knowledge is not None and model and region and region != "*" \
+            and knowledge.index.known_model(model):
+        return InfoCard(topic=topic, title=t(lang, "region_not_listed", model=model,
+                                             region=region_name(region, lang)))
     return InfoCard(topic=topic, title=t(lang, f"topic_{topic}_needs_model"))
 
 
@@ -702,7 +709,7 @@ def _warning_only(lang: str, topic: str, model: str, campaigns: list[Campaign]) 
 def _remedy(knowledge: Knowledge, model: str | None, region: str | None, lang: str) -> InfoCard:
     campaigns = _applicable(knowledge, model, region)
     if not campaigns:
-        return _needs_model(lang, "remedy")
+        return _needs_model(lang, "remedy", knowledge, model, region)
     warning = _warning_only(lang, "remedy", model or "", campaigns)
     if warning is not None:
         return warning
@@ -722,7 +729,7 @@ def _remedy(knowledge: Knowledge, model: str | None, region: str | None, lang: s
 def _claim(knowledge: Knowledge, model: str | None, region: str | None, lang: str) -> InfoCard:
     campaigns = _applicable(knowledge, model, region)
     if not campaigns:
-        return _needs_model(lang, "claim")
+        return _needs_model(lang, "claim", knowledge, model, region)
     warning = _warning_only(lang, "claim", model or "", campaigns)
     if warning is not None:
         return warning
@@ -744,7 +751,7 @@ def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: 
     # (the brand's contact is the same for each of its recalls: the first listed one's)
     campaigns = knowledge.index.campaigns_for(model, region)[0] if model else []
     if not campaigns:
-        return _needs_model(lang, "contact")
+        return _needs_model(lang, "contact", knowledge, model, region)
     assert model is not None
     main = next((c for c in campaigns if pick_regional(c.contacts, region)), campaigns[0])
     contact = pick_regional(main.contacts, region)

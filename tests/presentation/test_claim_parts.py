@@ -34,3 +34,12 @@ def test_remedies_by_country_name_who_says_each(kb: Knowledge) -> None:
     text = card.plain_text()
     assert "($30) — CPSC" in text and "(A1256) — METI" in text, text
     assert card.source is not None and "cpsc.gov" in card.source.url
+
+
+@pytest.mark.parametrize(("part", "model", "region"), [
+    ("remedy", "A1263", "ES"), ("claim_steps", "BPB002", "AT"), ("contact", "A1263", "ES")])
+def test_a_known_model_where_no_recall_is_listed_is_no_unknown_model(
+        kb: Knowledge, part: str, model: str, region: str) -> None:
+    """"A1263 bought in Spain — do they replace it?" got "Which model is it?" (stranger 20)."""
+    card = answers.build(kb, part, model, region, None, "en")
+    assert card.plain_text().startswith(f"No {model} recall is listed for"), card.plain_text()
