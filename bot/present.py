@@ -471,8 +471,11 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     lines += _serial_line(lang, result)
     made = main.campaign.made
     if verdict is Verdict.CONFIRM_ON_CHECKER and made is not None and made.start and made.end \
-            and main.campaign.serial_rule.match.kind == "checker_only":
-        lines.append(t(lang, "verdict_made_window", window=_window(made)))  # (on the box)
+            and main.campaign.serial_rule.match.kind == "checker_only" \
+            and len(result.campaigns) + len(result.elsewhere) == 1:  # (on the box) — only for
+        # a model in one recall: one recall's window says nothing of another's (the US A1263
+        # window misled a Japanese buyer; the 2024 A1647 window a Chinese one; strangers)
+        lines.append(t(lang, "verdict_made_window", window=_window(made)))
     if body == "verdict_serial_needed_body":  # a published rule, said at once ("starts 35S")
         lines += [rule for cv in result.campaigns if (rule := serial_rule_line(cv.campaign, lang))]
     if verdict is Verdict.NOT_AFFECTED:

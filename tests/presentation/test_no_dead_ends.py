@@ -74,6 +74,16 @@ def test_a_recall_known_by_its_production_window_says_it_on_the_verdict(
     assert "made 2024-08-01 – 2024-09-22" in card.plain_text()
 
 
+@pytest.mark.parametrize(("model", "region"), [("A1263", None), ("A1263", "JP"), ("A1263", "US"),
+                                               ("A1647", "CN")])
+def test_one_recalls_production_window_is_not_said_of_a_model_in_several(
+        kb: Knowledge, model: str, region: str | None) -> None:
+    """The US A1263 recall's 2016-2019 window was shown to a buyer from Japan (whose recall
+    covers sales to 2025), the 2024 A1647 window to a buyer from China (strangers 21, 22)."""
+    assert "The recall covers units made" not in \
+        verdict_card(kb, kb.check(model, None, region), "en").plain_text()
+
+
 def test_details_are_behind_more_buttons_that_parse(kb: Knowledge) -> None:
     card = verdict_card(kb, kb.check("A1263", None, "DE"), "en")
     tokens = [parse(b.token) for b in card.buttons if b.token]
