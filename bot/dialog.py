@@ -352,7 +352,8 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
-                      and not SEVERAL.search(u.text.lower()))]      # unit, unless "two A1647s"
+                      and not SEVERAL.search(u.text.lower()))       # unit, unless "two A1647s"
+             and not (q == "several_units" and len(u.models) > 1)]  # named: each is checked
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     waited = state is not None and (bool(state.pending_question) or answering_region)
@@ -855,9 +856,10 @@ class Dialog:
         if u.models and not ctx.group:
             state.last_model = u.models[0]
             state.queued_models = u.models[1:MAX_MODELS]
-        if u.models and "is_recalled" in u.questions and asked and not _check_open(state) \
-                and not ctx.group and (u.questions[0] == "is_recalled"  # asked first: checked
-                                       or not any(q.id in AFTER_THE_CLAIM for q in asked)):
+        if u.models and ("is_recalled" in u.questions or len(u.models) > 1) and asked \
+                and not _check_open(state) and not ctx.group \
+                and (u.questions[0] == "is_recalled"  # asked first: checked; several models
+                     or not any(q.id in AFTER_THE_CLAIM for q in asked)):  # named: each verdict
             return self.check_then_answer(state, ctx, u, asked, pending)
         replies = list(pending)
         for question in asked:
