@@ -352,8 +352,7 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
-                      and not SEVERAL.search(u.text.lower()))       # unit, unless "two A1647s"
-             and not (q == "several_units" and len(u.models) > 1)]  # named: each is checked
+                      and not SEVERAL.search(u.text.lower()))]      # unit, unless "two A1647s"
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     waited = state is not None and (bool(state.pending_question) or answering_region)
