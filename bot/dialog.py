@@ -1073,6 +1073,14 @@ class Dialog:
             if problem is not None:
                 return Turn([*pending, problem, self.reprompt_or_prompt(state, ctx)], state)
             state.serial = u.serial
+            published = any(c.serial_rule.match.kind in answers.PUBLISHED_RULES
+                            for c in self.knowledge.index.campaigns_for_model(state.model))
+            if not published and state.region is None and self.country_decides(state.model):
+                # nothing to check it against yet: kept, and the country asked again in a
+                # line (the whole verdict again read as if the serial was ignored; a stranger)
+                return Turn([*pending, TextReply(text=self.t(ctx, "serial_waits_for_region"),
+                                                 about=("serial_noted",)),
+                             self.ask_region(state, ctx)], state)
             turn = self.continue_check(state, ctx)
             turn.replies = pending + turn.replies
             return turn
