@@ -322,6 +322,13 @@ POLICY: tuple[Rule, ...] = (
 )
 
 
+def _speak_of(state: ConversationState, model: str) -> None:
+    """The model the conversation now speaks of; its last verdict is only kept for it."""
+    if state.last_model != model:
+        state.last_verdict = None
+    state.last_model = model
+
+
 def d_questions(u: Understood, state: ConversationState | None = None) -> list[str]:
     """The question types of a message that the policy answers.
 
@@ -853,7 +860,7 @@ class Dialog:
             (state.step == "await_region" and u.region is not None)
             or (state.step == "await_serial" and u.serial is not None))
         if u.models and not ctx.group:
-            state.last_model = u.models[0]
+            _speak_of(state, u.models[0])
             state.queued_models = u.models[1:MAX_MODELS]
         if u.models and ("is_recalled" in u.questions or len(u.models) > 1) and asked \
                 and not _check_open(state) and not ctx.group \
@@ -998,7 +1005,7 @@ class Dialog:
             # The answer for every country first; the country then narrows it down.
             replies = self.answer(ctx, question, model, None, brand)
             state.pending_question = question.id
-            state.last_model = model
+            _speak_of(state, model)
             text = self.t(ctx, "question_needs_region", model=model, question="").strip()
             return Turn([*pending, *replies,
                          ChoiceReply(text=text, buttons=self._region_buttons(ctx, model),
@@ -1039,15 +1046,18 @@ class Dialog:
         if question is None:
             return self.continue_check(state, ctx)
         if model:
-            state.last_model = model
+            _speak_of(state, model)
             if state.step == "await_model":
                 state.step = "idle"
         if u is not None and u.models:
-            state.last_model = u.models[0]
+            _speak_of(state, u.models[0])
         turn = self.ask_question(state, ctx, question, u, pending)
         if not state.pending_question and not _check_open(state) and state.last_model \
+                and state.last_verdict is None \
                 and not ctx.group and question.id not in AFTER_THE_CLAIM \
-                and not any(isinstance(r, VerdictCard) for r in turn.replies):
+                and not any(isinstance(r, VerdictCard) for r in turn.replies):  # (a verdict
+            # given already, "where did you buy it?" → "日本" answers what you get there, and
+            # does not start the check again: it asked for the serial a second time)
             # "A1647: what do I get?" → "the US" → what you get there, then its check goes on
             following = self.start_check(state, ctx, state.last_model, None)
             return Turn(turn.replies + following.replies, following.state, following.checks)
@@ -1234,7 +1244,7 @@ class Dialog:
         likely = [s.question for s in u.ranked if s.question in by_id()
                   and s.question not in ("greeting", "thanks", "off_topic", "hostile")][:3]
         if u.models:
-            state.last_model = u.models[0]
+            _speak_of(state, u.models[0])
         buttons = [self._button(ctx, by_id()[q].label[ctx.lang], "topic", q) for q in likely]
         prompt = self.reprompt(state, ctx)  # a check is open: it goes on after the choice
         return Turn([*pending, ChoiceReply(text=self.t(ctx, "did_you_mean_question"),
