@@ -261,6 +261,10 @@ def find_serial(text: str, models: list[str]) -> str | None:
     for match in _SERIAL_RUN.finditer(text):
         # Printed serials come in groups of letters and digits; every group has a digit.
         groups = [g for g in re.split(r"[ \-]", match.group(1)) if g and g.upper() not in model_keys]
+        while groups and not any(c.isdigit() for c in groups[0]):  # "found it its AK7R 2W9N…":
+            groups = groups[1:]                                    # the words before it go
+        while groups and not any(c.isdigit() for c in groups[-1]):
+            groups = groups[:-1]
         if not groups or not all(any(c.isdigit() for c in g) for g in groups):
             continue
         candidate = " ".join(groups)

@@ -177,6 +177,7 @@ def test_the_learned_danger_detector_respects_a_denial() -> None:
     ("the serial is A7H2 K93M 1PQ4 XZ20 on my A1263", "A1263", "A7H2 K93M 1PQ4 XZ20"),
     ("where is the serial number on the A1263", "A1263", None),  # a question, not a serial
     ("A1263 SN: ABCD 1234 EFGH 5678 bought in Ohio", "A1263", "ABCD 1234 EFGH 5678"),
+    ("found it on my a1263, its AK7R 2W9N 4M8P 3Q5T", "A1263", "AK7R 2W9N 4M8P 3Q5T"),  # words
 ])
 def test_serial_labels_and_plural_models(text: str, model: str, serial: str | None) -> None:
     u = understand(text, INDEX)
