@@ -1,10 +1,12 @@
-"""Which question a message asks: a classifier learned from the examples in questions.yaml.
+"""Which question a message asks: two readings learned from the examples in questions.yaml.
 
 Character n-grams (1–4, within words) weighted by TF-IDF, and a linear classifier trained with a
 logistic loss (scikit-learn's SGDClassifier, one-vs-rest). Character n-grams need no tokenizer,
 so Chinese and Japanese (no spaces) work the same way as English, and a typo costs a few n-grams
-instead of the whole word. The method was chosen by measurement against three other candidates
-(docs/understanding.md; `python -m bench --only nlu`).
+instead of the whole word. Their probabilities are averaged with those of a multinomial logistic
+head on sentence embeddings (bot/semantic.py), which reads paraphrases no example has. The method
+was chosen by measurement against the other candidates (docs/understanding.md;
+`python -m bench.nlu_bench --compare`).
 
 Training takes a few seconds; the learned arrays are cached per machine (keyed by a hash of the
 examples), so a process loads them in a fraction of a second. Scoring does not go
