@@ -848,6 +848,9 @@ class Dialog:
                          pending: list[Reply]) -> Turn:
         """Answer each question asked (at most two), then go on with the check, if any."""
         asked = [by_id()[q] for q in d_questions(u, state) if q in by_id()][:MAX_ANSWERS]
+        if any(q.id == "checker_says_no" for q in asked):  # "the checker says mine isn't in it,
+            asked = [q for q in asked if q.id != "keep_using"]  # can I use it?": its answer says
+            # what that result means; "stop while it may be recalled" contradicted it
         if u.models and any(q.id == "other_products" for q in asked) and next(
                 (r.score for r in u.ranked if r.question == "other_products"), 0.0) < CLAUSE_ALONE:
             # "PB2030MI 回収してる？" read weakly as "what else is recalled?": the model named is
@@ -887,8 +890,10 @@ class Dialog:
             replies = [r for r in replies if "ask_model" not in r.about] + asks[-1:]
         # A model named with a question: the answer first, then that model's check goes on
         # ("my daughter's A1263 — who claims?" → who claims, then: recalled? where bought?)
-        wants_check = u.serial or any(q.after == "check" for q in asked) or (
-            u.models and not any(q.id in AFTER_THE_CLAIM for q in asked))
+        checked_there = any(q.id == "checker_says_no" for q in asked)  # on the brand's page
+        wants_check = u.serial or (not checked_there and (
+            any(q.after == "check" for q in asked)
+            or (u.models and not any(q.id in AFTER_THE_CLAIM for q in asked))))
         checked = any(isinstance(r, VerdictCard) for r in replies)  # (a question answered by it)
         if u.serial and not u.models and not _check_open(state) and state.last_model \
                 and not ctx.group:  # "the serial is …" after the model was spoken of: check it
