@@ -466,8 +466,7 @@ class Dialog:
         if state.region is None and self.country_decides(state.model):
             ask = self.ask_region(state, ctx)  # a serial given waits for the country: say
             if state.serial:                   # where the model is recalled, then ask it
-                published = any(c.serial_rule.match.kind in answers.PUBLISHED_RULES
-                                for c in index.campaigns_for_model(state.model))
+                published = self.serial_rule_published(state.model)
                 ask = self.model_preview(state.model, None, ctx, ask,  # (checked against a
                                          state.serial if published else None)  # published rule)
             return Turn([ask], state)
@@ -484,6 +483,12 @@ class Dialog:
             turn.replies += self.remedy_region_prompt(turn, ctx)  # changes what you get
             return turn
         return self.give_verdict(state, ctx)
+
+    def serial_rule_published(self, model: str) -> bool:
+        """A recall of the model publishes which serials it covers: a serial can be checked
+        here before the country is known."""
+        return any(c.serial_rule.match.kind in answers.PUBLISHED_RULES
+                   for c in self.knowledge.index.campaigns_for_model(model))
 
     def country_decides(self, model: str) -> bool:
         """Ask what decides first: where no campaign covers every country, the country decides
@@ -1088,9 +1093,8 @@ class Dialog:
             if problem is not None:
                 return Turn([*pending, problem, self.reprompt_or_prompt(state, ctx)], state)
             state.serial = u.serial
-            published = any(c.serial_rule.match.kind in answers.PUBLISHED_RULES
-                            for c in self.knowledge.index.campaigns_for_model(state.model))
-            if not published and state.region is None and self.country_decides(state.model):
+            if not self.serial_rule_published(state.model) and state.region is None \
+                    and self.country_decides(state.model):
                 # nothing to check it against yet: kept, and the country asked again in a
                 # line (the whole verdict again read as if the serial was ignored; a stranger)
                 return Turn([*pending, TextReply(text=self.t(ctx, "serial_waits_for_region"),
