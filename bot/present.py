@@ -393,13 +393,15 @@ _verdict_cards: dict[tuple[object, ...], VerdictCard] = {}
 
 def serial_rule_line(campaign: Campaign, lang: str) -> str | None:
     """A published serial rule in words ("serials that start with 35S (14 characters)"); a
-    pattern has no words of its own: the bot checks the serial against it instead."""
+    pattern speaks through the words its source gives, if any."""
     match = campaign.serial_rule.match
     if match.kind == "prefixes":
         lengths = campaign.serial_rule.format.lengths
         length = t(lang, "serial_rule_length", length="/".join(map(str, lengths))) \
             if lengths else ""
         return t(lang, "serial_rule_prefixes", prefixes=", ".join(match.prefixes), length=length)
+    if match.kind == "pattern" and match.in_words is not None:
+        return t(lang, "serial_rule_pattern", rule=match.in_words.get(lang))
     if match.kind == "listed" and len(match.values) <= 12:
         key = "serial_rule_listed" if match.match == "exact" else "serial_rule_contains"
         return t(lang, key, values=", ".join(match.values))
@@ -680,6 +682,8 @@ def _unknown(lang: str, topic: str, model: str, region: str | None, campaign: Ca
     title = f"{t(lang, f'topic_{topic}_title', model=model)}{_where(region, lang)}"
     more = [_topic_button(lang, "contact")] if topic != "contact" else []
     lines = [t(lang, f"{topic}_unknown", brand=campaign.brand)]
+    if topic == "contact" and not campaign.contacts:  # none anywhere, not "for this region"
+        lines = [f"{campaign.brand}: " + t(lang, "contact_none_listed", brand=campaign.brand)]
     if topic == "claim":
         lines.append(t(lang, "no_times_known"))
     return InfoCard(topic=topic, title=title, sections=[Section(lines=lines)],

@@ -237,6 +237,9 @@ class SerialPrefixes(Strict):
 class SerialPattern(Strict):
     kind: Literal["pattern"]
     regex: str
+    in_words: LocalText | None = Field(
+        default=None, description="The rule as the source states it, shown to owners "
+        "('serials ending in a digit or D are included'); the regex decides")
 
     @field_validator("regex")
     @classmethod
