@@ -178,9 +178,13 @@ def check_json(knowledge: Knowledge, result: CheckResult, lang: str) -> dict[str
 
 
 def _text(knowledge: Knowledge, result: CheckResult, lang: str) -> str:
-    from bot.present import check_text  # the presenter pulls in the catalog; only for text
+    from bot.present import check_text, t  # the presenter pulls in the catalog; only for text
 
-    return check_text(knowledge, result, lang)
+    text = check_text(knowledge, result, lang)
+    for chat, console in (("remedy_depends_on_region", "cli_remedy_depends_on_region"),
+                          ("remedy_tell_country", "cli_tell_region")):  # no chat to reply in:
+        text = text.replace(t(lang, chat), t(lang, console))     # the option says where
+    return text
 
 
 def _photo_args(args: argparse.Namespace) -> int | None:

@@ -295,6 +295,8 @@ POLICY: tuple[Rule, ...] = (
          and not u.models and not u.serial and not u.safety and not u.reflex
          and (not u.ranked or u.ranked[0].score < AWAITED_OVER),
          lambda d, s, c, u, p: d.ask_region_again(s, c, p, u)),
+    Rule("a series name is not a model number", lambda s, c, u: bool(u.series) and not u.models,
+         lambda d, s, c, u, p: d.add_series_note(c, u, p)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
@@ -769,6 +771,8 @@ class Dialog:
         if pressed is not None:
             return pressed(state, ctx)
         understood = understand(text, self.knowledge.index)
+        if understood.brand or understood.models:  # a model named moves the talk off the brand
+            state.brand = understood.brand if not understood.models else None
         pending: list[Reply] = []
         queued = list(state.queued_models)
         for rule in POLICY:
@@ -843,6 +847,11 @@ class Dialog:
         prompt = self.reprompt(state, ctx)
         return Turn([*pending, *([prompt] if prompt else [])], state)
 
+    def add_series_note(self, ctx: Context, u: Understood, pending: list[Reply]) -> None:
+        """"Is my Anker 621 recalled?": recalls list model numbers; the label's decides."""
+        pending.append(TextReply(text=self.t(ctx, "series_name_unknown", name=u.series or ""),
+                                 about=("series_name",)))
+
     def add_safety(self, ctx: Context, pending: list[Reply]) -> None:
         pending.append(self.safety_card(ctx))
 
@@ -856,6 +865,8 @@ class Dialog:
         if any(q.id == "checker_says_no" for q in asked):  # "the checker says mine isn't in it,
             asked = [q for q in asked if q.id != "keep_using"]  # can I use it?": its answer says
             # what that result means; "stop while it may be recalled" contradicted it
+        if u.safety and len(asked) > 1:  # "swollen — can I still use it on the train?": the
+            asked = [q for q in asked if q.id != "keep_using"]  # safety card said stop already
         if u.models and any(q.id == "other_products" for q in asked) and next(
                 (r.score for r in u.ranked if r.question == "other_products"), 0.0) < CLAUSE_ALONE:
             # "PB2030MI 回収してる？" read weakly as "what else is recalled?": the model named is
@@ -971,6 +982,8 @@ class Dialog:
             brands = {c.brand for m in (u.models or u.suggestions)             # whichever Zolo
                       for c in self.knowledge.index.campaigns_for_model(m)}
             brand = brands.pop() if len(brands) == 1 else None
+        if brand is None and model is None and not named_other:
+            brand = state.brand  # "Romoss?" … "their phone number?": still Romoss's
         covered_here = question.id == "region_coverage" and u is not None and bool(u.region)
         if question.id in CHECK_REQUESTS or (covered_here and u is not None and u.models):
             # "A1263 bought in Germany — is it covered?": the check there answers it
@@ -1030,6 +1043,9 @@ class Dialog:
         """The replies that answer `question`, built from its answer items."""
         replies: list[Reply] = []
         flying = u is not None and any(item.part == "flight_rules" for item in question.answer)
+        if flying and u is not None and u.safety:  # "it's swollen — can I fly with it?": no rule
+            return [TextReply(text=self.t(ctx, "danger_no_travel"),  # list, a plain "don't"
+                              about=(question.id, "danger_no_travel"))]
         airline = flights.find_airline(u.text, self.knowledge) if flying and u else None
         for item in question.answer:
             if item.part is not None:

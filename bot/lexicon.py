@@ -18,7 +18,7 @@ _US_PLACES = (
     "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
     "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
     "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
-    "west virginia|wisconsin|wyoming|los angeles|san francisco|chicago|houston|seattle|boston|"
+    "west virginia|wisconsin|wyoming|los angeles|columbus|san francisco|chicago|houston|seattle|boston|"
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
     "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
@@ -44,7 +44,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "屏東|基隆|宜蘭|花蓮|嘉義|彰化|苗栗|雲林|台東|臺東|南投|全國電子|順發|露天拍賣|神腦|展碁|新竹市|台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
            "全聯|燦坤|momo購物|新北|在momo|momo買|momo上"),
     "HK": ("hktvmall|hktv|sham shui po|yuen long|tuen mun|kwun tong|tseung kwan o|wan chai|sha tin|tsuen wan|broadway hk|hong kong|hongkong|kowloon|hongkong|causeway bay|mong kok|tsim sha tsui|fortress",
-           "元朗|屯門|觀塘|將軍澳|深水埗|中環|灣仔|葵涌|大埔|百老匯|衛訊|HKTV|港鐵|香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
+           "油麻地|佐敦|北角|元朗|屯門|觀塘|將軍澳|深水埗|中環|灣仔|葵涌|大埔|百老匯|衛訊|HKTV|港鐵|香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
     "CN": ("xi'an|xiamen|qingdao|nanjing|tianjin|chongqing|suzhou|dongguan|foshan|changsha|zhengzhou|suning|xianyu|douyin|mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
            "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
            "西安|长沙|長沙|郑州|鄭州|青岛|青島|厦门|廈門|东莞|東莞|佛山|苏宁|蘇寧|国美|國美|闲鱼|閒魚|抖音|花呗|国补|民航局|国航|东航|南航|中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
@@ -89,7 +89,8 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "CO": ("barranquilla|cartagena de indias|mercado libre colombia|colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
     "CL": ("valparaíso|valparaiso|mercado libre chile|chile|santiago de chile", "智利|チリ"),
     "PE": ("arequipa|cusco|trujillo|perú|peru|lima", "秘鲁|秘魯|ペルー"),
-    "US": (_US_PLACES, "美国|美國|アメリカ|米国|纽约|紐約|洛杉矶|洛杉磯|ニューヨーク"),
+    "US": (_US_PLACES, "美国|美國|アメリカ|米国|纽约|紐約|洛杉矶|洛杉磯|ニューヨーク|ロサンゼルス|"
+                       "サンフランシスコ|シアトル|ホノルル|ラスベガス"),
 }
 
 # Countries no campaign names yet (knowledge/schema.py REGIONS): "Malaysia" is an answer too.
@@ -188,6 +189,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"odd|off|toxic|like (?:burn\w*|plastic|chemicals?|fish))|(?:weird|funny|strange|chemical) smell|"
     r"crackl\w*|washing machine|washer|laundry|through the wash|puddle|soggy|teeth marks|"
     r"bubbled|bubbling|dryer|tumble dr\w*|knocked (?:it |mine )?(?:off|over)|split open|"
+    r"caved in|crushed|squashed|down the stairs|"
     r"bite marks)\b|"
     # es
     r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
@@ -207,7 +209,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"loch|kaputt|riss|beschädigt|zischt|gefunkt|funkt|sprüht funken|verschmort|schwarz geworden|"
     r"geraucht|raucht|gewölbt|wölbt|verformt|verzogen|aufgequollen|zahnabdr\w*|bissspuren|"
     r"waschmaschine|trockner|(?:ist|wird|wurde|war|sehr|total|ganz|echt|ziemlich) warm|"
-    r"geknallt|delle\w*|verbeult|eingedrückt|"
+    r"geknallt|delle\w*|verbeult|eingedrückt|drückt von innen|"
     r"riecht[^.!?\n]{0,30}(?:komisch|chemisch|verbrannt|seltsam|streng|merkwürdig))\b|"
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
@@ -268,7 +270,7 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"\b(?:stell|generier|erzeug)\w{0,3} mir [^.!?\n]{0,25}(?:code|gutschein)|"
     r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
     r"ignore (?:everything|anything|all) (?:above|before|you were told)|"
-    r"system prompt|system override|you are now|developer mode|jailbreak|"
+    r"system prompt|system override|you are now|new rules?: ?(?:you|from now|ignore|act)|developer mode|jailbreak|"
     r"pretend (?:you are|you're|youre|to be)|"
     r"mark (?:my|the|this) serial as|"
     r"(?:give|send|generate) me (?:a |an |some |free ){0,3}(?:gift ?card|voucher|coupon|promo) ?"
@@ -281,7 +283,8 @@ INJECTION_CJK: re.Pattern[str] = re.compile(
     r"[^。！？，,\n]{0,8}(?:客服|官方|工作人员|工作人員|管理员|管理員|系统|系統)|"
     r"假装你是|假裝你是|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
     r"(?:あなたは今から|今から)(?:あなたは)?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)(?:です|として)|"
-    r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)"
+    r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)|"
+    r"システムプロンプト|系统提示词|系統提示詞"
 )
 # Both as one pattern: the reference `injection_in` must agree with (tests/test_scan.py).
 INJECTION: re.Pattern[str] = re.compile(f"{INJECTION_LATIN.pattern}|{INJECTION_CJK.pattern}")
@@ -327,9 +330,11 @@ _CANCEL_PIECE = (
     r"another time|"
     r"ya no quiero seguir|luego lo hago|después|otro día|lo dejo|déjalo así|ya no|"
     r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"
-    r"doch nicht|don'?t bother|no need|"
-    r"回头再说|以后再说|下次再说|唔使喇|唔使了|遲啲先算|遲啲再算|"
-    r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります)"
+    r"brech (?:das )?ab|(?:hab|habe) (?:grad |gerade |jetzt )?(?:echt |wirklich )?keine zeit(?: dafür)?|"
+    r"doch nicht|don'?t bother|no need|scrap (?:that|it|this)(?: whole thing)?|(?:i )?don'?t need (?:it|this|that) any ?more|"
+    r"corta(?: acá| aquí| ahí)?|lo dejamos(?: para otro día)?|dejémoslo|"
+    r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
+    r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
     r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"
 )
@@ -347,7 +352,7 @@ BRANDS_LATIN: re.Pattern[str] = re.compile(
     r"casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery)\b")  # lower-cased text
 BRANDS_CJK: re.Pattern[str] = re.compile(
     r"(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|"
-    r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量)")
+    r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量|古尚)")
 # Both as one pattern: the reference `brand_in` must agree with (tests/test_scan.py).
 BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN.pattern}|{BRANDS_CJK.pattern}", _I)
 
@@ -368,5 +373,5 @@ BRAND_NAMES: dict[str, str] = {
     "ロモス": "Romoss", "ベルキン": "Belkin", "貝爾金": "Belkin", "贝尔金": "Belkin", "ベイサス": "Baseus",
     "亞果元素": "Adam Elements", "亚果元素": "Adam Elements", "亞果": "Adam Elements",
     "亚果": "Adam Elements", "聯想": "Lenovo", "联想": "Lenovo", "勁量": "Energizer",
-    "劲量": "Energizer",
+    "劲量": "Energizer", "古尚": "GUXON",
 }

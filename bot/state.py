@@ -27,6 +27,8 @@ class ConversationState(BaseModel):
     language: str | None = Field(default=None, description="Explicit choice (/language)")
     last_language: str | None = None
     last_model: str | None = Field(default=None, description="Model of the last verdict")
+    brand: str | None = Field(default=None, description="The brand last named without a model, "
+                              "for follow-ups ('their phone number?')")
     last_verdict: str | None = None
     knowledge_version: str | None = None
     last_buttons: list[str] = Field(default_factory=list,

@@ -75,6 +75,7 @@ class Understood:
     text: str
     models: list[str] = field(default_factory=list)          # known recalled models, canonical
     unknown_models: list[str] = field(default_factory=list)  # model-shaped but not known
+    series: str | None = None  # "Anker 621": a series name no recall names (not a model number)
     suggestions: list[str] = field(default_factory=list)     # "did you mean" models
     read_as: list[tuple[str, str]] = field(default_factory=list)  # ("a1236", "A1263"): said so
     described_as: str | None = None  # the one model a description fits ("xiaomi 33w 20000")
@@ -159,6 +160,11 @@ _ANKER_FULL = re.compile(r"^A\d{4}$")
 # A number on its own: not a capacity or wattage (10000mAh, 22.5W, 20K), not inside a code.
 _LONE_NUMBER = re.compile(r"(?<![A-Za-z0-9.,/-])(\d{3,5})(?![0-9.,]|\s*(?:mah|w\b|k\b|毫安|瓦))",
                           re.IGNORECASE)
+# Anker's series names ("Anker 621", "PowerCore 737"): a product name, not the model number
+# (A + 4 digits) a recall lists. One the knowledge does not name is said to be unknown.
+_ANKER_SERIES = re.compile(r"(?:\b(?:anker|powercore|power core|maggo|nano|prime|zolo)\s+|アンカー(?:の)?)"
+                           r"(?:(?:powercore|power core|maggo|nano|prime|zolo)\s+)?([1-9]\d\d)"
+                           r"(?![0-9.,]|\s*(?:mah|w\b|wh\b|k\b|%))", re.IGNORECASE)
 _ARTICLE_YEAR = re.compile(r"[A-Za-z]{1,5} (?:19[89]\d|20[0-3]\d)")
 _DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
@@ -188,6 +194,9 @@ _NUMBER_NAMES = ("334", "321", "535")
 # languages, matched against the same features of the knowledge's product names.
 _CAPACITY = re.compile(r"(?<![\d.,])(\d{1,2})(?:[.,]?000(?!\d)|\s?k\b)", re.IGNORECASE)
 _WATTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d)?)\s?w(?![a-z])", re.IGNORECASE)  # "22,5W"
+# What owners call a Lightning cable ("the zolo with the apple cable built in").
+_APPLE_CABLE = re.compile(r"(?:apple|iphone)[- ](?:cable|kabel|cord)|cable (?:de|para) (?:apple|iphone)|"
+                          r"(?:苹果|蘋果|iphone)(?:的)?(?:线|線)", re.IGNORECASE)
 _FEATURES: dict[str, re.Pattern[str]] = {
     "cable": re.compile(r"built[- ]?in|integrated|attached|cable|kabel|integrad|线|線|ケーブル|一体型",
                         re.IGNORECASE),
@@ -425,6 +434,7 @@ class _ModelFinder:
         The whole text as a name or alias wins; else, among names close to it, the one sharing
         the most product words with it ("lightning" tells the two Zolo 20K apart).
         """
+        text = _APPLE_CABLE.sub("Lightning", text)
         numbers = {self.by_number[w] for w in re.findall(r"[a-z0-9]+", text.lower())
                    if w in self.by_number}
         if len(numbers) == 1:
@@ -578,6 +588,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 own = finder.specs.get(result.brand, {})
                 likely = [m for m in likely if m in own] or sorted(own)[:4]
             result.suggestions += [m for m in likely if m not in result.suggestions]
+    series = _ANKER_SERIES.search(text) if digits and result.brand == "Anker" else None
+    if series and not result.models and not result.unknown_models:
+        result.series = f"Anker {series.group(1)}"  # "anker 621": no recall names it
+        result.suggestions.clear()  # (the models "powercore" fits are not what it is)
+        spans.append((series.start(1), series.end(1), "MODEL"))
     if not result.models and not result.unknown_models and len(result.suggestions) == 1 \
             and finder.words_of.get(result.suggestions[0], set()) & set(
                 re.findall(r"[a-z0-9]+", lowered)):

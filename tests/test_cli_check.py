@@ -60,6 +60,16 @@ def test_a1263_text_names_verdict_dates_remedy_and_sources() -> None:
     assert not re.search(r"\bsafe\b", out, re.IGNORECASE)
 
 
+def test_without_region_the_text_points_to_the_option_not_to_a_chat_reply() -> None:
+    """There is no chat to answer "Tell me the country" in: the hint names --region."""
+    pytest.importorskip("bot.present")
+    for lang, chat_hint in (("en", "Tell me the country"), ("ja", "購入した国を教えてください")):
+        done = run_cli("check", "A1263", "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        assert "--region" in done.stdout
+        assert chat_hint not in done.stdout
+
+
 def test_a1257_taiwan_three_options(capsys: pytest.CaptureFixture[str]) -> None:
     data = check_json(capsys, "A1257", "--region", "tw")
     assert data["region"] == "TW"
