@@ -34,7 +34,9 @@ TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-6a.yaml",
                ROOT / "evaluation" / "corpus" / "train-6b.yaml",
                ROOT / "evaluation" / "corpus" / "train-7a.yaml",
-               ROOT / "evaluation" / "corpus" / "train-7b.yaml")
+               ROOT / "evaluation" / "corpus" / "train-7b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-8a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-8b.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
