@@ -245,8 +245,18 @@ NEGATED_AFTER: re.Pattern[str] = re.compile(
 # The unit is gone: with these words a past danger ("it swelled, so I threw it out") is the past.
 THROWN_AWAY: re.Pattern[str] = re.compile(
     r"\b(?:threw|thrown|throw (?:it|them) (?:out|away)|tossed|binned|disposed|got rid|recycled|"
-    r"tir[éeó]|botad[ao]|desech\w*|weggeworfen|weggeschmissen|entsorgt)\b|"
-    r"丢掉|扔掉|扔了|丢了|丟掉|丟了|扔咗|掉咗|回收了|捨て|処分し|廃棄し")
+    r"dumped|dropped (?:it|them|mine|my \w+(?: \w+)?) (?:off|in|at|into)|"
+    r"took (?:it|them|mine|my \w+(?: \w+)?) to the (?:tip|dump|recycl\w*|hazardous|e-?waste)|"
+    r"tir[éeó]|botad[ao]|desech\w*|llev[ée] al punto limpio|"
+    r"weggeworfen|weggeschmissen|entsorgt|abgegeben)\b|"
+    r"丢掉|扔掉|扔了|丢了|丟掉|丟了|扔咗|掉咗|回收了|丢进|丟進|扔进|扔進|丢给|丟給|拿去资源回收|拿去資源回收|"
+    r"捨て|処分し|廃棄し|ごみに出し|回収に出し")
+# Danger happening now, which a unit thrown away earlier cannot excuse ("I dumped it in the sink
+# and now it's smoking"): with these the safety card stays.
+ACTIVE_DANGER: re.Pattern[str] = re.compile(
+    r"\b(?:smok\w*|fire|flames?|sparks?|sparking|hot|heat\w*|melt\w*|burn\w*|explod\w*|"
+    r"humo|fuego|llamas|chispas|caliente|quema\w*|rauch\w*|feuer|flammen|funken|heiß|heiss|brennt)\b|"
+    r"冒烟|冒煙|起火|着火|著火|火花|发烫|發燙|烫|燙|煙|発火|火が|熱い|焦げ")
 # More than one unit, said in words: "two of them", "beide", "两个", "2台" (one model named twice).
 SEVERAL: re.Pattern[str] = re.compile(
     r"\b(?:two|three|four|both|[2-9] (?:of|units|pcs)|zwei|drei|vier|beide\w*|dos|tres|cuatro|"

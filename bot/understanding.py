@@ -40,6 +40,7 @@ from bot.lexicon import (
     REGION_CODES_WRITTEN,
     REGION_ORDER,
     SAFETY,
+    ACTIVE_DANGER,
     THROWN_AWAY,
     WORD,
     brand_in,
@@ -64,7 +65,7 @@ FAMILIAR = 0.25  # Latin-script text with fewer known n-grams than this is gibbe
 PAIR = 0.6  # two question types scoring this much together are both answered
 WITH_MODEL = 0.1  # …or, in a question that names a model (its check runs anyway), from this score
 LEARNED_DANGER = 0.5  # the matcher this sure that a device is in danger: the safety card too
-GONE = 0.4  # "already thrown away" this sure: its danger words are the past, not the present
+GONE = 0.15  # "already thrown away" this sure: its danger words are the past, not the present
 LONG = 300  # characters of a long message's end that the matcher reads
 
 
@@ -623,7 +624,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # the safety card answers "is it dangerous?"; the ranking is of what else is asked
         result.ranked = [r for r in result.ranked if r.question != "safety"]
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
-                and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered):
+                and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered) \
+                and not ACTIVE_DANGER.search(lowered):
             result.safety = False  # "it swelled, so I threw it out": the danger has left the house
         if result.safety and not result.confident:  # the danger words drown the question:
             asked = _questions_beside_danger(result.masked)  # read the parts without them
