@@ -1265,7 +1265,8 @@ class Dialog:
         if state.step == "await_serial" and state.model and not pending \
                 and _code_like(u.text):  # a serial gone wrong, not a question
             return Turn([ChoiceReply(text=self.t(ctx, "serial_not_understood", model=state.model),
-                                     buttons=self.ask_serial(state, ctx).buttons)], state)
+                                     buttons=self.ask_serial(state, ctx).buttons,
+                                     about=("ask_serial",))], state)
         likely = [s.question for s in u.ranked if s.question in by_id()
                   and s.question not in ("greeting", "thanks", "off_topic", "hostile")][:3]
         if u.models:
@@ -1280,5 +1281,5 @@ class Dialog:
         """Garbage: say so, and offer the popular models."""
         if state.step == "await_serial" and state.model:
             return ChoiceReply(text=self.t(ctx, "serial_not_understood", model=state.model),
-                               buttons=self.ask_serial(state, ctx).buttons)
+                               buttons=self.ask_serial(state, ctx).buttons, about=("ask_serial",))
         return ChoiceReply(text=self.t(ctx, "not_understood"), buttons=self._model_buttons(ctx))
