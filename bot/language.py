@@ -50,6 +50,9 @@ _TRADITIONAL = frozenset(p[1] for p in _ZH_PAIRS if p[0] != p[1])
 # Japanese kanji forms that are neither Simplified nor Traditional Chinese (shinjitai, kokuji).
 _JA_KANJI = frozenset("対売気変済転図広払沢駅県円様処価覧帰戻発読険検験続営労悪楽関歳効圧拡桜焼"
                       "経総絵児両剤単応戦拠満証譲豊軽鉄銭隠雑頼黒歩伝働込匂枠")
+# Written Cantonese: Hong Kong writes it with Traditional forms ("尿袋有冇份回收㗎？" has no other
+# telling character), so each counts as a Traditional form.
+_CANTONESE = frozenset("冇㗎嘅喺咗唔嗰啲乜嘢佢睇噉哋嚟諗揾搵畀")
 # Places and currencies: they decide Simplified vs Traditional only when the forms don't.
 _TW_HINT = re.compile(r"台灣|臺灣|台湾|NT\$|新台幣|新臺幣|香港|澳門|蝦皮")
 _CN_HINT = re.compile(r"大陆|大陸|内地|淘宝|淘寶|京东|天猫|拼多多|人民币|¥|￥|支付宝")
@@ -125,7 +128,7 @@ def detect_language(text: str) -> str | None:
 
 def _detect_han(sample: str) -> Detected:
     simplified = sum(ch in _SIMPLIFIED for ch in sample)
-    traditional = sum(ch in _TRADITIONAL for ch in sample)
+    traditional = sum(ch in _TRADITIONAL or ch in _CANTONESE for ch in sample)
     japanese = sum(ch in _JA_KANJI for ch in sample)
     if japanese > max(simplified, traditional):
         return Detected("ja", STRONG + 1)
