@@ -191,6 +191,7 @@ _GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "p
                             "integrated", "elements", "gravity", "packaging", "speaker", "print",
                             "teddy", "bluetooth", "speakerphone"})
 _NUMBER_NAMES = ("334", "321", "535")
+_SPEC_WORD = re.compile(r"\d+(?:mah|w|wh|k|v)")  # a capacity, wattage or voltage written as one word
 # What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
 # languages, matched against the same features of the knowledge's product names.
 _CAPACITY = re.compile(r"(?<![\d.,])(\d{1,2})(?:[.,]?000(?!\d)|\s?k\b)", re.IGNORECASE)
@@ -387,7 +388,8 @@ class _ModelFinder:
                         self.words_of.setdefault(product.model, set()).add(word)
         self.product_words = frozenset(
             w for w, models in counts.items()
-            if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 4 and not w.isdigit())
+            if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 4 and not w.isdigit()
+                and not _SPEC_WORD.fullmatch(w))  # "30000mah" describes any power bank
             or w in _NUMBER_NAMES)
         # Anker's marketing numbers ("the 535", "my 334"), when one recalled model bears it.
         self.by_number = {w: next(iter(counts[w])) for w in _NUMBER_NAMES
