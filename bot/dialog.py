@@ -295,6 +295,8 @@ POLICY: tuple[Rule, ...] = (
          and not u.models and not u.serial and not u.safety and not u.reflex
          and (not u.ranked or u.ranked[0].score < AWAITED_OVER),
          lambda d, s, c, u, p: d.ask_region_again(s, c, p, u)),
+    Rule("a model its notice names as not included", lambda s, c, u: bool(u.not_included)
+         and not u.models, lambda d, s, c, u, p: Turn([*p, d.not_included(c, u)], s)),
     Rule("a series name is not a model number", lambda s, c, u: bool(u.series) and not u.models,
          lambda d, s, c, u, p: d.add_series_note(c, u, p)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
@@ -846,6 +848,21 @@ class Dialog:
         """The safety steps are the whole answer; an open check gets its one-line re-prompt."""
         prompt = self.reprompt(state, ctx)
         return Turn([*pending, *([prompt] if prompt else [])], state)
+
+    def not_included(self, ctx: Context, u: Understood) -> Reply:
+        """"Is the PPCXM06A recalled?": its recall's notice says it is not included — said
+        with that notice as the source, and without calling it safe."""
+        found = self.knowledge.index.not_included_in(u.not_included[0])
+        assert found is not None
+        model, campaign = found
+        recalled = ", ".join(p.model for p in campaign.products)
+        return InfoCard(topic="not_included",
+                        title=self.t(ctx, "not_included_title", model=model, brand=campaign.brand),
+                        sections=[Section(lines=[self.t(ctx, "not_included_body", model=model,
+                                                        recall=campaign.title.get(ctx.lang),
+                                                        models=recalled)])],
+                        source=present.campaign_source(ctx.lang, campaign),
+                        about=("not_included",))
 
     def add_series_note(self, ctx: Context, u: Understood, pending: list[Reply]) -> None:
         """"Is my Anker 621 recalled?": recalls list model numbers; the label's decides."""

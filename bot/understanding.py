@@ -77,6 +77,7 @@ class Understood:
     models: list[str] = field(default_factory=list)          # known recalled models, canonical
     unknown_models: list[str] = field(default_factory=list)  # model-shaped but not known
     series: str | None = None  # "Anker 621": a series name no recall names (not a model number)
+    not_included: list[str] = field(default_factory=list)  # "PPCXM06A": a notice excludes it
     suggestions: list[str] = field(default_factory=list)     # "did you mean" models
     read_as: list[tuple[str, str]] = field(default_factory=list)  # ("a1236", "A1263"): said so
     described_as: str | None = None  # the one model a description fits ("xiaomi 33w 20000")
@@ -500,6 +501,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             continue
         if _ARTICLE_YEAR.fullmatch(token):
             continue  # "a 2018 one", "a 2019 model": a year, not the unknown model "A2018"
+        excluded = index.not_included_in(token)
+        if excluded is not None:  # "PPCXM06A": its notice says it is not in the recall
+            if excluded[0] not in result.not_included:
+                result.not_included.append(excluded[0])
+            spans.append((match.start(1), match.end(1), "MODEL"))
+            continue
         name = normalise_model(token)
         near = finder.near(token) if any(c.isdigit() for c in token) else []
         swapped = _swapped_digits(name, near)
@@ -612,6 +619,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # "my INIU power bank": the brand's one recalled model — read as it, and said so
         result.models.append(result.suggestions.pop())
         result.described_as = result.models[0]
+    if result.not_included and result.described_as in result.models:  # "baseus magnetic…
+        result.models.remove(result.described_as)  # label says PPCXM06A": the label's number
+        result.described_as = None                  # wins over the name it resembles
+    if result.not_included:
+        result.suggestions.clear()
     if result.reflex is None:
         matcher = default_matcher()
         masked = _masked(text, spans)

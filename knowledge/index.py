@@ -67,6 +67,9 @@ class KnowledgeIndex:
                     names.setdefault(processed, key)
                     owners.setdefault(processed, set()).add(key)
         self._names = names
+        # Models a notice names as not included (PPCXM06A): never a "did you mean" for them
+        self._not_included: dict[str, Campaign] = {
+            model_key(m): c for c in self.campaigns for m in c.not_included}
         # product(): the spellings that named a product (only those: no other text is kept)
         self._product_memo: dict[str, Product] = {}
         self._campaigns_for_memo: dict[tuple[str, str | None], tuple[list[Campaign],
@@ -98,6 +101,15 @@ class KnowledgeIndex:
             if found is not None and len(self._product_memo) < 4096:
                 self._product_memo[model] = found
         return found
+
+    def not_included_in(self, token: str) -> tuple[str, Campaign] | None:
+        """(the model as the notice writes it, the recall whose notice names it as not
+        included), or None."""
+        campaign = self._not_included.get(model_key(token))
+        if campaign is None:
+            return None
+        model = next(m for m in campaign.not_included if model_key(m) == model_key(token))
+        return model, campaign
 
     def campaigns_for_model(self, model: str) -> list[Campaign]:
         """Every campaign naming this model, in any region."""

@@ -366,6 +366,9 @@ class Campaign(Strict):
     hazard: LocalText
     figures: Figures = Figures()
     products: list[Product] = Field(min_length=1)
+    not_included: list[str] = Field(
+        default_factory=list, description="Model numbers the notice names as NOT in this recall "
+        "(PPCXM06A beside PPCXM06): said so, never read as the recalled model they resemble")
     serial_rule: SerialRule
     remedies: list[Remedy] = Field(
         default_factory=list, description="Empty when no source states the remedy")
@@ -419,6 +422,8 @@ class Campaign(Strict):
         models = [p.model for p in self.products]
         if len(set(models)) != len(models):
             raise ValueError("products: a model is listed twice")
+        if set(models) & set(self.not_included):
+            raise ValueError("not_included: a model is both recalled and not included")
         if self.kind == "warning" and self.remedies:
             raise ValueError("remedies: a warning offers no remedy (use kind recall)")
         if self.last_checked < self.last_reviewed:
@@ -431,6 +436,8 @@ class Campaign(Strict):
         texts += [t for t in (self.safety, self.disposal, self.figures.units,
                               self.figures.incidents, self.serial_rule.where_printed,
                               self.serial_rule.published_batches) if t]
+        match = self.serial_rule.match
+        texts += [match.in_words] if match.kind == "pattern" and match.in_words else []
         texts += [p.label_location for p in self.products if p.label_location]
         for remedy in self.remedies:
             texts += [o.description for o in remedy.options]
