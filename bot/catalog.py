@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import string
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,8 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES: tuple[str, ...] = ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
 DEFAULT_LANGUAGE = "en"
 
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")  # a filled-in value's stop, then the template's
 
 class MissingMessage(KeyError):
     """A message id that is not in the English catalog: a programming error."""
@@ -79,7 +82,10 @@ class Catalog:
     def text(self, lang: str, msgid: str, /, **kwargs: object) -> str:
         """The message `msgid` in `lang` with its placeholders filled."""
         template = self._lookup(lang, msgid)
-        return template.format(**kwargs) if kwargs else template
+        if not kwargs:
+            return template
+        text = template.format(**kwargs)  # "(EE. UU.)." when a value ends a sentence: one stop
+        return _DOUBLE_STOP.sub(".", text) if ".." in text else text
 
     def plural(self, lang: str, msgid: str, count: int, /, **kwargs: object) -> str:
         """A message with plural forms (msgid_plural in the .po files), chosen by `count`."""

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.lexicon import (
+    ACTIVE_DANGER,
     BOUGHT_AFTER,
     BOUGHT_BEFORE,
     BRAND_NAMES,
@@ -40,7 +41,6 @@ from bot.lexicon import (
     REGION_CODES_WRITTEN,
     REGION_ORDER,
     SAFETY,
-    ACTIVE_DANGER,
     THROWN_AWAY,
     WORD,
     brand_in,

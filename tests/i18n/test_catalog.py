@@ -125,3 +125,11 @@ def test_language_names_are_distinct_and_native() -> None:
     names = {lang: CATALOG.text(lang, "language_name") for lang in LANGUAGES}
     assert len(set(names.values())) == len(LANGUAGES)
     assert names["zh-Hant"] == "繁體中文" and names["zh-Hans"] == "简体中文"
+
+
+def test_a_value_that_ends_a_sentence_leaves_one_full_stop() -> None:
+    """"Anotado: comprado en EE. UU.." read as a typo to a Spanish stranger (run 29)."""
+    from bot.catalog import CATALOG
+
+    assert CATALOG.text("es", "region_noted", region="EE. UU.") == "Anotado: comprado en EE. UU."
+    assert CATALOG.text("en", "region_noted", region="the U.S.").endswith("U.S.")
