@@ -167,6 +167,8 @@ _LONE_NUMBER = re.compile(r"(?<![A-Za-z0-9.,/-])(\d{3,5})(?![0-9.,]|\s*(?:mah|w\
 _ANKER_SERIES = re.compile(r"(?:\b(?:anker|powercore|power core|maggo|nano|prime|zolo)\s+|アンカー(?:の)?)"
                            r"(?:(?:powercore|power core|maggo|nano|prime|zolo)\s+)?([1-9]\d\d)"
                            r"(?![0-9.,]|\s*(?:mah|w\b|wh\b|k\b|%))", re.IGNORECASE)
+# Where a clause starts: "買咗好多年，之前喺新聞睇到話美國召回" did not buy it in the US.
+_CLAUSE_START = re.compile(r"[，,。.;；!！?？]")
 _ARTICLE_YEAR = re.compile(r"[A-Za-z]{1,5} (?:19[89]\d|20[0-3]\d)")
 _DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"(?<![A-Za-z0-9$€£¥.,])(\d{4})(?![A-Za-z0-9])")
@@ -555,7 +557,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     result.region = result.regions[0] if result.regions else None
     if len(result.regions) > 1:  # "I live in Mexico but bought it in the US": where bought
         bought = [(code, start, end) for code, start, end in regions
-                  if BOUGHT_BEFORE.search(text[max(0, start - 40):start])
+                  if BOUGHT_BEFORE.search(_CLAUSE_START.split(text[max(0, start - 40):start])[-1])
                   or BOUGHT_AFTER.match(text, end)]  # "在日本買的", "日本で買った"
         if set(result.regions) == {"HK", "CN"}:  # (bought on the mainland by a Hong Kong
             bought = []                           # resident: Hong Kong, evaluation/README.md)
