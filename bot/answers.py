@@ -311,17 +311,16 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str,
     user's country (or the likely one for the language: a phone screen, not 26 brands), with
     the number of brands recalled elsewhere."""
     place = None if brand else (region if region not in (None, "*") else LIKELY_COUNTRY.get(lang))
-    by_brand = _recalled_models(knowledge, brand, place, lang)
-    lines = [f"{name}: {', '.join(sorted(models))}" for name, models in by_brand.items()]
+    by_brand = _recalled_models(knowledge, brand, place)
+    lines = _models_lines(knowledge, by_brand, lang)
     if place and by_brand:
-        others = set(_recalled_models(knowledge, None, None, lang)) - set(by_brand)
+        others = set(_recalled_models(knowledge, None, None)) - set(by_brand)
         lines.insert(0, t(lang, "recalled_in_place", place=present.region_name(place, lang)))
         if others:
             lines.append(t(lang, "recalled_elsewhere_brands", count=len(others)))
             return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
     elif place:  # nothing listed for that country: every recall
-        lines = [f"{name}: {', '.join(sorted(models))}"
-                 for name, models in _recalled_models(knowledge, None, None, lang).items()]
+        lines = _models_lines(knowledge, _recalled_models(knowledge, None, None), lang)
     as_of = present.date_label(knowledge.index.as_of, lang)
     named = brand if brand and len(by_brand) == 1 else None
     lines.append(t(lang, "other_products_note_brand", brand=next(iter(by_brand)), date=as_of)
@@ -330,7 +329,7 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str,
 
 
 def _recalled_models(knowledge: Knowledge, brand: str | None,
-                     place: str | None, lang: str) -> dict[str, list[str]]:
+                     place: str | None) -> dict[str, list[str]]:
     """Recalled models by brand: of one brand, or of the campaigns that cover `place`."""
     by_brand: dict[str, list[str]] = {}
     for campaign in knowledge.index.campaigns:
@@ -339,10 +338,15 @@ def _recalled_models(knowledge: Knowledge, brand: str | None,
         if place and not ({place, "*"} & set(campaign.regions)):
             continue
         for product in campaign.products:
-            listed = present.listed_as(product, campaign, lang)
-            if listed not in by_brand.setdefault(campaign.brand, []):
-                by_brand[campaign.brand].append(listed)
+            if present.listed_as(product) not in by_brand.setdefault(campaign.brand, []):
+                by_brand[campaign.brand].append(present.listed_as(product))
     return by_brand
+
+
+def _models_lines(knowledge: Knowledge, by_brand: dict[str, list[str]], lang: str) -> list[str]:
+    recalled = {c.brand for c in knowledge.index.campaigns if c.kind != "warning"}
+    return [present.models_line(name, models, name not in recalled, lang)
+            for name, models in by_brand.items()]
 
 
 def contact_part(knowledge: Knowledge, model: str | None, region: str | None, brand: str | None,

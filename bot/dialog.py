@@ -42,6 +42,8 @@ from knowledge.serial_rules import evaluate_serial
 
 # Models offered as buttons when asking for the model: the recalls people have most.
 POPULAR_MODELS: tuple[str, ...] = ("A1263", "A1257", "A1647", "A1652", "A1681", "A1689")
+# What a message that gives a place or a serial is read as asking, besides giving it.
+_GIVING_NOT_ASKING = frozenset({"region_coverage", "is_recalled", "model_only", "serial_format"})
 # Topic tokens of older buttons (still in chats after an upgrade) → today's question ids.
 TOPIC_ALIASES: dict[str, str] = {"claim": "claim_how", "models": "models_list", "safety": "safety"}
 # Question types that are about the check itself rather than a fact to answer.
@@ -299,6 +301,10 @@ POLICY: tuple[Rule, ...] = (
          and not u.models, lambda d, s, c, u, p: Turn([*p, d.not_included(c, u)], s)),
     Rule("a series name is not a model number", lambda s, c, u: bool(u.series) and not u.models,
          lambda d, s, c, u, p: d.add_series_note(c, u, p)),
+    Rule("a place or a serial while choosing among models", lambda s, c, u: bool(s.candidates)
+         and not u.models and not c.group and (u.region is not None or bool(u.serial))
+         and set(d_questions(u, s)) <= _GIVING_NOT_ASKING,
+         lambda d, s, c, u, p: d.choose_again(s, c, u, p)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
@@ -539,18 +545,19 @@ class Dialog:
     def start_check(self, state: ConversationState, ctx: Context, model: str,
                     understood: Understood | None = None) -> Turn:
         region = state.region
+        kept = state.serial if state.model is None else None  # typed while the model was asked
         state.reset_check()
         state.model = model
         state.region = region
-        if understood is not None:
-            if understood.serial:
-                problem = self.serial_problem(model, understood.serial, ctx)
-                if problem is not None:
-                    state.step = "await_serial"
-                    return Turn([problem, self.ask_serial(state, ctx)], state)
-                state.serial = understood.serial
-            if understood.region:
-                state.region = understood.region
+        serial = (understood.serial if understood is not None else None) or kept
+        if serial:
+            problem = self.serial_problem(model, serial, ctx)
+            if problem is not None:
+                state.step = "await_serial"
+                return Turn([problem, self.ask_serial(state, ctx)], state)
+            state.serial = serial
+        if understood is not None and understood.region:
+            state.region = understood.region
         turn = self.continue_check(state, ctx)
         if turn.replies and turn.replies[0].about in (("ask_region",), ("ask_serial",)):
             turn.replies[0] = self.model_preview(model, state.region, ctx, turn.replies[0])
@@ -1252,8 +1259,25 @@ class Dialog:
         there = self.none_recalled_there(ctx, u)
         if there:
             text = there + "\n\n" + text
+        if not ctx.group:
+            state.candidates = u.suggestions[:4]  # a place or serial next: these are offered again
         return Turn([*pending, ChoiceReply(text=text,
                                            buttons=self._model_buttons(ctx, u.suggestions[:4]),
+                                           about=("did_you_mean",))], state)
+
+    def choose_again(self, state: ConversationState, ctx: Context, u: Understood,
+                     pending: list[Reply]) -> Turn:
+        """"Which one is yours: A1681, A1689?" → "US, bought on amazon" or a serial: noted (the
+        serial kept for the check), and the same models offered again."""
+        lines = []
+        if u.serial and self.serial_problem(state.candidates[0], u.serial, ctx) is None:
+            state.serial = u.serial
+            lines.append(self.t(ctx, "serial_waits_for_model"))
+        if u.region:
+            lines.append(self.t(ctx, "region_noted", region=self._region_words(u.region, ctx)))
+        lines.append(self.t(ctx, "which_of_models", models=", ".join(state.candidates)))
+        return Turn([*pending, ChoiceReply(text="\n".join(lines),
+                                           buttons=self._model_buttons(ctx, state.candidates),
                                            about=("did_you_mean",))], state)
 
     def none_recalled_there(self, ctx: Context, u: Understood) -> str | None:

@@ -881,14 +881,17 @@ def safety_card(knowledge: Knowledge, lang: str) -> SafetyCard:
                       source=_guidance_source(knowledge, lang, guidance.emergency.sources))
 
 
-def listed_as(product: Product, campaign: Campaign | None = None, lang: str = "en") -> str:
+def listed_as(product: Product) -> str:
     """How a product shows in a list of models: its model number, or its name when the notice
-    gives no number (the knowledge then keys it by a name-like id such as SUPER-OFF-ROAD); a
-    product only warned about is said to be (Hererod: a CPSC warning, no recall)."""
-    listed = product.model if any(c.isdigit() for c in product.model) else product.name
-    if campaign is not None and campaign.kind == "warning":
-        return t(lang, "listed_warning", product=listed)
-    return listed
+    gives no number (the knowledge then keys it by a name-like id such as SUPER-OFF-ROAD)."""
+    return product.model if any(c.isdigit() for c in product.model) else product.name
+
+
+def models_line(brand: str, models: list[str], warned_only: bool, lang: str) -> str:
+    """"Anker: A1257, A1263"; a brand only warned about says so ("Hererod: EW40, PW40 (a
+    warning, not a recall)")."""
+    listed = ", ".join(sorted(models))
+    return f"{brand}: {t(lang, 'listed_warning', product=listed) if warned_only else listed}"
 
 
 def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
@@ -897,10 +900,10 @@ def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
     by_brand: dict[str, list[str]] = {}
     for campaign in knowledge.index.campaigns:
         for product in campaign.products:
-            listed = listed_as(product, campaign, lang)
-            if listed not in by_brand.setdefault(campaign.brand, []):
-                by_brand[campaign.brand].append(listed)
-    lines = [f"{brand}: {', '.join(sorted(models))}"
+            if listed_as(product) not in by_brand.setdefault(campaign.brand, []):
+                by_brand[campaign.brand].append(listed_as(product))
+    recalled = {c.brand for c in knowledge.index.campaigns if c.kind != "warning"}
+    lines = [models_line(brand, models, brand not in recalled, lang)
              for brand, models in sorted(by_brand.items(), key=lambda kv: _brand_key(kv[0]))]
     return InfoCard(topic="models", title=t(lang, "topic_models_title"),
                     sections=fitted_sections(None, lines),

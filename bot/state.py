@@ -27,6 +27,8 @@ class ConversationState(BaseModel):
     language: str | None = Field(default=None, description="Explicit choice (/language)")
     last_language: str | None = None
     last_model: str | None = Field(default=None, description="Model of the last verdict")
+    candidates: list[str] = Field(default_factory=list,
+                                  description="Models offered in the last 'which one is yours?'")
     brand: str | None = Field(default=None, description="The brand last named without a model, "
                               "for follow-ups ('their phone number?')")
     last_verdict: str | None = None
@@ -71,3 +73,4 @@ class ConversationState(BaseModel):
         self.serial = None
         self.serial_skipped = False
         self.pending_question = None
+        self.candidates = []
