@@ -325,7 +325,11 @@ class Engine:
         limiter = self.forget_flood if inbound.command == "forget" else self.flood
         verdict = limiter.hit((inbound.platform, inbound.user_id))
         if verdict != "ok":
-            return await self._flood_notice(inbound) if verdict == "notice" else []
+            notice = await self._flood_notice(inbound) if verdict == "notice" else []
+            if inbound.command == "forget":  # over its allowance the reply is limited, never the
+                await self.store.delete_user(inbound.platform, inbound.user_id)  # deletion
+                self._scrub_soon()
+            return notice
         # issue 17: a photo is read once, off the event loop, before the turn (bot/photo); a
         # slow read does not hold one of the turn slots
         reading = await photo.read_for(inbound, self.knowledge) if inbound.image else None

@@ -122,6 +122,23 @@ async def test_forget_itself_is_limited() -> None:
     assert await _say(engine, "", command="forget") == [forgotten]
 
 
+async def test_a_forget_over_its_allowance_still_deletes() -> None:
+    """Only the reply is limited: what a user said after three /forget in a window is deleted
+    by the fourth too (the fuzz test found the row left behind)."""
+    from bot.engine import FORGET_LIMIT
+
+    clock = Clock()
+    store = MemoryStore()
+    engine = Engine(KnowledgeSource.fixed(KNOWLEDGE), store, clock=clock, strict_truth=True)
+    for _ in range(FORGET_LIMIT):
+        await _say(engine, "", command="forget")
+    await _say(engine, "A1263")
+    key = Inbound(platform="telegram", chat_id="u", user_id="u", text="x").key
+    assert await store.load(key) is not None
+    assert await _say(engine, "", command="forget") == [NOTICE]
+    assert await store.load(key) is None
+
+
 def test_flood_memory_is_bounded_and_ended_windows_are_dropped() -> None:
     from bot.engine import FloodLimiter
 
