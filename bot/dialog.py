@@ -1195,7 +1195,11 @@ class Dialog:
                      pending: list[Reply]) -> Turn:
         """A message naming models: check the first, queue the others (up to four)."""
         if state.pending_question and not ctx.group:
-            return self.answer_pending(state, ctx, u, pending, model=u.models[0])
+            turn = self.answer_pending(state, ctx, u, pending, model=u.models[0])
+            if len(u.models) > 1:  # "an a1257, an a1647 and an a1263": each one's verdict in
+                turn.state.queued_models = u.models[1:MAX_MODELS]  # a line, then one by one
+                turn.replies.insert(len(pending), self.models_note(ctx, u.models, state.region))
+            return turn
         state.queued_models = u.models[1:MAX_MODELS]
         turn = self.start_check(state, ctx, u.models[0], u)
         if len(u.models) > 1 and not ctx.group:
