@@ -199,7 +199,7 @@ def serial_location_part(knowledge: Knowledge, model: str | None, lang: str) -> 
         # Anker's label places: no help for a Romoss)
         lines = [t(lang, "label_location_unknown", brand=sorted(brands)[0], model=model)]
     if not lines:
-        lines = [t(lang, "help_find_model"), t(lang, "serial_where_default")]
+        lines = [t(lang, "label_places")]  # (help_find_model ends "send me the model number")
     return _card(knowledge, "serial_location", lang, model, [Section(lines=lines)], sources)
 
 
