@@ -357,9 +357,9 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 }
 
 # Brands the bot knows (for contacts and other products without a model).
-BRANDS_LATIN: re.Pattern[str] = re.compile(
-    r"\b(anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|charmast|"
-    r"casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery)\b")  # lower-cased text
+BRANDS_LATIN: re.Pattern[str] = re.compile(  # (not \b: "xiaomiの", "anker的" end at a kana/Han)
+    r"(?<![a-z0-9])(anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|"
+    r"charmast|casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery)(?![a-z0-9])")
 BRANDS_CJK: re.Pattern[str] = re.compile(
     r"(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|"
     r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量|古尚)")
