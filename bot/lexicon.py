@@ -357,20 +357,23 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 }
 
 # Brands the bot knows (for contacts and other products without a model).
-BRANDS_LATIN: re.Pattern[str] = re.compile(  # (not \b: "xiaomiの", "anker的" end at a kana/Han)
-    r"(?<![a-z0-9])(anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|"
-    r"charmast|casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery)(?![a-z0-9])")
+_BRAND_WORDS = (r"anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|"
+                r"charmast|casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery")
+BRANDS_LATIN: re.Pattern[str] = re.compile(rf"\b({_BRAND_WORDS})\b")  # lower-cased text
+# In a text with kana or Han, \b finds no edge in "私のxiaomi" or "anker的": letters only.
+BRANDS_LATIN_BESIDE_CJK: re.Pattern[str] = re.compile(rf"(?<![a-z0-9_])({_BRAND_WORDS})(?![a-z0-9_])")
 BRANDS_CJK: re.Pattern[str] = re.compile(
     r"(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|"
     r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量|古尚)")
 # Both as one pattern: the reference `brand_in` must agree with (tests/test_scan.py).
-BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN.pattern}|{BRANDS_CJK.pattern}", _I)
+BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN_BESIDE_CJK.pattern}|{BRANDS_CJK.pattern}", _I)
 
 
 def brand_in(lowered: str) -> str | None:
     """The first brand name a lower-cased message writes (BRANDS.search, faster)."""
-    found = [m for m in (BRANDS_LATIN.search(lowered),
-                         None if lowered.isascii() else BRANDS_CJK.search(lowered)) if m]
+    ascii_only = lowered.isascii()
+    found = [m for m in ((BRANDS_LATIN if ascii_only else BRANDS_LATIN_BESIDE_CJK).search(lowered),
+                         None if ascii_only else BRANDS_CJK.search(lowered)) if m]
     return min(found, key=lambda m: m.start()).group(0) if found else None
 BRAND_NAMES: dict[str, str] = {
     "anker": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
