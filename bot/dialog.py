@@ -905,8 +905,11 @@ class Dialog:
         if u.models and not ctx.group:
             _speak_of(state, u.models[0])
             state.queued_models = u.models[1:MAX_MODELS]
+        state.follow_up = "contact" if any(q.id in ("claim_no_reply", "already_claimed")
+                                           for q in asked) \
+            else "claim_how" if u.already_checked else None  # (a model named next: see check_models)
         if u.models and ("is_recalled" in u.questions or len(u.models) > 1) and asked \
-                and not _check_open(state) and not ctx.group \
+                and not _check_open(state) and not ctx.group and not u.already_checked \
                 and (u.questions[0] == "is_recalled"  # asked first: checked; several models
                      or not any(q.id in AFTER_THE_CLAIM for q in asked)):  # named: each verdict
             return self.check_then_answer(state, ctx, u, asked, pending)
@@ -931,7 +934,7 @@ class Dialog:
         # A model named with a question: the answer first, then that model's check goes on
         # ("my daughter's A1263 — who claims?" → who claims, then: recalled? where bought?)
         checked_there = any(q.id == "checker_says_no" for q in asked)  # on the brand's page
-        wants_check = u.serial or (not checked_there and (
+        wants_check = u.serial or (not checked_there and not u.already_checked and (
             any(q.after == "check" for q in asked)
             or (u.models and not any(q.id in AFTER_THE_CLAIM for q in asked))))
         checked = any(isinstance(r, VerdictCard) for r in replies)  # (a question answered by it)
@@ -1194,6 +1197,13 @@ class Dialog:
     def check_models(self, state: ConversationState, ctx: Context, u: Understood,
                      pending: list[Reply]) -> Turn:
         """A message naming models: check the first, queue the others (up to four)."""
+        if state.follow_up and not u.serial and not ctx.group and not _check_open(state):
+            # "applied 3 weeks ago, no kit" → "A1263, bought in Japan": who to chase for that
+            # model there, not the check again (it asked for the serial of a unit claimed already)
+            question = by_id()[state.follow_up]
+            state.follow_up = None
+            _speak_of(state, u.models[0])
+            return self.ask_question(state, ctx, question, u, pending)
         if state.pending_question and not ctx.group:
             turn = self.answer_pending(state, ctx, u, pending, model=u.models[0])
             if len(u.models) > 1:  # "an a1257, an a1647 and an a1263": each one's verdict in

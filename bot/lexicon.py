@@ -320,6 +320,25 @@ ASKS_WHAT_NOW: re.Pattern[str] = re.compile(
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
     r"\bqu[ée] debo hacer\b", _I)
 
+# The owner has already checked or claimed ("the checker says it's affected", "applied three
+# weeks ago", "2台とも対象だった"): the bot answers, and does not start the check over.
+ALREADY_CHECKED: re.Pattern[str] = re.compile(
+    r"\b(?:already (?:claimed|applied|submitted|filed|registered|confirmed|checked)|"
+    r"(?:i|we)(?:'ve| have) (?:claimed|applied|submitted|filed|registered)|"
+    r"(?:submitted|filed|sent in) (?:the |my |a |our )?(?:claim|form|application)|"
+    r"(?:claimed|applied) (?:\w+ ){0,3}(?:ago|last (?:week|month))|applied (?:for|online|through|via)|"
+    r"(?:checker|website|site|page|anker|they|it) (?:says?|said|shows?|showed|confirmed) "
+    r"(?:that )?(?:mine|it|it's|its|my \w+|both|they|they're)? ?(?:is|are|was|were)? ?"
+    r"(?:affected|recalled|included|in the recall)|"
+    r"confirmed (?:as )?(?:affected|recalled)|both (?:were|are) (?:affected|recalled|included)|"
+    r"ya (?:lo |la |las |los )?(?:reclamé|registré|solicité|confirmaron|confirmé|mandé)|"
+    r"(?:sale|salió|dice|dijo) (?:que )?(?:está |es |sí )?afectad[ao]|"
+    r"(?:schon|bereits) (?:beantragt|angemeldet|eingereicht|registriert|bestätigt)|"
+    r"(?:laut \S+ )?(?:als )?betroffen (?:bestätigt|angezeigt)|laut \S+ betroffen)|"
+    r"已经申请|已經申請|申请了|申請了|已确认|已確認|确认召回|確認召回|已登记|已登記|已提交|提交了|都是召回|都在召回|"
+    r"显示在召回|顯示在召回|申し込ん(?:だ|で)|申請し(?:た|て)|申し込み済|申請済|対象だった|対象でした|"
+    r"対象と(?:出|表示)|対象って出", _I)
+
 # Words of buying, just before a place: of several places named, that one is where it was bought.
 BOUGHT_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|compr[éeó]\w*|pedí|gekauft|bestellt)\b|"

@@ -27,6 +27,9 @@ class ConversationState(BaseModel):
     language: str | None = Field(default=None, description="Explicit choice (/language)")
     last_language: str | None = None
     last_model: str | None = Field(default=None, description="Model of the last verdict")
+    follow_up: str | None = Field(default=None, description="After 'I applied, no reply' or 'the "
+                                  "checker says it's affected': what a model named next is answered "
+                                  "with (contact, claim_how) instead of a new check")
     candidates: list[str] = Field(default_factory=list,
                                   description="Models offered in the last 'which one is yours?'")
     brand: str | None = Field(default=None, description="The brand last named without a model, "
@@ -74,3 +77,4 @@ class ConversationState(BaseModel):
         self.serial_skipped = False
         self.pending_question = None
         self.candidates = []
+        self.follow_up = None
