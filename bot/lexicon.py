@@ -52,7 +52,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "3C标|3C认证|3c标|3c认证"),
     "JP": ("kobe|sendai|hiroshima|okinawa|naha|chiba|saitama|kawasaki|nara|kanazawa|hokkaido|kyushu|mercari|don quijote|edion|kojima|sofmap|yamada denki|japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
-           "神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
+           "东京|神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
            "国内線|羽田|成田"),
     "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
@@ -150,7 +150,9 @@ PLACE_FIRST_WORDS: frozenset[str] = frozenset(p.split()[0] for p in LATIN_PLACES
     p.split()[0].replace(".", "") for p in LATIN_PLACES)
 
 # Words of a Latin-script text (with the dots and dashes of "amazon.co.jp", "u.s.a.", "hi-fi").
-WORD: re.Pattern[str] = re.compile(r"[^\W_][\w.$'’\-]{0,40}")
+# A Latin-script word; kana and Han end it ("Amazon.co.jpで買った", "在Best Buy买的").
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+WORD: re.Pattern[str] = re.compile(rf"[^\W_{_CJK}](?:[^\W{_CJK}]|[.$'’\-]){{0,40}}")
 # Chinese and Japanese place names, longest first (one flat alternation: fast on any input).
 CJK_PLACE: re.Pattern[str] = re.compile("|".join(sorted(CJK_PLACES, key=len, reverse=True)))
 # What must not follow a CJK place for it to count (日本語 is the language, 中国台湾 is Taiwan).
@@ -223,7 +225,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
     r"燃えた|燃えて|洗濯機|洗濯して|洗って|変形|歪ん|歪み|ゆがん|焦げ臭|変な(?:におい|匂い|臭い)|"
     r"シューシュー|プシュー|雨に|熱っ|あつい|アツい|ぷっくり|ぷにぷに|ぷよぷよ|ぶよぶよ|パンパンに|"
-    r"分厚くな|厚くなっ|ケースに入らな"
+    r"分厚くな|厚くなっ|ケースに入らな|ふくらん|ふくれ|膨れ"
 )
 # A danger word denied right before it: "not hot", "no heat or swelling", "isn't swollen", "no se
 # calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between
@@ -343,6 +345,16 @@ ALREADY_CHECKED: re.Pattern[str] = re.compile(
 BOUGHT_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|compr[éeó]\w*|pedí|gekauft|bestellt)\b|"
     r"买|買|購入|购入|購買|购买|入手", _I)
+# Words of buying just after a Latin-script place: "in Deutschland bei Amazon gekauft".
+BOUGHT_AFTER_LATIN: re.Pattern[str] = re.compile(
+    r"[^.,;!?\n]{0,30}?\b(?:gekauft|bestellt|bought|purchased|ordered|comprad[ao]s?)\b", _I)
+# Where someone travels to is not where it was bought: "wir fliegen nach Tokio", "flying to
+# Tokyo", "vuelo a Madrid", "飞往东京", "東京行き", "ソウルへ".
+DESTINATION_BEFORE: re.Pattern[str] = re.compile(
+    r"(?:\b(?:(?:fly|flying|flew|flight|fly back|trip|travel\w*|heading|going|moving)\s+to|"
+    r"nach|(?:vuelo|viaje|viajo|volamos|vuelvo|voy|vamos)\s+a)\s+(?:the\s+)?|"
+    r"飞往|飛往|飞去|飛去|前往)$", _I)
+DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の便|のフライト)")
 BOUGHT_AFTER: re.Pattern[str] = re.compile(
     r"[^，,。、！？!?\n]{0,6}?(?:的)?(?:买|買|購|购|入手|で買|で購入)")  # "在美國讀書時買的"
 
@@ -376,7 +388,7 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 }
 
 # Brands the bot knows (for contacts and other products without a model).
-_BRAND_WORDS = (r"anker|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|"
+_BRAND_WORDS = (r"anker|anekr|ankor|ankerr|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|"
                 r"charmast|casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery")
 BRANDS_LATIN: re.Pattern[str] = re.compile(rf"\b({_BRAND_WORDS})\b")  # lower-cased text
 # In a text with kana or Han, \b finds no edge in "私のxiaomi" or "anker的": letters only.
@@ -395,7 +407,7 @@ def brand_in(lowered: str) -> str | None:
                          None if ascii_only else BRANDS_CJK.search(lowered)) if m]
     return min(found, key=lambda m: m.start()).group(0) if found else None
 BRAND_NAMES: dict[str, str] = {
-    "anker": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
+    "anker": "Anker", "anekr": "Anker", "ankor": "Anker", "ankerr": "Anker", "soundcore": "Anker", "安克": "Anker", "アンカー": "Anker",
     "romoss": "Romoss", "罗马仕": "Romoss", "羅馬仕": "Romoss",
     "baseus": "Baseus", "倍思": "Baseus", "xiaomi": "Xiaomi", "小米": "Xiaomi", "シャオミ": "Xiaomi",
     "xiomi": "Xiaomi", "xaomi": "Xiaomi", "xiaomy": "Xiaomi", "xioami": "Xiaomi",

@@ -22,6 +22,7 @@ from bot.lexicon import (
     ACTIVE_DANGER,
     ALREADY_CHECKED,
     BOUGHT_AFTER,
+    BOUGHT_AFTER_LATIN,
     BOUGHT_BEFORE,
     BRAND_NAMES,
     CHAINS_IN_MANY_COUNTRIES,
@@ -30,6 +31,8 @@ from bot.lexicon import (
     CJK_PLACES,
     CURRENCY,
     CURRENCY_REGIONS,
+    DESTINATION_AFTER,
+    DESTINATION_BEFORE,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
     NEGATED_AFTER,
@@ -243,9 +246,14 @@ def clip(text: str) -> str:
 _SPECS_ONLY = re.compile(r"(?:\d+(?:[.,]\d+)?\s?(?:w|mah|k|v|a|wh)\b[ \-]?)+", re.IGNORECASE)
 
 
+# A product name written as one word ("PowerCore10000", "MagGo10000"): never a serial.
+_NAME_AS_WORD = re.compile(r"(?:power ?core|maggo|zolo|nano|prime|powerbank|power bank)\s?\d+(?:mah|k)?",
+                           re.IGNORECASE)
+
+
 def _looks_like_serial(candidate: str) -> bool:
-    if _SPECS_ONLY.fullmatch(candidate.strip()):
-        return False  # "33W 20000mAh" describes the power bank
+    if _SPECS_ONLY.fullmatch(candidate.strip()) or _NAME_AS_WORD.fullmatch(candidate.strip()):
+        return False  # "33W 20000mAh", "PowerCore10000" describe the power bank
     compact = re.sub(r"[ \-]", "", candidate)
     return (10 <= len(compact) <= 40 and any(c.isdigit() for c in compact)
             and any(c.isalpha() for c in compact))
@@ -555,13 +563,21 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.reflex = next((name for name, p in REFLEXES.items() if p.fullmatch(stripped)), None)
     elif len(stripped) <= REFLEX_MAX_CANCEL and REFLEXES["cancel"].fullmatch(stripped):
         result.reflex = "cancel"  # "never mind, stop, I'll do this later"
-    regions = find_regions(text)
+    regions = all_regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
-    result.region = result.regions[0] if result.regions else None
-    if len(result.regions) > 1:  # "I live in Mexico but bought it in the US": where bought
+    # where the owner flies or travels to is kept for the flight rules, never as where it was
+    # bought ("wir fliegen nach Tokio … A1263 in Deutschland gekauft" is no Japanese purchase)
+    destinations = {(code, start) for code, start, end in regions
+                    if DESTINATION_BEFORE.search(text[max(0, start - 20):start])
+                    or DESTINATION_AFTER.match(text, end)}
+    regions = [r for r in regions if (r[0], r[1]) not in destinations]
+    result.region = regions[0][0] if regions else None
+    if len({code for code, _, _ in regions}) > 1:  # "I live in Mexico but bought it in the US"
         bought = [(code, start, end) for code, start, end in regions
                   if BOUGHT_BEFORE.search(_CLAUSE_START.split(text[max(0, start - 40):start])[-1])
-                  or BOUGHT_AFTER.match(text, end)]  # "在日本買的", "日本で買った"
+                  or BOUGHT_AFTER.match(text, end)] or [  # "在日本買的", "日本で買った"
+            (code, start, end) for code, start, end in regions  # else "in Deutschland bei
+            if BOUGHT_AFTER_LATIN.match(text, end)]              # Amazon gekauft"
         if set(result.regions) == {"HK", "CN"}:  # (bought on the mainland by a Hong Kong
             bought = []                           # resident: Hong Kong, evaluation/README.md)
         where = (bought or regions)[0]
@@ -571,7 +587,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.region = places[0]  # "best buy in canada": the chain has shops in both
         else:
             result.region = where[0]
-    spans += [(start, end, "PLACE") for _, start, end in regions]
+    spans += [(start, end, "PLACE") for _, start, end in all_regions]
     brand = brand_in(lowered)
     if brand:
         result.brand = BRAND_NAMES.get(brand.lower(), brand)
