@@ -1285,7 +1285,8 @@ class Dialog:
         serial kept for the check), and the same models offered again."""
         lines = []
         if u.serial and self.serial_problem(state.candidates[0], u.serial, ctx) is None:
-            state.serial = u.serial
+            state.serial = u.serial  # kept for the check the choice starts (the conversation's
+            state.step = "await_model"  # TTL and /forget delete it like any open check's)
             lines.append(self.t(ctx, "serial_waits_for_model"))
         if u.region:
             lines.append(self.t(ctx, "region_noted", region=self._region_words(u.region, ctx)))

@@ -196,8 +196,9 @@ def check_state(db: Path, inbound: Inbound) -> None:
         assert state is None, "/forget left the conversation in the database"
         return
     assert state is not None, "a turn's state was not saved"
-    if state.serial is not None:
-        assert state.step in ("await_serial", "await_region") and state.model, \
+    if state.serial is not None:  # (a check waiting for the model among the ones offered)
+        assert (state.step in ("await_serial", "await_region") and state.model) \
+            or (state.step == "await_model" and state.candidates), \
             f"raw serial kept outside a live check (step {state.step})"
 
 
