@@ -1284,7 +1284,7 @@ class Dialog:
         """"Which one is yours: A1681, A1689?" → "US, bought on amazon" or a serial: noted (the
         serial kept for the check), and the same models offered again."""
         lines = []
-        if u.serial and self.serial_problem(state.candidates[0], u.serial, ctx) is None:
+        if u.serial and any(self.serial_problem(m, u.serial, ctx) is None for m in state.candidates):
             state.serial = u.serial  # kept for the check the choice starts (the conversation's
             state.step = "await_model"  # TTL and /forget delete it like any open check's)
             lines.append(self.t(ctx, "serial_waits_for_model"))
