@@ -615,10 +615,16 @@ class Dialog:
     def step(self, state: ConversationState, ctx: Context) -> Turn:
         inbound = ctx.inbound
         if inbound.action is not None:
-            return self.on_action(state, ctx, inbound.action)
-        if inbound.command is not None:
-            return self.on_command(state, ctx, inbound.command, inbound.args)
-        return self.on_text(state, ctx, inbound.text or "")
+            turn = self.on_action(state, ctx, inbound.action)
+        elif inbound.command is not None:
+            turn = self.on_command(state, ctx, inbound.command, inbound.args)
+        else:
+            turn = self.on_text(state, ctx, inbound.text or "")
+        kept = turn.state
+        if kept.serial and kept.model is None and not (kept.step == "await_model"
+                                                       and kept.candidates):
+            kept.serial = None  # a serial typed before the model is kept only while it is chosen
+        return turn
 
     def on_action(self, state: ConversationState, ctx: Context, token: str) -> Turn:
         action = parse(token)

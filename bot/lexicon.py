@@ -345,9 +345,10 @@ ALREADY_CHECKED: re.Pattern[str] = re.compile(
 BOUGHT_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|compr[éeó]\w*|pedí|gekauft|bestellt)\b|"
     r"买|買|購入|购入|購買|购买|入手", _I)
-# Words of buying just after a Latin-script place: "in Deutschland bei Amazon gekauft".
+# Words of buying just after a Latin-script place, in the same clause (the understanding looks
+# at the 30 characters after it): "in Deutschland bei Amazon gekauft".
 BOUGHT_AFTER_LATIN: re.Pattern[str] = re.compile(
-    r"[^.,;!?\n]{0,30}?\b(?:gekauft|bestellt|bought|purchased|ordered|comprad[ao]s?)\b", _I)
+    r"\b(?:gekauft|bestellt|bought|purchased|ordered|comprad[ao]s?)\b", _I)
 # Where someone travels to is not where it was bought: "wir fliegen nach Tokio", "flying to
 # Tokyo", "vuelo a Madrid", "飞往东京", "東京行き", "ソウルへ".
 DESTINATION_BEFORE: re.Pattern[str] = re.compile(

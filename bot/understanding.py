@@ -577,7 +577,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                   if BOUGHT_BEFORE.search(_CLAUSE_START.split(text[max(0, start - 40):start])[-1])
                   or BOUGHT_AFTER.match(text, end)] or [  # "在日本買的", "日本で買った"
             (code, start, end) for code, start, end in regions  # else "in Deutschland bei
-            if BOUGHT_AFTER_LATIN.match(text, end)]              # Amazon gekauft"
+            if BOUGHT_AFTER_LATIN.search(_CLAUSE_START.split(text[end:end + 30])[0])]  # Amazon gekauft"
         if set(result.regions) == {"HK", "CN"}:  # (bought on the mainland by a Hong Kong
             bought = []                           # resident: Hong Kong, evaluation/README.md)
         where = (bought or regions)[0]

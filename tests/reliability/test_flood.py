@@ -150,3 +150,18 @@ def test_flood_memory_is_bounded_and_ended_windows_are_dropped() -> None:
     clock.now += 61
     limiter.hit(("telegram", "late"))
     assert len(limiter) == 1, "windows that ended are forgotten"
+
+
+async def test_a_serial_typed_before_the_model_is_kept_only_while_the_model_is_chosen() -> None:
+    """The fuzz test's case: a serial typed while the models are offered, then another question:
+    the serial must not stay at rest outside a check."""
+    store = MemoryStore()
+    engine = Engine(KnowledgeSource.fixed(KNOWLEDGE), store, clock=Clock(), strict_truth=True)
+    key = Inbound(platform="telegram", chat_id="u", user_id="u", text="x").key
+    await _say(engine, "anker zolo 20k with the built in cable, is it recalled?")
+    await _say(engine, "the serial is AZC5 1H4T 0K93 2F7L")
+    stored = await store.load(key)
+    assert stored is not None and stored.state.get("serial"), "kept while the model is chosen"
+    await _say(engine, "deadline?")
+    stored = await store.load(key)
+    assert stored is not None and not stored.state.get("serial")
