@@ -312,7 +312,7 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str,
     the number of brands recalled elsewhere."""
     place = None if brand else (region if region not in (None, "*") else LIKELY_COUNTRY.get(lang))
     by_brand = _recalled_models(knowledge, brand, place)
-    lines = _models_lines(knowledge, by_brand, lang)
+    lines = present.models_lines(knowledge, by_brand.items(), lang)
     if place and by_brand:
         others = set(_recalled_models(knowledge, None, None)) - set(by_brand)
         lines.insert(0, t(lang, "recalled_in_place", place=present.region_name(place, lang)))
@@ -320,7 +320,8 @@ def other_products_part(knowledge: Knowledge, brand: str | None, lang: str,
             lines.append(t(lang, "recalled_elsewhere_brands", count=len(others)))
             return _card(knowledge, "other_products", lang, None, [Section(lines=lines)], [])
     elif place:  # nothing listed for that country: every recall
-        lines = _models_lines(knowledge, _recalled_models(knowledge, None, None), lang)
+        lines = present.models_lines(knowledge, _recalled_models(knowledge, None, None).items(),
+                                     lang)
     as_of = present.date_label(knowledge.index.as_of, lang)
     named = brand if brand and len(by_brand) == 1 else None
     lines.append(t(lang, "other_products_note_brand", brand=next(iter(by_brand)), date=as_of)
@@ -342,11 +343,6 @@ def _recalled_models(knowledge: Knowledge, brand: str | None,
                 by_brand[campaign.brand].append(present.listed_as(product))
     return by_brand
 
-
-def _models_lines(knowledge: Knowledge, by_brand: dict[str, list[str]], lang: str) -> list[str]:
-    recalled = {c.brand for c in knowledge.index.campaigns if c.kind != "warning"}
-    return [present.models_line(name, models, name not in recalled, lang)
-            for name, models in by_brand.items()]
 
 
 def contact_part(knowledge: Knowledge, model: str | None, region: str | None, brand: str | None,

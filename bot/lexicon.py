@@ -375,7 +375,7 @@ _CANCEL_PIECE = (
     r"brech (?:das )?ab|(?:hab|habe) (?:grad |gerade |jetzt )?(?:echt |wirklich )?keine zeit(?: dafür)?|"
     r"doch nicht|don'?t bother|no need|scrap (?:that|it|this)(?: whole thing)?|(?:i )?don'?t need (?:it|this|that) any ?more|"
     r"corta(?: acá| aquí| ahí)?|lo dejamos(?: para otro día)?|dejémoslo|"
-    r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
+    r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
     r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
     r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"

@@ -887,11 +887,17 @@ def listed_as(product: Product) -> str:
     return product.model if any(c.isdigit() for c in product.model) else product.name
 
 
-def models_line(brand: str, models: list[str], warned_only: bool, lang: str) -> str:
-    """"Anker: A1257, A1263"; a brand only warned about says so ("Hererod: EW40, PW40 (a
-    warning, not a recall)")."""
-    listed = ", ".join(sorted(models))
-    return f"{brand}: {t(lang, 'listed_warning', product=listed) if warned_only else listed}"
+def models_lines(knowledge: Knowledge, by_brand: Iterable[tuple[str, list[str]]],
+                 lang: str) -> list[str]:
+    """"Anker: A1257, A1263", one line per brand; a brand only warned about says so ("Hererod:
+    EW40, PW40 (a warning, not a recall)")."""
+    recalled = {c.brand for c in knowledge.index.campaigns if c.kind != "warning"}
+    lines = []
+    for brand, models in by_brand:
+        listed = ", ".join(sorted(models))
+        lines.append(f"{brand}: " + (listed if brand in recalled
+                                    else t(lang, "listed_warning", product=listed)))
+    return lines
 
 
 def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
@@ -902,9 +908,8 @@ def models_card(knowledge: Knowledge, lang: str) -> InfoCard:
         for product in campaign.products:
             if listed_as(product) not in by_brand.setdefault(campaign.brand, []):
                 by_brand[campaign.brand].append(listed_as(product))
-    recalled = {c.brand for c in knowledge.index.campaigns if c.kind != "warning"}
-    lines = [models_line(brand, models, brand not in recalled, lang)
-             for brand, models in sorted(by_brand.items(), key=lambda kv: _brand_key(kv[0]))]
+    lines = models_lines(knowledge, sorted(by_brand.items(), key=lambda kv: _brand_key(kv[0])),
+                         lang)
     return InfoCard(topic="models", title=t(lang, "topic_models_title"),
                     sections=fitted_sections(None, lines),
                     footer=t(lang, "footer_as_of", date=date_label(knowledge.index.as_of, lang)))
