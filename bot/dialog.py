@@ -419,7 +419,9 @@ class Dialog:
         text = self.t(ctx, "ask_model")
         if greet:
             text = self.t(ctx, "greeting") + "\n\n" + text
-        return ChoiceReply(text=text, buttons=self._model_buttons(ctx), about=("ask_model",))
+        of_brand = self.knowledge.index.brand_models(state.brand) if state.brand else []
+        return ChoiceReply(text=text, buttons=self._model_buttons(ctx, of_brand or None),
+                           about=("ask_model",))
 
     def help_find_model(self, state: ConversationState, ctx: Context) -> Reply:
         self.ask_model(state, ctx)

@@ -243,7 +243,26 @@ NEGATED_BEFORE: re.Pattern[str] = re.compile(
     r"(?:发烫|發燙|发热|發熱|过热|過熱|鼓包|膨胀|膨脹|或|和|跟|、|也)*$")
 NEGATED_AFTER: re.Pattern[str] = re.compile(
     r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
-    r"出て|出|い|る|た|り|す|ん)*(?:ない|なし|無し|無い|ません|ず)")
+    r"出て|出|い|る|た|り|す|ん|ら|れ|ま)*(?<!あぶ)(?<!しれ)(?<!わから)(?<!かも)"
+    r"(?:ない|なし|無し|無い|ません|ず)")
+# Fire spoken of as a risk or as news, not as what this unit does: "saw on the news that batteries
+# catch fire", "the chance of mine catching fire", "会不会起火", "発火の恐れ". Only the fire and
+# explosion words are read this way; heat, swelling, smoke and smell always count.
+FIRE_WORD: re.Pattern[str] = re.compile(
+    r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|explod\w*|en llamas|se incendi\w*|"
+    r"incendi\w*|explot\w*|prendi[óo] fuego|feuer|flammen|explodiert|brennt|着火|著火|起火|爆炸|"
+    r"自燃|冒火|発火|燃え|破裂")
+FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
+    r"\b(?:news|article|reports?|reported|stories|story|videos?|heard (?:about|of|that)|"
+    r"read (?:about|that)|saw (?:something|a post|an? article|on)|chance|risk|could|might|would|"
+    r"known to|prone to|how many|worried|afraid|scared|in case|prevent|avoid|batteries|power banks|"
+    r"noticias?|le[ií] que|escuch[ée]|vi que|podr[ií]a|riesgo|por si|miedo|preocupa\w*|casos|"
+    r"nachrichten|gelesen|geh[öo]rt|bericht\w*|k[öo]nnte|risiko|gefahr|angst|sorge|falls|f[äa]lle)\b|"
+    r"新闻|新聞|报道|報導|报导|聽說|听说|看到|会不会|會不會|可能|风险|風險|以免|防止|怕|担心|擔心|"
+    r"万一|萬一|容易|导致|導致|有没有|有沒有|ニュース|報道|聞い|可能性|心配|不安|リスク|危険性")
+FIRE_REPORTED_AFTER: re.Pattern[str] = re.compile(
+    r"[^.!?。！？\n]{0,6}(?:恐れ|おそれ|可能性|かも|リスク|危険性|したら|しないか|しないよう|事故|"
+    r"的风险|的風險|的可能|的新闻|的新聞|事件|的危险|的危險)")
 # The unit is gone: with these words a past danger ("it swelled, so I threw it out") is the past.
 THROWN_AWAY: re.Pattern[str] = re.compile(
     r"\b(?:threw|thrown|throw (?:it|them) (?:out|away)|tossed|binned|disposed|got rid|recycled|"
@@ -324,6 +343,21 @@ ASKS_WHAT_NOW: re.Pattern[str] = re.compile(
 
 # The owner has already checked or claimed ("the checker says it's affected", "applied three
 # weeks ago", "2台とも対象だった"): the bot answers, and does not start the check over.
+# The official checker answered "not affected": that answer is what the owner asks about, even with
+# a model and "is it recalled?" in the same message ("調べたら「対象外」って出た… A1263").
+CHECKER_SAID_NO: re.Pattern[str] = re.compile(
+    r"\b(?:says?|said|shows?|showed|show(?:ed|s)? me|told me|came back|comes back|returned|gave me|got)"
+    r"\b[^.!?\n]{0,30}\b(?:not (?:affected|included|eligible|part of|in the recall|covered|found)|"
+    r"(?:isn['’]?t|wasn['’]?t|aren['’]?t) (?:affected|included|eligible|part of|covered)|ineligible|"
+    r"unaffected)|"
+    r"\b(?:dice|dijo|sale|salió|pone|aparece|indica|marca)\b[^.!?\n]{0,25}"
+    r"\bno (?:est[áa] |es |sale |aparece |queda )?(?:afectad|inclu|elegible|aplica|entra)|"
+    r"\b(?:sagt|zeigt|meint|steht|kommt|hieß|hiess|zeigte|sagte)\b[^.!?\n]{0,25}"
+    r"\bnicht (?:betroffen|dabei|enthalten|berechtigt|teil)|"
+    r"(?:显示|顯示|说|說|提示|结果|結果|查出来|查出來|查到|话|話)[^。！？\n]{0,8}"
+    r"(?:不在|不受影响|不受影響|不符合|没有受影响|沒有受影響|唔受影響|唔喺|查无|查無|未找到)|"
+    r"(?:調べ|確認|チェック|入力|入れ|照会)[^。！？\n]{0,14}(?:対象外|該当しな|該当なし|対象ではな|対象じゃな)|"
+    r"(?:対象外|該当しな|該当なし|対象ではな|対象じゃな)[^。！？\n]{0,8}(?:出|表示|言われ|になっ|でした|だった)")
 ALREADY_CHECKED: re.Pattern[str] = re.compile(
     r"\b(?:already (?:claimed|applied|submitted|filed|registered|confirmed|checked)|"
     r"(?:i|we)(?:'ve| have) (?:claimed|applied|submitted|filed|registered)|"

@@ -26,6 +26,7 @@ from bot.lexicon import (
     BOUGHT_BEFORE,
     BRAND_NAMES,
     CHAINS_IN_MANY_COUNTRIES,
+    CHECKER_SAID_NO,
     CJK_NOT_BEFORE,
     CJK_PLACE,
     CJK_PLACES,
@@ -33,6 +34,9 @@ from bot.lexicon import (
     CURRENCY_REGIONS,
     DESTINATION_AFTER,
     DESTINATION_BEFORE,
+    FIRE_REPORTED_AFTER,
+    FIRE_REPORTED_BEFORE,
+    FIRE_WORD,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
     NEGATED_AFTER,
@@ -321,8 +325,9 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
             phrase = " ".join(keys[i:i + size])
             code = LATIN_PLACES.get(phrase) or LATIN_PLACES.get(phrase.replace(".", ""))
             if code and phrase.endswith(" de") and i + size < len(words) \
-                    and _place_starts(keys, i + size):
-                continue  # "Amazon de EEUU" is Spanish for Amazon US, not amazon.de
+                    and (_place_starts(keys, i + size)
+                         or keys[i + size] in _SPANISH_AFTER_DE):
+                continue  # "Amazon de EEUU", "correo de Amazon de que…" are Spanish, not amazon.de
             if code and not (phrase == "usa" and word.group(0) != "USA"
                              and len(words) > 2):  # "usa" is Spanish for "uses"; alone, the US
                 found.append((code, word.start(), words[i + size - 1].end()))
@@ -351,6 +356,12 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
         found.append((alone.group(1).upper(), 0, len(text)))
     found.sort(key=lambda f: (f[1], REGION_ORDER.index(f[0]) if f[0] in REGION_ORDER else 99))
     return found
+
+
+# Words that follow Spanish "de" ("un correo de Amazon de que…"), never a German sentence's.
+_SPANISH_AFTER_DE = frozenset({"que", "mi", "mis", "la", "las", "el", "los", "un", "una", "su",
+                               "sus", "tu", "lo", "esta", "este", "eso", "esa", "ese", "todo",
+                               "todos", "cómo", "como", "qué", "quien", "quién"})
 
 
 def _place_starts(keys: list[str], at: int) -> bool:
@@ -658,6 +669,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.safety = True  # a danger the word lists miss ("bubbled out", "the dryer")
         # the safety card answers "is it dangerous?"; the ranking is of what else is asked
         result.ranked = [r for r in result.ranked if r.question != "safety"]
+        if CHECKER_SAID_NO.search(lowered) and not result.already_checked:
+            result.ranked = _first("checker_says_no", result.ranked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered) \
                 and not ACTIVE_DANGER.search(lowered):
@@ -667,6 +680,14 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             names = {a.question for a in asked}
             result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
     return result
+
+
+def _first(question: str, ranked: list[Scored]) -> list[Scored]:
+    """`question` read first, with the best score so far (a cue the learned ranking misses)."""
+    top = ranked[0].score if ranked else 1.0
+    return [Scored(question, max(top, next((r.score for r in ranked if r.question == question),
+                                           0.0))),
+            *(r for r in ranked if r.question != question)]
 
 
 def _learned_danger(matcher: Matcher, masked: str, ranked: list[Scored]) -> bool:
@@ -798,9 +819,18 @@ def in_danger(lowered: str) -> bool:
     for match in _SAFETY_STARTS.finditer(lowered):  # = SAFETY.finditer, faster (bot/scan.py)
         before = lowered[max(0, match.start() - 40):match.start()]
         after = lowered[match.end():match.end() + 16]
-        if not (NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after)):
-            return True
+        if NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after):
+            continue
+        if FIRE_WORD.match(match.group(0)) and _fire_reported(lowered, match.start(), after):
+            continue
+        return True
     return False
+
+
+def _fire_reported(lowered: str, start: int, after: str) -> bool:
+    """Fire named as a risk or as news in its own clause ("news about batteries catching fire")."""
+    clause = re.split(r"[.!?。！？\n]", lowered[max(0, start - 60):start])[-1]
+    return bool(FIRE_REPORTED_BEFORE.search(clause) or FIRE_REPORTED_AFTER.match(after))
 
 
 def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:

@@ -152,6 +152,12 @@ class KnowledgeIndex:
             applicable += explicit or [c for c in members if "*" in c.regions]
         return applicable, [c for c in every if c not in applicable]
 
+    def brand_models(self, brand: str) -> list[str]:
+        """The brand's recalled models, in the order its campaigns list them."""
+        key = brand.lower()
+        return list(dict.fromkeys(p.model for c in self.campaigns if c.brand.lower() == key
+                                  for p in c.products))
+
     def models_recalled_alike(self, brand: str) -> tuple[str, ...]:
         """The brand's recalled models when the same recalls name every one of them (Romoss's
         three, all in China's 2025 recall): "my Romoss" then has one answer whichever it is.

@@ -48,9 +48,39 @@ def test_no_false_alarm_on_ordinary_questions(text: str) -> None:
     "it isn't swollen or hot, just want to know if it's in the recall",
     "目前用起來都正常，沒有發燙或膨脹，這顆有在召回嗎", "熱くなったこともないし普通に使えてる。対象？",
     "no se calienta ni está hinchada, ¿está en el retiro?", "sie wird nicht heiß, ist sie betroffen?",
+    "古いモバイルバッテリーって何ごみで出せばいいですか？膨らんではないです",
 ])
 def test_a_denied_danger_is_no_danger(text: str) -> None:
     assert not understand(text, INDEX).safety
+
+
+@pytest.mark.parametrize("text", [
+    "my wife saw something on the news about anker batteries catching fire. is mine recalled?",
+    "be honest, the chance of mine actually catching fire is basically zero isn't it",
+    "最近新聞一直報行動電源自燃，Anker也在召回，我這顆有在範圍嗎", "発火の恐れがあるとのことでリコール、対象？",
+    "vi en las noticias que se incendian, ¿la mía está afectada?",
+])
+def test_fire_spoken_of_as_news_or_risk_is_no_danger_now(text: str) -> None:
+    assert not understand(text, INDEX).safety
+
+
+@pytest.mark.parametrize("text", [
+    "it caught fire last night", "heard a pop then flames", "我的充电宝自燃了", "昨日発火した",
+    "se incendió anoche", "膨らんでいます", "膨らんでるかもしれない",
+    "it could explode any minute, it is swelling",
+])
+def test_fire_and_swelling_happening_still_are(text: str) -> None:
+    assert understand(text, INDEX).safety
+
+
+@pytest.mark.parametrize("text", [
+    "Ankerのモバイルバッテリー、リコール対象か調べたら「対象外」って出たんですけど、本当にこのまま使い続けて大丈夫ですか？型番はA1263です。",
+    "is my A1263 recalled? the website said my unit isn't included",
+    "me sale que mi A1647 no está afectada, ¿está retirada o no?",
+    "查询显示我的A1647不在召回范围，到底有没有召回",
+])
+def test_the_checker_said_no_is_read_first_even_beside_a_model(text: str) -> None:
+    assert understand(text, INDEX).questions[0] == "checker_says_no"
 
 
 @pytest.mark.parametrize("text", [
@@ -150,6 +180,8 @@ def test_the_zero_or_letter_o_question_in_japanese() -> None:
     ("tengo una ESR 2G520 comprada en Amazon de EEUU", "US"),  # "Amazon de …" in Spanish
     ("comprada en Amazon de México", "MX"),
     ("bei amazon de gekauft", "DE"),                            # amazon.de written loosely
+    ("Me llegó un correo de Amazon de que mi PowerCore 10000 está retirada, pero vivo en México "
+     "y la compré aquí", "MX"),                                 # Spanish "de que", no amazon.de
 ])
 def test_amazon_de_is_germany_unless_a_country_follows(text: str, region: str) -> None:
     assert find_region(text) == region
