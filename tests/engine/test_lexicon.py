@@ -57,7 +57,8 @@ def test_a_denied_danger_is_no_danger(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "my wife saw something on the news about anker batteries catching fire. is mine recalled?",
     "be honest, the chance of mine actually catching fire is basically zero isn't it",
-    "最近新聞一直報行動電源自燃，Anker也在召回，我這顆有在範圍嗎", "発火の恐れがあるとのことでリコール、対象？",
+    "最近新聞一直報行動電源自燃，Anker也在召回，我這顆有在範圍嗎",
+    "発火の恐れがあるとのことでリコール、対象？",
     "vi en las noticias que se incendian, ¿la mía está afectada?",
 ])
 def test_fire_spoken_of_as_news_or_risk_is_no_danger_now(text: str) -> None:
