@@ -364,7 +364,8 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
         found_all = here    # question gets Anker Japan, not six US hotlines)
     for campaign, contact in found_all:
         heading = campaign.brand
-        if region is not None and contact.region not in (region, "*"):
+        wanted = region if region is not None else likely  # a German asking gets "Anker (USA)":
+        if wanted is not None and contact.region not in (wanted, "*"):  # the line is not theirs
             heading = f"{campaign.brand} ({present.place_of(contact.region, campaign, lang)})"
         lines = present.contact_lines(lang, contact)
         links = [Link(label=t(lang, "button_website", brand=campaign.brand), url=contact.web)] \

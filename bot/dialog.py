@@ -369,7 +369,9 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
-                      and not SEVERAL.search(u.text.lower()))]      # unit, unless "two A1647s"
+                      and not SEVERAL.search(u.text.lower()))      # unit, unless "two A1647s"
+             and not (q == "several_units" and len(u.models) + len(u.unknown_models) >= 2
+                      and "claim_how" not in u.questions)]  # each named model is checked
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     waited = state is not None and (bool(state.pending_question) or answering_region)
@@ -1129,6 +1131,13 @@ class Dialog:
                    pending: list[Reply]) -> Turn | None:
         """A serial or a place, when the open check asked for it."""
         assert state.model is not None
+        if u.questions[:1] == ["is_recalled"] and not (u.serial or u.region or u.models) \
+                and ("?" in u.text or "？" in u.text):
+            # "is it even recalled? it's already the replacement": the verdict again, then the
+            # same question (a bare re-prompt read as if the question was not heard)
+            turn = self.start_check(state, ctx, state.model, u)
+            turn.replies = pending + turn.replies
+            return turn
         if state.step == "await_serial" and not u.models:
             serial = u.serial or serial_only(u.text)
             if serial:

@@ -49,11 +49,11 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
            "西安|长沙|長沙|郑州|鄭州|青岛|青島|厦门|廈門|东莞|東莞|佛山|苏宁|蘇寧|国美|國美|闲鱼|閒魚|抖音|花呗|国补|民航局|国航|东航|南航|中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
            "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|国内航班|国内航线|"
-           "3C标|3C认证|3c标|3c认证"),
+           "3C标|3C认证|3c标|3c认证|西单|西單|王府井|中关村|中關村|华强北|華強北"),
     "JP": ("kobe|sendai|hiroshima|okinawa|naha|chiba|saitama|kawasaki|nara|kanazawa|hokkaido|kyushu|mercari|don quijote|edion|kojima|sofmap|yamada denki|japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
            "东京|神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
-           "国内線|羽田|成田"),
+           "国内線|羽田|成田|池袋|新宿|渋谷|秋葉原|梅田|難波"),
     "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
            "health canada|cad|amazon ca", "卡尔加里|卡加利|蒙特利尔|滿地可|渥太华|渥太華|本拿比|列治文|トロント|バンクーバー|加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
@@ -65,9 +65,9 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "DE": ("duisburg|bochum|mannheim|karlsruhe|augsburg|wiesbaden|münster|aachen|kiel|rostock|freiburg|heidelberg|potsdam|mainz|cyberport|notebooksbilliger|conrad|bayern|nrw|deutschen|germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
            "munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
            "hannover|hanover|bremen|nürnberg|nuernberg|dortmund|bonn|kleinanzeigen|otto.de|"
-           "mediamarkt|media markt|saturn|amazon de", "慕尼黑|法兰克福|法蘭克福|ミュンヘン|德国|德國|ドイツ|柏林|ベルリン"),
-    "AT": ("linz|innsbruck|klagenfurt|österreichischen|austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
-    "CH": ("lausanne|luzern|lucerne|lugano|galaxus|brack.ch|switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
+           "mediamarkt|media markt|saturn|amazon de|konstanz|deutsche amazon|deutsches amazon|gravis", "慕尼黑|法兰克福|法蘭克福|ミュンヘン|德国|德國|ドイツ|柏林|ベルリン"),
+    "AT": ("steiermark|tirol|kärnten|vorarlberg|burgenland|niederösterreich|oberösterreich|linz|innsbruck|klagenfurt|österreichischen|austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
+    "CH": ("kreuzlingen|winterthur|st. gallen|lausanne|luzern|lucerne|lugano|galaxus|brack.ch|switzerland|schweiz|suisse|svizzera|suiza|zürich|zurich|genf|geneva|basel|bern|digitec",
            "瑞士|スイス"),
     "FR": ("toulouse|nantes|strasbourg|bordeaux|lille|darty|boulanger|cdiscount|france|frankreich|francia|amazon.fr|paris|lyon|marseille|fnac", "法国|法國|フランス|巴黎|パリ"),
     "ES": ("zaragoza|málaga|malaga|bilbao|alicante|pccomponentes|amazon españa|amazon espana|spain|españa|espana|spanien|amazon.es|madrid|barcelona|valencia|sevilla|el corte inglés|"
@@ -186,7 +186,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"in(?:to)? (?:the )?(?:water|pool|toilet|sink|bath\w*|rain)|water damage|soaked|spill\w*|"
     r"leak\w*|scorch\w*|discolou?r\w*|charred|sizzl\w*|burned? (?:my|me|his|her)|"
     r"(?:got|gets|getting|is|feels?|felt|was|runs?|running|became|turns?) (?:really |very |a bit |"
-    r"kinda |slightly |super |quite |pretty |so )?warm|warp\w*|deform\w*|misshapen|stab\w*|"
+    r"kinda |slightly |super |quite |pretty |so )?warm|warp\w*|wavy|deform\w*|misshapen|stab\w*|"
     r"(?:smells?|smelling|smelled|smelt) (?:really |kinda |a bit |so )?(?:weird|funny|strange|bad|"
     r"odd|off|toxic|like (?:burn\w*|plastic|chemicals?|fish))|(?:weird|funny|strange|chemical) smell|"
     r"crackl\w*|washing machine|washer|laundry|through the wash|puddle|soggy|teeth marks|"
@@ -195,7 +195,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"bite marks)\b|"
     # es
     r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
-    r"inflad[ao]|abombad[ao]|humo|humea|olor a quemado|huele a quemado|huele raro|quemad[ao]|"
+    r"inflad[ao]|abombad[ao]|humo|humito|humillo|humea|olor a quemado|huele a quemado|huele raro|quemad[ao]|"
     r"en llamas|chispas?|se incendió|incendiad[ao]|prendió fuego|se prendió|echó fuego|"
     r"derreti\w*|explot\w*|mojad[ao]|se mojó|al agua|en el agua|se (?:me )?cayó|golpead[ao]|"
     r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao]|calent\w*|"
@@ -204,7 +204,8 @@ SAFETY: re.Pattern[str] = re.compile(
     r"hirviendo|ardiendo|quema(?:ba)? al tocar\w*)\b|"
     # de
     r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht\w*|gebläht\w*|aufgequollen\w*|bläht sich|"
-    r"dick geworden|rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
+    r"dick geworden|dicker|wird dick\w*|"
+    r"rauch\w*|brandgeruch|riecht (?:verbrannt|komisch|nach plastik)|verbrannt riecht|"
     r"brennt|feuer gefangen|in flammen|flammen|funken|qualm\w*|geschmolzen|schmilzt|explodiert|"
     r"nass|ins wasser|wasserschaden|runtergefallen|heruntergefallen|hingefallen|fallen gelassen|"
     r"durchstochen|angebohrt|angekaut|rumgekaut|herumgekaut|zerkaut|angeknabbert|zerbissen|gebissen|"
@@ -219,7 +220,8 @@ SAFETY: re.Pattern[str] = re.compile(
     r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
     r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,3}[烟煙]|起泡|发软|發軟|"
-    r"鼓得|鼓鼓|鼓咗|脹咗|烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|脹|胀|"
+    r"鼓得|鼓鼓|鼓咗|脹咗|充了气|充了氣|像充气|像充氣|越捏越软|越捏越軟|变软|變軟|"
+    r"烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|脹|胀|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
@@ -243,11 +245,13 @@ NEGATED_BEFORE: re.Pattern[str] = re.compile(
     r"(?:发烫|發燙|发热|發熱|过热|過熱|鼓包|膨胀|膨脹|或|和|跟|、|也)*$")
 NEGATED_AFTER: re.Pattern[str] = re.compile(
     r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
-    r"出て|出|い|る|た|り|す|ん|ら|れ|ま)*(?<!あぶ)(?<!しれ)(?<!わから)(?<!かも)"
+    r"出て|出|い|る|た|り|す|ん|ら|れ|ま|なら)*(?<!あぶ)(?<!しれ)(?<!わから)(?<!かも)"
     r"(?:ない|なし|無し|無い|ません|ず)")
 # Fire spoken of as a risk or as news, not as what this unit does: "saw on the news that batteries
 # catch fire", "the chance of mine catching fire", "会不会起火", "発火の恐れ". Only the fire and
 # explosion words are read this way; heat, swelling, smoke and smell always count.
+# "gracias crack", "eres un crack": Spanish praise, not a cracked case.
+CRACK_AS_PRAISE: re.Pattern[str] = re.compile(r"(?:gracias|eres|sos|un|genio|maestro),? +$")
 FIRE_WORD: re.Pattern[str] = re.compile(
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|explod\w*|en llamas|se incendi\w*|"
     r"incendi\w*|explot\w*|prendi[óo] fuego|feuer|flammen|explodiert|brennt|着火|著火|起火|爆炸|"
@@ -269,9 +273,9 @@ THROWN_AWAY: re.Pattern[str] = re.compile(
     r"dumped|dropped (?:it|them|mine|my \w+(?: \w+)?) (?:off|in|at|into)|"
     r"took (?:it|them|mine|my \w+(?: \w+)?) to the (?:tip|dump|recycl\w*|hazardous|e-?waste)|"
     r"tir[éeó]|botad[ao]|desech\w*|llev[ée] al punto limpio|"
-    r"weggeworfen|weggeschmissen|entsorgt|abgegeben)\b|"
+    r"weggeworfen|weggeschmissen|entsorgt|abgegeben|abgenommen|konfisziert|confiscated)\b|"
     r"丢掉|扔掉|扔了|丢了|丟掉|丟了|扔咗|掉咗|回收了|丢进|丟進|扔进|扔進|丢给|丟給|拿去资源回收|拿去資源回收|"
-    r"捨て|処分し|廃棄し|ごみに出し|回収に出し")
+    r"捨て|処分し|廃棄し|ごみに出し|回収に出し|持ち込んだ|持ち込んじゃ|没收|沒收|没收了")
 # Danger happening now, which a unit thrown away earlier cannot excuse ("I dumped it in the sink
 # and now it's smoking"): with these the safety card stays.
 ACTIVE_DANGER: re.Pattern[str] = re.compile(
@@ -282,8 +286,8 @@ ACTIVE_DANGER: re.Pattern[str] = re.compile(
 SEVERAL: re.Pattern[str] = re.compile(
     r"\b(?:two|three|four|both|[2-9] (?:of|units|pcs)|zwei|drei|vier|beide\w*|dos|tres|cuatro|"
     r"ambas?)\b|[2-9２-９](?:つ|台|個|个|顆|颗|x\b)|两个|兩個|两台|兩台|两颗|兩顆|二つ|二台|三台|両方")
-# A fire that happens to be hypothetical or about the news is still answered with the safety
-# steps first; that is the cost of high recall, accepted.
+# Only fire and explosion words are read as news or risk (FIRE_REPORTED_*); any other danger
+# word that is merely hypothetical still gets the safety steps first: the cost of high recall.
 
 # Prompt injection, in two patterns: Latin-script phrases (each starting at a word) and Chinese or
 # Japanese ones, searched only in a text that has non-ASCII characters (one big alternation
@@ -299,7 +303,9 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"\b(?:du bist (?:ab )?jetzt|ab (?:jetzt|sofort) bist du) (?:der|die|das|ein|eine|mein)?\s?"
     r"[^.!?\n]{0,20}(?:support|kundendienst|service|mitarbeiter|hersteller|anker)|"
     r"\b(?:stell|generier|erzeug)\w{0,3} mir [^.!?\n]{0,25}(?:code|gutschein)|"
-    r"\b(?:ignore (?:all |your |the |previous |prior |any ){0,4}(?:instructions|rules|prompts?)|"
+    r"\btu (?:einfach |mal )?so,? als (?:wärst|wärest|ob) du\b|\bfinge (?:que eres|ser)\b|"
+    r"\b(?:ignore (?:all |your |the |previous |prior |any |recall |safety |these |those ){0,4}"
+    r"(?:instructions|rules|prompts?)|"
     r"ignore (?:everything|anything|all) (?:above|before|you were told)|"
     r"system prompt|system override|you are now|new rules?: ?(?:you|from now|ignore|act)|developer mode|jailbreak|"
     r"pretend (?:you are|you're|youre|to be)|"
@@ -313,7 +319,8 @@ INJECTION_CJK: re.Pattern[str] = re.compile(
     r"(?:(?:你|您)(?:现在|現在|而家)|(?:从|從)(?:现在|現在)(?:开始|開始|起)(?:你|您))(?:就)?(?:是|係)"
     r"[^。！？，,\n]{0,8}(?:客服|官方|工作人员|工作人員|管理员|管理員|系统|系統)|"
     r"假装你是|假裝你是|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
-    r"(?:あなたは今から|今から)(?:あなたは)?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)(?:です|として)|"
+    r"(?:あなたは今から|今から)(?:あなた|キミ|君|お前)?は?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)"
+    r"(?:です|として|ね|だ|な)|"
     r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)|"
     r"システムプロンプト|系统提示词|系統提示詞"
 )
@@ -366,7 +373,7 @@ ALREADY_CHECKED: re.Pattern[str] = re.compile(
     r"(?:checker|website|site|page|anker|they|it) (?:says?|said|shows?|showed|confirmed) "
     r"(?:that )?(?:mine|it|it's|its|my \w+|both|they|they're)? ?(?:is|are|was|were)? ?"
     r"(?:affected|recalled|included|in the recall)|"
-    r"confirmed (?:as )?(?:affected|recalled)|both (?:were|are) (?:affected|recalled|included)|"
+    r"confirmed (?:as )?(?:affected|recalled)|(?:checker|website|site|page|form|it) said yes|both (?:were|are) (?:affected|recalled|included)|"
     r"ya (?:lo |la |las |los )?(?:reclamé|registré|solicité|confirmaron|confirmé|mandé)|"
     r"(?:sale|salió|dice|dijo) (?:que )?(?:está |es |sí )?afectad[ao]|"
     r"(?:schon|bereits) (?:beantragt|angemeldet|eingereicht|registriert|bestätigt)|"
@@ -399,11 +406,12 @@ REFLEX_MAX = 24
 # one to three of these pieces, and nothing else, is a cancel (REFLEX_MAX_CANCEL characters).
 _CANCEL_PIECE = (
     r"(?:(?:nvm|never ?mind|forget it|ok|okay|oh|ah|actually|wait|hmm|nah|no|mejor|bueno|pues|"
-    r"nee|ach|naja|あ|やっぱり|やっぱ)[ ,、]{0,2})?"
+    r"nee|ach|naja|あ|やっぱり|やっぱ|ごめん|すみません|sorry|perdón|sorry)[ ,、]{0,2})?"
     r"(?:cancel|stop|quit|exit|abbrechen|vergiss es|cancelar|cancela|déjalo|olvídalo|取消|"
     r"算了|不用了|先不弄了|不查了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it|"
     r"(?:i'?ll|i will) (?:do|finish|check) (?:this|it)(?: [a-z]+){0,3} later|later|not now|"
-    r"another time|"
+    r"another time|not doing (?:this|it|that) (?:now|today|rn|right now)|para|párale|"
+    r"中断(?:で|します|する)?|"
     r"ya no quiero seguir|luego lo hago|después|otro día|lo dejo|déjalo así|ya no|"
     r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"
     r"brech (?:das )?ab|(?:hab|habe) (?:grad |gerade |jetzt )?(?:echt |wirklich )?keine zeit(?: dafür)?|"
@@ -415,6 +423,13 @@ _CANCEL_PIECE = (
     r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"
 )
 REFLEX_MAX_CANCEL = 60
+# "abbrechen bitte, die kinder schreien", "ごめん中断で。電車降りる": a plain stop first, then a
+# reason (no question mark) — also a cancel, within REFLEX_MAX_CANCEL characters.
+CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
+    r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno)[ ,、]{0,2})?"
+    r"(?:cancel|stop|abbrechen|cancelar|cancela|para, para|取消|算了|キャンセル|中断(?:で|します)?|"
+    r"forget it|never ?mind|nvm|vergiss es|olvídalo|déjalo)"
+    r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,40}", re.IGNORECASE)
 REFLEXES: dict[str, re.Pattern[str]] = {
     "cancel": re.compile(rf"{_CANCEL_PIECE}(?:[ ,、，;。.!！]{{1,3}}{_CANCEL_PIECE}){{0,2}}"
                          r"[!.。！]{0,3}", re.IGNORECASE),

@@ -25,11 +25,13 @@ from bot.lexicon import (
     BOUGHT_AFTER_LATIN,
     BOUGHT_BEFORE,
     BRAND_NAMES,
+    CANCEL_THEN_REASON,
     CHAINS_IN_MANY_COUNTRIES,
     CHECKER_SAID_NO,
     CJK_NOT_BEFORE,
     CJK_PLACE,
     CJK_PLACES,
+    CRACK_AS_PRAISE,
     CURRENCY,
     CURRENCY_REGIONS,
     DESTINATION_AFTER,
@@ -572,7 +574,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     stripped = lowered.strip(" \t\n?!.,")
     if len(stripped) <= REFLEX_MAX:
         result.reflex = next((name for name, p in REFLEXES.items() if p.fullmatch(stripped)), None)
-    elif len(stripped) <= REFLEX_MAX_CANCEL and REFLEXES["cancel"].fullmatch(stripped):
+    if result.reflex is None and len(stripped) <= REFLEX_MAX_CANCEL and (
+            REFLEXES["cancel"].fullmatch(stripped)
+            or ("?" not in lowered and "？" not in lowered
+                and CANCEL_THEN_REASON.fullmatch(stripped))):
         result.reflex = "cancel"  # "never mind, stop, I'll do this later"
     regions = all_regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
@@ -820,6 +825,8 @@ def in_danger(lowered: str) -> bool:
         before = lowered[max(0, match.start() - 40):match.start()]
         after = lowered[match.end():match.end() + 16]
         if NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after):
+            continue
+        if match.group(0) == "crack" and CRACK_AS_PRAISE.search(before):
             continue
         if FIRE_WORD.match(match.group(0)) and _fire_reported(lowered, match.start(), after):
             continue
