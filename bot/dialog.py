@@ -21,7 +21,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
-from bot.lexicon import ASKS_WHAT_NOW, NEXT_UNIT, SEVERAL
+from bot.lexicon import ASKING_WORD, ASKS_WHAT_NOW, NEXT_UNIT, SEVERAL, WHAT_NOW
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -38,6 +38,7 @@ from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
 from bot.understanding import CLAUSE_ALONE, Understood, serial_only, understand
 from knowledge import REGIONS, Knowledge, Verdict
+from knowledge.normalise import model_key
 from knowledge.serial_rules import evaluate_serial
 
 # Models offered as buttons when asking for the model: the recalls people have most.
@@ -239,6 +240,16 @@ def _says_nothing_new(reply: Reply, said: set[str]) -> bool:
 # While the country is awaited, a message naming none that the matcher reads this weakly is an
 # answer that missed ("I bought it last October"), not a new question: the country is asked again.
 AWAITED_OVER = 0.5
+# … unless it asks something (a question mark) that the matcher reads at least this surely:
+# "¿y me devuelven el dinero aunque no tenga el ticket?" is a receipt question, not a missed answer.
+AWAITED_QUESTION = 0.3
+
+
+def _asks_something(u: Understood) -> bool:
+    """A question of its own ("do I need the receipt?"), not "so what do I do now?"."""
+    return bool(u.ranked) and u.ranked[0].question not in SOCIAL \
+        and WHAT_NOW.search(u.text) is None \
+        and ("?" in u.text or "？" in u.text or ASKING_WORD.search(u.text) is not None)
 PLACE_ALONE_MAX = 40  # characters: a longer message that names a place asks something
 
 
@@ -295,7 +306,8 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.next_queued(s, c, u, p)),
     Rule("the country asked for, not given", lambda s, c, u: _awaits_region(s) and not u.region
          and not u.models and not u.serial and not u.safety and not u.reflex
-         and (not u.ranked or u.ranked[0].score < AWAITED_OVER),
+         and (not u.ranked or u.ranked[0].score < AWAITED_OVER)
+         and not (u.ranked and u.ranked[0].score >= AWAITED_QUESTION and _asks_something(u)),
          lambda d, s, c, u, p: d.ask_region_again(s, c, p, u)),
     Rule("a model its notice names as not included", lambda s, c, u: bool(u.not_included)
          and not u.models, lambda d, s, c, u, p: Turn([*p, d.not_included(c, u)], s)),
@@ -371,7 +383,9 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
                       and not SEVERAL.search(u.text.lower()))      # unit, unless "two A1647s"
              and not (q == "several_units" and len(u.models) + len(u.unknown_models) >= 2
-                      and "claim_how" not in u.questions)]  # each named model is checked
+                      and {"is_recalled", "models_list"} & set(u.questions))  # "which of
+             # these are recalled?": each named model is checked (no "send them one by one")
+             and not (q == "models_list" and len(u.models) >= 2)]  # "which of these…": them
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     waited = state is not None and (bool(state.pending_question) or answering_region)
@@ -1011,7 +1025,10 @@ class Dialog:
                      u: Understood | None, pending: list[Reply]) -> Turn:
         """Answer one question for the model and region in play, or ask for what it needs."""
         model = (u.models[0] if u and u.models else None) or state.model or state.last_model
-        named_other = u is not None and not u.models and bool(u.suggestions or u.unknown_models)
+        named_other = u is not None and not u.models and bool(u.suggestions or [
+            m for m in u.unknown_models  # ("refund or the A1259?": a replacement a remedy
+            if model_key(m) not in self.knowledge.index.remedy_models  # offers, not the unit)
+            or not (state.model or state.last_model)])
         if named_other:
             model = None  # "my maggo" is not the A1263 we spoke of: answer in general, then ask
         brand = u.brand if u else None
@@ -1250,7 +1267,8 @@ class Dialog:
         "So what do I do?": first what holds everywhere (stop using it until you know)."""
         model = state.model or state.last_model
         assert model is not None
-        if u is not None and ASKS_WHAT_NOW.search(u.text):
+        if u is not None and ASKS_WHAT_NOW.search(u.text) \
+                and state.last_verdict != Verdict.AFFECTED:  # (not "until you know": it is known)
             pending = [*pending, TextReply(text=self.t(ctx, "until_you_know"),
                                            about=("keep_using", "stop_using"))]
         return Turn([*pending, ChoiceReply(text=self.t(ctx, "ask_region", model=model),

@@ -18,7 +18,7 @@ _US_PLACES = (
     "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
     "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
     "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
-    "west virginia|wisconsin|wyoming|los angeles|columbus|san francisco|chicago|houston|seattle|boston|"
+    "west virginia|wisconsin|wyoming|los angeles|los ángeles|columbus|san francisco|chicago|houston|seattle|boston|"
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
     "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
@@ -343,10 +343,17 @@ NEXT_UNIT: re.Pattern[str] = re.compile(
 
 # "So what do I do?" while the country is awaited: the one answer that holds for every country
 # (stop using it until you know) comes with the country question asked again.
-ASKS_WHAT_NOW: re.Pattern[str] = re.compile(
-    r"[?？]|怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
+# A question without its question mark ("序列号怎么查", "wo finde ich die nummer").
+ASKING_WORD: re.Pattern[str] = re.compile(
+    r"\b(?:how|what|where|which|can i|do i|should i|wie|wo|was|welche|kann ich|muss ich|cómo|como|"
+    r"dónde|donde|qué|cuál|puedo|tengo que)\b|怎么|怎麼|哪里|哪裡|哪儿|什么|什麼|吗|嗎|咩|邊度|點樣|"
+    r"有没有|有沒有|能不能|可不可以|是不是|係咪|有冇|"
+    r"どこ|どう|なに|何|ですか|ますか|の？", re.IGNORECASE)
+WHAT_NOW: re.Pattern[str] = re.compile(
+    r"怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
     r"\bqu[ée] debo hacer\b", _I)
+ASKS_WHAT_NOW: re.Pattern[str] = re.compile(r"[?？]|" + WHAT_NOW.pattern, _I)
 
 # The owner has already checked or claimed ("the checker says it's affected", "applied three
 # weeks ago", "2台とも対象だった"): the bot answers, and does not start the check over.

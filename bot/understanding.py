@@ -21,6 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.lexicon import (
     ACTIVE_DANGER,
     ALREADY_CHECKED,
+    ASKING_WORD,
     BOUGHT_AFTER,
     BOUGHT_AFTER_LATIN,
     BOUGHT_BEFORE,
@@ -68,6 +69,7 @@ MAX_TEXT = 8_000  # a long story is fine; beyond this we read the start and the 
 # alone; the average with the embedding head is flatter and right more often at low scores:
 # 0.15 answered 14 more dev messages, every one of them right.)
 CONFIDENT = 0.15
+MODEL_SPEAKS = 0.25  # a short statement naming a model, read less surely: the model's check
 SECOND = 0.3  # a second question type in the same message is answered from this score on
 SECOND_PAIRED = 0.1  # …or from this score when the two are often asked together (questions.yaml)
 AHEAD, AHEAD_FLOOR = 1.7, 0.1  # …or a best score of at least 0.1, 1.7 times the second one
@@ -115,6 +117,9 @@ class Understood:
         if not self.ranked or self.familiar < FAMILIAR:
             return False
         best = self.ranked[0].score
+        if self.models and best < MODEL_SPEAKS and not _question_like(self.text) \
+                and not ASKING_WORD.search(self.text):
+            return False  # "小米充电宝召回", "zolo 20k lightning": the model named is the point
         second = self.ranked[1].score if len(self.ranked) > 1 else 0.0
         return best >= CONFIDENT or (best >= AHEAD_FLOOR and best >= AHEAD * second) or self._pair()
 
@@ -414,7 +419,7 @@ class _ModelFinder:
                         self.words_of.setdefault(product.model, set()).add(word)
         self.product_words = frozenset(
             w for w, models in counts.items()
-            if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 4 and not w.isdigit()
+            if (len(w) >= 3 and w not in _GENERIC_WORDS and len(models) <= 5 and not w.isdigit()
                 and not _SPEC_WORD.fullmatch(w))  # "30000mah" describes any power bank
             or w in _NUMBER_NAMES)
         # Anker's marketing numbers ("the 535", "my 334"), when one recalled model bears it.
@@ -474,14 +479,15 @@ class _ModelFinder:
                 exact = self.index.exact_name(" ".join(tokens[start:start + size]))
                 if exact is not None:
                     return exact.model
-        close = self.index.search_names(text, limit=4)
+        close = self.index.search_names(text, limit=8)
         hits = [n for n in close if n.score >= 80]  # near ties too: "anker powercore" fits 3
         if len({n.product.model for n in hits}) == 1:
             return hits[0].product.model  # one product fits the name at all ("maggo 10k 7.5w")
         if not any(n.score >= 85 for n in hits):
             return None
         words = {w for w in re.findall(r"[a-z0-9]+", text.lower())
-                 if w in self.product_words or (w.isdigit() and len(w) >= 3)}
+                 if w in self.product_words or (w.isdigit() and len(w) >= 3)
+                 or w in _GENERIC_WORDS}  # (a colour tells apart names alike but for it)
         shared = {n.product.model: len(words & self.words_of.get(n.product.model, set()))
                   for n in hits}
         best = max(shared.values())
@@ -489,6 +495,30 @@ class _ModelFinder:
         if len(winners) == 1 and (len(shared) == 1 or best > 0):
             return winners[0]
         return None
+
+    def several_named(self, text: str) -> list[tuple[str, str]]:
+        """Every product a list of names designates ("a 321, a 535 and a powercore 10000"), as
+        (words written, model) in order of mention; only used when two or more are found."""
+        found: list[tuple[int, str, str]] = []
+        for m in re.finditer(r"[a-z0-9]+", text.lower()):
+            if m.group(0) in self.by_number:
+                found.append((m.start(), m.group(0), self.by_number[m.group(0)]))
+        tokens = list(re.finditer(r"[\w.,()-]+", _CJK_RUN.sub(" ", text)))[:60]
+        taken: set[int] = set()
+        for size in range(min(6, len(tokens)), 1, -1):
+            for start in range(len(tokens) - size + 1):
+                span = set(range(start, start + size))
+                if span & taken:
+                    continue
+                words = " ".join(t.group(0).strip(".,") for t in tokens[start:start + size])
+                exact = self.index.exact_name(words)
+                if exact is not None:
+                    taken |= span
+                    found.append((tokens[start].start(), words, exact.model))
+        seen: dict[str, tuple[int, str]] = {}
+        for at, words, model in sorted(found):
+            seen.setdefault(model, (at, words))
+        return [(words, model) for model, (_, words) in seen.items()]
 
     def canonical(self, token: str) -> str | None:
         return self.index.canonical_model(token) or self.aliases.get(model_key(token))
@@ -533,7 +563,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             spans.append((match.start(1), match.end(1), "MODEL"))
             continue
         name = normalise_model(token)
-        near = finder.near(token) if any(c.isdigit() for c in token) else []
+        near = finder.near(token) if any(c.isdigit() for c in token) \
+            and model_key(token) not in index.remedy_models else []  # (A1259: a replacement)
         swapped = _swapped_digits(name, near)
         if swapped is not None:  # "a1236": two neighbours swapped, one model fits — read it so
             if swapped not in result.models:
@@ -623,11 +654,17 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.described_as = described[0]
         else:
             result.suggestions += [m for m in described[:4] if m not in result.suggestions]
+    if not result.models and len(text) <= 400 and finder.names_a_product(lowered):
+        listed = finder.several_named(text)
+        if len(listed) >= 2:  # "a 321, a 535 and a powercore 10000": each checked in turn
+            result.models += [model for _, model in listed]
+            result.read_as += [(words, model) for words, model in listed]
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
         named = finder.named_model(text)
         if named:  # "my PowerCore 10000", "Zolo 20000 Lightning": a name, said as read
             result.models.append(named)
             result.described_as = named
+            spans += spec_spans(text)  # ("zolo with the lightning cable" asks nothing of cables)
         else:  # "my zolo": the models it may be, to pick from
             result.names = index.search_names(text, limit=4)
             likely = [n.product.model for n in result.names] or finder.models_with_words(lowered)

@@ -10,7 +10,7 @@ from datetime import date
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.normalise import model_key, normalise_model
-from knowledge.schema import REGION_PARENTS, Campaign, Product
+from knowledge.schema import REGION_PARENTS, Campaign, Product, Replacement
 
 # Names shorter than this are too vague to fuzz ("pb", "10k").
 _MIN_FUZZY_QUERY = 4
@@ -75,6 +75,11 @@ class KnowledgeIndex:
         self._campaigns_for_memo: dict[tuple[str, str | None], tuple[list[Campaign],
                                                                     list[Campaign]]] = {}
         self._alike_memo: dict[str, tuple[str, ...]] = {}  # brand → models_recalled_alike
+        # Models a remedy hands out (A1259 in Taiwan, A1256 in Japan): a replacement named,
+        # not the owner's unit — "refund or the A1259?" speaks of the model being checked
+        self.remedy_models: frozenset[str] = frozenset(
+            model_key(o.model) for c in self.campaigns for r in c.remedies for o in r.options
+            if isinstance(o, Replacement) and o.model) - frozenset(self._by_model)
         # models whose notice lists batch codes (Romoss): a code typed mid-check is compared
         self.models_with_batches: frozenset[str] = frozenset(
             p.model for c in self.campaigns if c.serial_rule.published_batches for p in c.products)

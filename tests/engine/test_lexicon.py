@@ -73,6 +73,14 @@ def test_role_play_requests_are_injections(text: str) -> None:
     assert understand(text, INDEX).injection
 
 
+@pytest.mark.parametrize(("text", "question"), [
+    ("在香港买的，去哪里退？", "claim_how"), ("喺香港買嘅，去邊度搞？", "claim_how"),
+    ("家裡有A1257和A1647各一顆，要分開申請嗎？", "several_units"),
+])
+def test_where_to_claim_and_several_units_are_read(text: str, question: str) -> None:
+    assert understand(text, INDEX).questions[0] == question
+
+
 @pytest.mark.parametrize("text", [
     "my wife saw something on the news about anker batteries catching fire. is mine recalled?",
     "be honest, the chance of mine actually catching fire is basically zero isn't it",
@@ -125,11 +133,18 @@ def test_a_typo_one_model_fits_is_read_as_it_and_said(text: str, model: str, typ
 
 @pytest.mark.parametrize(("text", "suggested"), [
     ("A1268", "A1263"),   # one digit different: could be another product — ask, don't guess
-    ("A1259", "A1257"),
+    ("A1648", "A1647"),
 ])
 def test_a_near_miss_that_is_not_a_swap_stays_a_question(text: str, suggested: str) -> None:
     u = understand(text, INDEX)
     assert u.models == [] and suggested in u.suggestions
+
+
+def test_a_model_a_remedy_hands_out_is_no_near_miss_of_a_recalled_one() -> None:
+    # A1259 is Taiwan's replacement for the A1257: "did you mean A1257?" would point its owner
+    # at a recalled model
+    u = understand("A1259", INDEX)
+    assert u.models == [] and u.unknown_models == ["A1259"] and u.suggestions == []
 
 
 @pytest.mark.parametrize(("text", "model"), [
