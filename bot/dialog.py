@@ -1006,13 +1006,15 @@ class Dialog:
         for question in asked:
             if question.id in CHECK_REQUESTS or (question.id == "region_coverage" and u.region):
                 continue  # the check just started answers it (its card was not to come twice)
-            if _check_open(state) and by_country and ("region" in question.needs or any(
+            if state.step == "await_region" and by_country and ("region" in question.needs or any(
                     item.part in COUNTRY_PARTS for item in question.answer)):
                 state.pending_question = question.id  # the check asks the country (now, or
                 continue                              # after the verdict): answered with it
             step, checking = state.step, state.model
             more = self.ask_question(state, ctx, question, u, []).replies
             state.step, state.model = step, checking  # the check stays where it was
+            if _check_open(state):  # its answer per country is given; the check asks next
+                more = [r for r in more if "ask_region" not in r.about]
             replies += _parts_not_yet_said(replies, more)
             answered = True
         prompt = self.reprompt(state, ctx) if answered else None

@@ -53,7 +53,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "JP": ("kobe|sendai|hiroshima|okinawa|naha|chiba|saitama|kawasaki|nara|kanazawa|hokkaido|kyushu|mercari|don quijote|edion|kojima|sofmap|yamada denki|japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
            "东京|神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
-           "国内線|羽田|成田|池袋|新宿|渋谷|秋葉原|梅田|難波"),
+           "国内線|羽田|成田|ふるさと納税|池袋|新宿|渋谷|秋葉原|梅田|難波"),
     "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
            "health canada|cad|amazon ca", "卡尔加里|卡加利|蒙特利尔|滿地可|渥太华|渥太華|本拿比|列治文|トロント|バンクーバー|加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
@@ -212,14 +212,14 @@ SAFETY: re.Pattern[str] = re.compile(
     r"loch|kaputt|riss|beschädigt|zischt|gefunkt|funkt|sprüht funken|verschmort|schwarz geworden|"
     r"geraucht|raucht|gewölbt|wölbt|verformt|verzogen|aufgequollen|zahnabdr\w*|bissspuren|"
     r"waschmaschine|trockner|(?:ist|wird|wurde|war|sehr|total|ganz|echt|ziemlich) warm|"
-    r"geknallt|delle\w*|verbeult|eingedrückt|drückt von innen|"
+    r"geknallt|delle\w*|verbeult|eingedrückt|drückt von innen|geht auseinander|klafft|"
     r"riecht[^.!?\n]{0,30}(?:komisch|chemisch|verbrannt|seltsam|streng|merkwürdig))\b|"
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
     r"焦味|糊味|怪味|着火|著火|起火|火花|爆炸|变形|變形|进水|進水|泡水|掉水|湿了|濕了|摔|掉在地|"
     r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
-    r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,3}[烟煙]|起泡|发软|發軟|"
+    r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,5}[烟煙]|起泡|发软|發軟|"
     r"鼓得|鼓鼓|鼓咗|脹咗|充了气|充了氣|像充气|像充氣|越捏越软|越捏越軟|变软|變軟|"
     r"烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|脹|胀|"
     # ja
@@ -251,7 +251,8 @@ NEGATED_AFTER: re.Pattern[str] = re.compile(
 # catch fire", "the chance of mine catching fire", "会不会起火", "発火の恐れ". Only the fire and
 # explosion words are read this way; heat, swelling, smoke and smell always count.
 # "gracias crack", "eres un crack": Spanish praise, not a cracked case.
-CRACK_AS_PRAISE: re.Pattern[str] = re.compile(r"(?:gracias|eres|sos|un|genio|maestro),? +$")
+CRACK_AS_PRAISE: re.Pattern[str] = re.compile(r"(?:gracias|eres|sos|un|genio|maestro),? +$|"
+                                               r"(?:真是|太|简直|簡直|价格|價格)炸$")
 FIRE_WORD: re.Pattern[str] = re.compile(
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|explod\w*|en llamas|se incendi\w*|"
     r"incendi\w*|explot\w*|prendi[óo] fuego|feuer|flammen|explodiert|brennt|着火|著火|起火|爆炸|"
@@ -418,6 +419,8 @@ _CANCEL_PIECE = (
     r"算了|不用了|先不弄了|不查了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it|"
     r"(?:i'?ll|i will) (?:do|finish|check) (?:this|it)(?: [a-z]+){0,3} later|later|not now|"
     r"another time|not doing (?:this|it|that) (?:now|today|rn|right now)|para|párale|"
+    r"skip (?:this|it)|(?:i'?m|im|i am) done|olvidalo|sabes qu[eé]|(?:hat sich )?erledigt|"
+    r"brich (?:das )?ab|退出吧?|不查了|キャンセルで|"
     r"中断(?:で|します|する)?|"
     r"ya no quiero seguir|luego lo hago|después|otro día|lo dejo|déjalo así|ya no|"
     r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"

@@ -297,10 +297,13 @@ def find_serial(text: str, models: list[str]) -> str | None:
         # Printed serials come in groups of letters and digits; every group has a digit.
         groups = [g for g in re.split(r"[ \-]", match.group(1)) if g and g.upper() not in model_keys]
         while groups and not any(c.isdigit() for c in groups[0]):  # "found it its AK7R 2W9N…":
+            if len(groups) > 1 and groups[0].isupper() and len(groups[0]) == len(groups[1]):
+                break  # "AMPA 12E4 5K08 1139": a printed group of letters only, not a word
             groups = groups[1:]                                    # the words before it go
         while groups and not any(c.isdigit() for c in groups[-1]):
             groups = groups[:-1]
-        if not groups or not all(any(c.isdigit() for c in g) for g in groups):
+        if not groups or not all(any(c.isdigit() for c in g) for g in groups[1:]) \
+                or not (any(c.isdigit() for c in groups[0]) or groups[0].isupper()):
             continue
         candidate = " ".join(groups)
         if candidate.replace(" ", "").upper() in model_keys or not _looks_like_serial(candidate):
@@ -863,7 +866,7 @@ def in_danger(lowered: str) -> bool:
         after = lowered[match.end():match.end() + 16]
         if NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after):
             continue
-        if match.group(0) == "crack" and CRACK_AS_PRAISE.search(before):
+        if match.group(0) in ("crack", "裂") and CRACK_AS_PRAISE.search(before):
             continue
         if FIRE_WORD.match(match.group(0)) and _fire_reported(lowered, match.start(), after):
             continue

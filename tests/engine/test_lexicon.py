@@ -54,13 +54,23 @@ def test_a_denied_danger_is_no_danger(text: str) -> None:
     assert not understand(text, INDEX).safety
 
 
+def test_serial_groups_of_letters_only_are_kept() -> None:
+    # "AMPA 12E4 5K08 1139": the first printed group has no digit, and is no word
+    assert understand("AMPA 12E4 5K08 1139", INDEX).serial == "AMPA 12E4 5K08 1139"
+    assert understand("1 sec the print is tiny... AKFF 3Y1E 5830 1Z46",
+                      INDEX).serial == "AKFF 3Y1E 5830 1Z46"
+    assert understand("found it its AK7R 2W9N 3LM1 0B45", INDEX).serial == "AK7R 2W9N 3LM1 0B45"
+
+
 def test_praise_and_denials_in_the_ninth_batch_are_no_danger() -> None:
     for text in ("listo, ya entendí todo, gracias crack",
+                 "双十一这价格真是炸裂 安克A1257才79 还会是召回批次吗",
                  "うちのは膨らんでもないし熱くもならないから、大丈夫ってことでいいよね？"):
         assert not understand(text, INDEX).safety, text
     for text in ("the case has a crack", "perdón, antes del número de serie: le sale humito por "
                  "el puerto", "die Powerbank wird gerade sichtbar dicker",
-                 "手里这块怎么越捏越软 像里面充了气", "top of the case is a bit wavy now"):
+                 "手里这块怎么越捏越软 像里面充了气", "top of the case is a bit wavy now",
+                 "充电的时候冒了一小股白烟 吓死了", "充电宝炸裂了"):
         assert understand(text, INDEX).safety, text
 
 
@@ -160,6 +170,8 @@ def test_marketing_numbers_name_their_model(text: str, model: str) -> None:
     ("nah forget it, not doing this now", "cancel"), ("para, para, mejor otro día", "cancel"),
     ("abbrechen bitte, die kinder schreien", "cancel"), ("ごめん中断で。電車降りる", "cancel"),
     ("cancel my claim please, how?", None),  # a question about cancelling, not a cancel
+    ("nah skip this, im done", "cancel"), ("sabes que, olvidalo", "cancel"),
+    ("hat sich erledigt, brich das ab", "cancel"), ("不查了 退出吧", "cancel"), ("キャンセルで", "cancel"),
 ])
 def test_reflexes_on_whole_short_messages(text: str, reflex: str | None) -> None:
     assert understand(text, INDEX).reflex == reflex
@@ -187,6 +199,7 @@ def test_reflexes_on_whole_short_messages(text: str, reflex: str | None) -> None
     ("in konstanz gekauft, wohnen tu ich in kreuzlingen", "DE"),  # ninth batch's places
     ("Bestellung lief übers deutsche Amazon, wohnen tu ich aber in der Steiermark", "DE"),
     ("池袋のビック", "JP"), ("西单那家小米之家拿的，发票还在", "CN"),
+    ("ふるさと納税でもらったやつです", "JP"), ("la compré en Los Ángeles", "US"),
 ])
 def test_regions(text: str, region: str | None) -> None:
     assert find_region(text) == region
