@@ -39,7 +39,7 @@ from bot.tokens import STATEFUL, Action, parse
 from bot.understanding import CLAUSE_ALONE, Understood, serial_only, understand
 from knowledge import REGIONS, Knowledge, Verdict
 from knowledge.normalise import model_key
-from knowledge.serial_rules import evaluate_serial
+from knowledge.serial_rules import evaluate_part, evaluate_serial
 
 # Models offered as buttons when asking for the model: the recalls people have most.
 POPULAR_MODELS: tuple[str, ...] = ("A1263", "A1257", "A1647", "A1652", "A1681", "A1689")
@@ -317,6 +317,8 @@ POLICY: tuple[Rule, ...] = (
          and not u.models and not c.group and (u.region is not None or bool(u.serial))
          and set(d_questions(u, s)) <= _GIVING_NOT_ASKING,
          lambda d, s, c, u, p: d.choose_again(s, c, u, p)),
+    Rule("part of a serial, read against a published rule", lambda s, c, u: bool(u.serial_part)
+         and not c.group, lambda d, s, c, u, p: d.add_serial_part(s, c, u, p)),
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
@@ -902,6 +904,25 @@ class Dialog:
 
     def add_safety(self, ctx: Context, pending: list[Reply]) -> None:
         pending.append(self.safety_card(ctx))
+
+    def add_serial_part(self, state: ConversationState, ctx: Context, u: Understood,
+                        pending: list[Reply]) -> None:
+        """"BPB002, serial starts with 35S", "my Baseus ends in D": the part read against the
+        rule the recall publishes, said first (the whole serial still confirms it)."""
+        model = (u.models[0] if u.models else None) or state.model or state.last_model
+        if model is None or u.serial_part is None:
+            return
+        where, part = u.serial_part
+        decided = {(c.brand, evaluate_part(c.serial_rule, where, part))
+                   for c in self.knowledge.index.campaigns_for_model(model)}
+        decided = {(brand, verdict) for brand, verdict in decided if verdict is not None}
+        if len(decided) != 1:
+            return  # no published rule decides on this part, or two disagree: the check asks
+        brand, verdict = decided.pop()
+        said = self.t(ctx, f"serial_part_{where}", part=part)
+        key = "serial_part_in_rule" if verdict == Verdict.AFFECTED else "serial_part_outside_rule"
+        pending.append(TextReply(text=self.t(ctx, key, said=said, brand=brand, model=model),
+                                 about=("serial_part", "verdict")))
 
     def take_region(self, state: ConversationState, u: Understood) -> None:
         state.region = u.region

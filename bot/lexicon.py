@@ -344,6 +344,22 @@ NEXT_UNIT: re.Pattern[str] = re.compile(
 
 # "So what do I do?" while the country is awaited: the one answer that holds for every country
 # (stop using it until you know) comes with the country question asked again.
+# Part of a serial, said in words ("starts with 35S", "endet auf D", "35S開頭", "末尾がD"): group 1
+# or 2 is the start, 3 or 4 the end. A recall that publishes its rule by prefix or last letter
+# can be read against it before the whole serial is typed.
+SERIAL_PART_CUES = ("start", "begin", "end", "empie", "comien", "inicia", "termina", "acaba",
+                    "fängt", "aufhört", "開頭", "开头", "始ま", "結尾", "结尾", "末尾", "尾數", "尾数",
+                    "最後", "最后")
+SERIAL_PART: re.Pattern[str] = re.compile(
+    r"\b(?:starts?|starting|begins?|beginning|empieza|empiezan|comienza|inicia|beginnt|fängt)"
+    r" (?:(?:with|w/|con|por|mit) )?['\"“„]?([A-Za-z0-9]{2,6})\b|"
+    r"(?:以|是)?([A-Za-z0-9]{2,6}) ?(?:開頭|开头|から始ま|で始ま)|"
+    r"\b(?:ends?|ending|termina|terminan|acaba|endet|aufhört) (?:with|in|on|en|con|auf|mit) "
+    r"(?:(?:a|an|the|la|el|un|una|dem|einem|einer|letter|letra|buchstaben) )?['\"“„]?"
+    r"([A-Za-z0-9]{1,3})\b|"
+    r"(?:結尾|结尾|最後一位|最后一位|最後一碼|尾數|尾数|末尾)(?:是|為|为|が|は)?['\"“「]?([A-Za-z0-9]{1,3})"
+    r"(?![A-Za-z0-9])",
+    re.IGNORECASE)
 # A question without its question mark ("序列号怎么查", "wo finde ich die nummer").
 ASKING_WORD: re.Pattern[str] = re.compile(
     r"\b(?:how|what|where|which|can i|do i|should i|wie|wo|was|welche|kann ich|muss ich|cómo|como|"

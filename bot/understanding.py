@@ -52,6 +52,8 @@ from bot.lexicon import (
     REGION_CODES_WRITTEN,
     REGION_ORDER,
     SAFETY,
+    SERIAL_PART,
+    SERIAL_PART_CUES,
     THROWN_AWAY,
     WORD,
     brand_in,
@@ -93,6 +95,7 @@ class Understood:
     not_included: list[str] = field(default_factory=list)  # "PPCXM06A": a notice excludes it
     suggestions: list[str] = field(default_factory=list)     # "did you mean" models
     read_as: list[tuple[str, str]] = field(default_factory=list)  # ("a1236", "A1263"): said so
+    serial_part: tuple[str, str] | None = None  # ("start", "35S"): "the serial starts with 35S"
     described_as: str | None = None  # the one model a description fits ("xiaomi 33w 20000")
     names: list[NameMatch] = field(default_factory=list)     # fuzzy marketing-name hits
     serial: str | None = None
@@ -602,6 +605,14 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     if result.codes_only:
         return result
     lowered = text.lower()
+    parts = list(SERIAL_PART.finditer(text)) if not result.serial \
+        and any(cue in lowered for cue in SERIAL_PART_CUES) else []
+    part = parts[-1] if parts else None  # "doesn't start with 35S?? mine starts 35R": the last
+    if part is not None:
+        start = part.group(1) or part.group(2)
+        said = start or part.group(3) or part.group(4)
+        if any(c.isdigit() for c in said) or (said.isupper() and not start):  # "35S", "D";
+            result.serial_part = ("start" if start else "end", said.upper())  # not "fine"
     result.safety = in_danger(lowered)
     result.already_checked = ALREADY_CHECKED.search(lowered) is not None
     result.injection = injection_in(lowered)

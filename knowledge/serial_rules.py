@@ -94,3 +94,22 @@ def evaluate_serial(rule: SerialRule, raw_serial: str | None) -> SerialResult:
     else:  # all_units was answered above
         verdict = Verdict.AFFECTED
     return SerialResult(verdict, serial, norm.changes, None, fmt.lengths)
+
+
+def evaluate_part(rule: SerialRule, where: str, part: str) -> Verdict | None:
+    """What the start or the end of a serial, said in words ("starts with 35S", "ends in D"),
+    decides under a published rule: AFFECTED or NOT_AFFECTED, or None when it cannot decide
+    (another kind of rule, or a part too short to compare)."""
+    match = rule.match
+    part = part.upper()
+    if match.kind == "prefixes" and where == "start":
+        prefixes = [p.upper() for p in match.prefixes]
+        if any(part.startswith(p) for p in prefixes):
+            return Verdict.AFFECTED
+        if all(len(part) >= len(p) for p in prefixes):
+            return Verdict.NOT_AFFECTED
+        return None
+    if match.kind == "pattern" and where == "end" and match.regex.startswith("[A-Z0-9]*"):
+        # a rule on the last characters only ("…ending in a digit or D"): any start fits
+        return Verdict.AFFECTED if re.fullmatch(match.regex, "A" + part) else Verdict.NOT_AFFECTED
+    return None
