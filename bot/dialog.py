@@ -306,6 +306,7 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.next_queued(s, c, u, p)),
     Rule("the country asked for, not given", lambda s, c, u: _awaits_region(s) and not u.region
          and not u.models and not u.serial and not u.safety and not u.reflex
+         and not u.serial_part
          and (not u.ranked or u.ranked[0].score < AWAITED_OVER)
          and not (u.ranked and u.ranked[0].score >= AWAITED_QUESTION and _asks_something(u)),
          lambda d, s, c, u, p: d.ask_region_again(s, c, p, u)),
@@ -971,7 +972,8 @@ class Dialog:
                 for other in asked[asked.index(question) + 1:]:  # any other question that
                     if not other.needs:                          # needs neither ("…and where
                         replies += _parts_not_yet_said(          # do I dispose of it?")
-                            replies, self.answer(ctx, other, model, state.region, None, u))
+                            replies, self.answer(ctx, other, model, state.region,
+                                                 u.brand or state.brand, u))
                 return Turn(replies + ([prompt] if prompt else []), state)
         asks = [r for r in replies if "ask_model" in r.about]  # "which model?" after every answer
         if asks and asks[-1] is not replies[-1]:
@@ -1021,7 +1023,7 @@ class Dialog:
         turn = self.start_check(state, ctx, model, u)
         replies = [*pending, *turn.replies]
         if len(u.models) > 1:  # "A1257, A1263 and a 737 — which are affected?"
-            replies.insert(len(pending), self.models_note(ctx, u.models, state.region))
+            replies.insert(len(pending), self.models_note(ctx, u.models, state.region, u))
         answered = False
         by_country = state.region in (None, "*") and self.knowledge.index.region_matters(model)
         for question in asked:
@@ -1265,21 +1267,28 @@ class Dialog:
             turn = self.answer_pending(state, ctx, u, pending, model=u.models[0])
             if len(u.models) > 1:  # "an a1257, an a1647 and an a1263": each one's verdict in
                 turn.state.queued_models = u.models[1:MAX_MODELS]  # a line, then one by one
-                turn.replies.insert(len(pending), self.models_note(ctx, u.models, state.region))
+                turn.replies.insert(len(pending), self.models_note(ctx, u.models, state.region, u))
             return turn
         state.queued_models = u.models[1:MAX_MODELS]
         turn = self.start_check(state, ctx, u.models[0], u)
         if len(u.models) > 1 and not ctx.group:
-            turn.replies = [self.models_note(ctx, u.models, state.region), *turn.replies]
+            turn.replies = [self.models_note(ctx, u.models, state.region, u), *turn.replies]
         turn.replies = pending + turn.replies
         return turn
 
-    def models_note(self, ctx: Context, models: list[str], region: str | None) -> Reply:
+    def models_note(self, ctx: Context, models: list[str], region: str | None,
+                    u: Understood | None = None) -> Reply:
         """"A1257, A1263 and A1647: which are affected?": each one's verdict in a line, then
-        they are checked one after another (the serial decides for each)."""
+        they are checked one after another (the serial decides for each). "What do I get for
+        each?": each line also says what that model's recall gives there."""
         named = models[:MAX_MODELS]
-        lines = [present.verdict_card(self.knowledge, self.knowledge.check(
-            m, None, None if region == "*" else region), ctx.lang).title for m in named]
+        cards = [present.verdict_card(self.knowledge, self.knowledge.check(
+            m, None, None if region == "*" else region), ctx.lang) for m in named]
+        lead = _remedy_summary_lead(ctx.lang)
+        with_remedy = u is not None and "remedy" in u.questions
+        lines = [card.title + next((f" — {line}" for s in card.sections for line in s.lines
+                                    if with_remedy and line.startswith(lead)), "")
+                 for card in cards]
         text = self.t(ctx, "several_models", count=len(named), models=", ".join(named))
         return TextReply(text="\n".join([text, *(f"• {line}" for line in lines)]),
                          about=("several_models",))

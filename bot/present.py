@@ -651,7 +651,14 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
                         if place_of(c.region, campaign, lang) not in regions]
     if topic == "claim" and regions:
         lines.append(t(lang, "claim_regions_listed", regions=and_list(regions, lang)))
-    lines = lines[:5]
+        everywhere = next(((c, claim) for c in campaigns for claim in c.claims
+                           if claim.region == "*"), None)
+        if everywhere is not None and len(regions) <= 3:  # "how do I claim my Xiaomi?": the
+            campaign, claim = everywhere                   # steps that hold everywhere else
+            lines.append(f"{place_of('*', campaign, lang)}:")
+            lines += [f"• {step.get(lang)}" for step in claim.steps[:3]]
+            cited = cited or campaign
+    lines = lines[:6]
     if not any("*" in c.regions for c in campaigns):  # no worldwide recall: say so
         lines.append(t(lang, "depends_elsewhere", model=model,
                        date=date_label(knowledge.index.as_of, lang)))

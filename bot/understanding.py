@@ -108,6 +108,7 @@ class Understood:
     ranked: list[Scored] = field(default_factory=list)       # question types, best first
     codes_only: bool = False
     masked: str = ""                                         # what the matcher saw
+    whole: str = ""  # a long message whole, for its clauses (the matcher saw its end)
     familiar: float = 1.0                                    # share of its n-grams ever seen
     clause_ranked: list[Scored] = field(default_factory=list)  # the ranking clauses compare to
     # what the dialog read as asked, for the conversation step it was read at (bot/dialog.py)
@@ -158,7 +159,7 @@ class Understood:
     def clause_questions(self) -> tuple[str, ...]:
         """Other questions, each clear in a part of the message (read on demand: most messages
         never need them)."""
-        return _clause_questions(self.masked, self.clause_ranked)
+        return _clause_questions(self.whole or self.masked, self.clause_ranked)
 
     def _pair(self) -> bool:
         """Two likely questions that together are clearly what was asked: answer both."""
@@ -715,7 +716,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     if result.reflex is None:
         matcher = default_matcher()
         masked = _masked(text, spans)
-        if len(masked) > LONG:  # a story: the question is nearly always at its end
+        if len(masked) > LONG:  # a story: the question is nearly always at its end…
+            result.whole = prepare(masked)  # …but its clauses are read all through
             masked = masked[-LONG:]
         result.masked = prepare(masked)
         result.ranked, result.familiar = matcher.read(result.masked)
@@ -810,22 +812,6 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
             if len(found) == 2:
                 break
     return tuple(found)
-    pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
-    if len(pieces) < 2:
-        return None
-    # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase
-    parts = [p for c in pieces[:4] for p in dict.fromkeys(
-        [c, *(x.strip() for x in _PHRASES.split(c))]) if len(p) >= (8 if p.isascii() else 4)]
-    first = ranked[0].question
-    same = _ONE_CHECK if first in _ONE_CHECK else {first}
-    matcher = default_matcher()
-    for part in parts[:8]:
-        scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
-        if scored and scored[0].question not in same and scored[0].question != "safety" and (
-                scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE
-                                                    and scored[0].question in _often_with(first))):
-            return scored[0].question
-    return None
 
 
 def _questions_beside_danger(masked: str) -> list[Scored]:

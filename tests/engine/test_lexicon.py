@@ -97,6 +97,7 @@ def test_where_to_claim_and_several_units_are_read(text: str, question: str) -> 
     "最近新聞一直報行動電源自燃，Anker也在召回，我這顆有在範圍嗎",
     "発火の恐れがあるとのことでリコール、対象？",
     "vi en las noticias que se incendian, ¿la mía está afectada?",
+    "新幹線でモバイルバッテリー発火のニュース見て怖くなった。手持ちのがリコール対象か、どこで調べればいい？",
 ])
 def test_fire_spoken_of_as_news_or_risk_is_no_danger_now(text: str) -> None:
     assert not understand(text, INDEX).safety
