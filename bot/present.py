@@ -462,6 +462,8 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         brand_page = contact is not None and contact.web is not None
         body = "verdict_confirm_on_brand_page_body" if brand_page else \
             "verdict_confirm_with_brand_body"
+    if key == "verdict_affected" and main.campaign.serial_rule.match.kind == "all_units":
+        body = "verdict_affected_all_units_body"  # no serial rule: the whole model is recalled
     batches = main.campaign.serial_rule.published_batches
     if verdict is Verdict.CONFIRM_ON_CHECKER and batches is not None:
         body = "verdict_confirm_batches_body"  # the notice lists batch codes: shown, and the
