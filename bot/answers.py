@@ -414,6 +414,40 @@ def general_part(knowledge: Knowledge, part: str, lang: str) -> InfoCard:
                     footer=t(lang, "footer_as_of", date=as_of), about=(part, "general"))
 
 
+def brand_remedy_part(knowledge: Knowledge, brand: str, place: str | None,
+                      lang: str) -> InfoCard:
+    """"安克召回选退款还是代金券？" with no model: the general answer, then what the brand's
+    recalls give in the country named — or, none named, in the language's likely country,
+    said as a condition ("If you bought your Anker in China: …"), never assumed."""
+    card = general_part(knowledge, "remedy", lang)
+    where = place or LIKELY_COUNTRY.get(lang)
+    if where is None:
+        return card
+    lines: list[str] = []
+    cited: Campaign | None = None
+    newest_first = sorted(knowledge.index.campaigns, key=lambda c: c.announced, reverse=True)
+    for campaign in newest_first:
+        if campaign.brand.lower() != brand.lower():
+            continue
+        for remedy in campaign.remedies:
+            if remedy.region == where and cited is None:  # the newest recall there, in full
+                models = ", ".join(dict.fromkeys(p.model for p in campaign.products))
+                lines = [f"{models}:", *present.remedy_lines(lang, remedy)[:4]]
+                cited = campaign
+                others = [c for c in knowledge.index.campaigns if c is not campaign
+                          and c.brand.lower() == brand.lower()
+                          and any(r.region == where for r in c.remedies)]
+                if others:  # other recalls of the brand there give other things
+                    lines.append(t(lang, "remedy_brand_other_models"))
+    if not lines or cited is None:
+        return card
+    heading = t(lang, "remedy_brand_in_place", brand=cited.brand,
+                place=present.region_name(where, lang))
+    return card.model_copy(update={
+        "sections": [*card.sections, Section(heading=heading, lines=lines)],
+        "source": present.campaign_source(lang, cited)})
+
+
 def flight_part(knowledge: Knowledge, regions: list[str], airline: str | None,
                 lang: str) -> InfoCard:
     """The flight rules for a trip to or from `regions` on `airline`, each with its date."""
@@ -461,6 +495,8 @@ def build(knowledge: Knowledge, part: str, model: str | None, region: str | None
 @lru_cache(maxsize=4096)
 def _build(knowledge: Knowledge, part: str, model: str | None, region: str | None,
            brand: str | None, lang: str, places: tuple[str, ...], airline: str | None) -> Reply:
+    if model is None and part == "remedy" and brand:
+        return brand_remedy_part(knowledge, brand, region, lang)
     if model is None and part in GENERAL:
         return general_part(knowledge, part, lang)
     if part == "remedy":

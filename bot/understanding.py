@@ -669,11 +669,15 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.described_as = described[0]
         else:
             result.suggestions += [m for m in described[:4] if m not in result.suggestions]
-    if not result.models and len(text) <= 400 and finder.names_a_product(lowered):
+    if not result.models and len(text) <= 600 and finder.names_a_product(lowered):
         listed = finder.several_named(text)
         if len(listed) >= 2:  # "a 321, a 535 and a powercore 10000": each checked in turn
             result.models += [model for _, model in listed]
             result.read_as += [(words, model) for words, model in listed]
+        elif len(listed) == 1 and len(text) > 200 and not listed[0][0].isdigit():  # a long
+            # story naming one product exactly
+            result.models.append(listed[0][1])  # ("…my powercore 10000 off amazon…")
+            result.described_as = listed[0][1]
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
         named = finder.named_model(text)
         if named:  # "my PowerCore 10000", "Zolo 20000 Lightning": a name, said as read
