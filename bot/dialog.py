@@ -932,6 +932,14 @@ class Dialog:
                          pending: list[Reply]) -> Turn:
         """Answer each question asked (at most two), then go on with the check, if any."""
         asked = [by_id()[q] for q in d_questions(u, state) if q in by_id()][:MAX_ANSWERS]
+        unknown = [m for m in u.unknown_models if not (  # (A1259, a replacement, spoken of
+            model_key(m) in self.knowledge.index.remedy_models  # with the model checked)
+            and (state.model or state.last_model))]
+        if unknown and not u.models and not ctx.group:  # "A1631 — recalled? refund?": that it
+            result = self.knowledge.check(unknown[0], None, u.region)  # is in
+            pending = [*pending, present.verdict_card(  # no recall known, first
+                self.knowledge, result, ctx.lang, ctx.version).model_copy(
+                update={"about": ("verdict",)})]
         if any(q.id == "checker_says_no" for q in asked):  # "the checker says mine isn't in it,
             asked = [q for q in asked if q.id != "keep_using"]  # can I use it?": its answer says
             # what that result means; "stop while it may be recalled" contradicted it
@@ -1057,8 +1065,12 @@ class Dialog:
         if named_other:
             model = None  # "my maggo" is not the A1263 we spoke of: answer in general, then ask
         brand = u.brand if u else None
-        if brand is None and u is not None and (u.models or u.suggestions):  # "my Zolo": Anker's,
-            brands = {c.brand for m in (u.models or u.suggestions)             # whichever Zolo
+        unknown = named_other and u is not None and bool(u.unknown_models)
+        if unknown:
+            brand = None  # "Anker A1631: refund?": not what Anker's other recalls give
+        if brand is None and u is not None and (u.models or u.suggestions) and not unknown:
+            # "my Zolo": Anker's, whichever Zolo
+            brands = {c.brand for m in (u.models or u.suggestions)
                       for c in self.knowledge.index.campaigns_for_model(m)}
             brand = brands.pop() if len(brands) == 1 else None
         if brand is None and model is None and not named_other:

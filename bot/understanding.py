@@ -598,7 +598,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                     result.suggestions.append(model)
                 spans.append((match.start(1), match.end(1), "MODEL"))
     result.codes_only = digits and _codes_only(text)
-    result.serial = find_serial(text, result.models + result.unknown_models) if digits else None
+    if digits:  # (model numbers blanked first: "BS-30KP365 65W" holds no serial "30KP365 65W")
+        unmodelled = text
+        for begin, finish, kind in spans:
+            if kind == "MODEL":
+                unmodelled = unmodelled[:begin] + " " * (finish - begin) + unmodelled[finish:]
+        result.serial = find_serial(unmodelled, result.models + result.unknown_models)
     if result.serial:
         at = text.find(result.serial)
         if at >= 0:
