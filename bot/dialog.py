@@ -914,8 +914,11 @@ class Dialog:
         if model is None or u.serial_part is None:
             return
         where, part = u.serial_part
-        decided = {(c.brand, evaluate_part(c.serial_rule, where, part))
-                   for c in self.knowledge.index.campaigns_for_model(model)}
+        region = u.region or state.region
+        campaigns = self.knowledge.index.campaigns_for(model, region)[0] \
+            if region not in (None, "*") else self.knowledge.index.campaigns_for_model(model)
+        decided = {(c.brand, evaluate_part(c.serial_rule, where, part))  # (bought where no
+                   for c in campaigns}  # recall of it is listed: no rule there to speak of)
         decided = {(brand, verdict) for brand, verdict in decided if verdict is not None}
         if len(decided) != 1:
             return  # no published rule decides on this part, or two disagree: the check asks
