@@ -935,9 +935,7 @@ class Dialog:
                          pending: list[Reply]) -> Turn:
         """Answer each question asked (at most two), then go on with the check, if any."""
         asked = [by_id()[q] for q in d_questions(u, state) if q in by_id()][:MAX_ANSWERS]
-        unknown = [m for m in u.unknown_models if not (  # (A1259, a replacement, spoken of
-            model_key(m) in self.knowledge.index.remedy_models  # with the model checked)
-            and (state.model or state.last_model))]
+        unknown = self.unknown_owned(state, u)
         if unknown and not u.models and not ctx.group:  # "A1631 — recalled? refund?": that it
             result = self.knowledge.check(unknown[0], None, u.region)  # is in
             pending = [*pending, present.verdict_card(  # no recall known, first
@@ -1057,14 +1055,19 @@ class Dialog:
         replies = _without_remedy_summary(replies, ctx.lang)
         return Turn(replies + ([prompt] if prompt else []), turn.state, turn.checks)
 
+    def unknown_owned(self, state: ConversationState, u: Understood) -> list[str]:
+        """Model numbers no recall names that may be the owner's: not a replacement a remedy
+        hands out, spoken of beside the model being checked ("refund or the A1259?")."""
+        return [m for m in u.unknown_models
+                if model_key(m) not in self.knowledge.index.remedy_models
+                or not (state.model or state.last_model)]
+
     def ask_question(self, state: ConversationState, ctx: Context, question: Question,
                      u: Understood | None, pending: list[Reply]) -> Turn:
         """Answer one question for the model and region in play, or ask for what it needs."""
         model = (u.models[0] if u and u.models else None) or state.model or state.last_model
-        named_other = u is not None and not u.models and bool(u.suggestions or [
-            m for m in u.unknown_models  # ("refund or the A1259?": a replacement a remedy
-            if model_key(m) not in self.knowledge.index.remedy_models  # offers, not the unit)
-            or not (state.model or state.last_model)])
+        named_other = u is not None and not u.models and bool(
+            u.suggestions or self.unknown_owned(state, u))
         if named_other:
             model = None  # "my maggo" is not the A1263 we spoke of: answer in general, then ask
         brand = u.brand if u else None

@@ -247,12 +247,12 @@ NEGATED_AFTER: re.Pattern[str] = re.compile(
     r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
     r"出て|出|い|る|た|り|す|ん|ら|れ|ま|なら)*(?<!あぶ)(?<!しれ)(?<!わから)(?<!かも)"
     r"(?:ない|なし|無し|無い|ません|ず)")
-# Fire spoken of as a risk or as news, not as what this unit does: "saw on the news that batteries
-# catch fire", "the chance of mine catching fire", "会不会起火", "発火の恐れ". Only the fire and
-# explosion words are read this way; heat, swelling, smoke and smell always count.
 # "gracias crack", "eres un crack": Spanish praise, not a cracked case.
 CRACK_AS_PRAISE: re.Pattern[str] = re.compile(r"(?:gracias|eres|sos|un|genio|maestro),? +$|"
                                                r"(?:真是|太|简直|簡直|价格|價格)炸$")
+# Fire spoken of as a risk or as news, not as what this unit does: "saw on the news that batteries
+# catch fire", "the chance of mine catching fire", "会不会起火", "発火の恐れ". Only the fire and
+# explosion words are read this way; heat, swelling, smoke and smell always count.
 FIRE_WORD: re.Pattern[str] = re.compile(
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|explod\w*|en llamas|se incendi\w*|"
     r"incendi\w*|explot\w*|prendi[óo] fuego|feuer|flammen|explodiert|brennt|着火|著火|起火|爆炸|"
@@ -260,7 +260,7 @@ FIRE_WORD: re.Pattern[str] = re.compile(
 FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:news|article|reports?|reported|stories|story|videos?|heard (?:about|of|that)|"
     r"read (?:about|that)|saw (?:something|a post|an? article|on)|chance|risk|could|might|would|"
-    r"known to|prone to|how many|worried|afraid|scared|in case|prevent|avoid|batteries|power banks|"
+    r"known to|prone to|how many|worried|afraid|scared|in case|prevent|avoid|"
     r"noticias?|le[ií] que|escuch[ée]|vi que|podr[ií]a|riesgo|por si|miedo|preocupa\w*|casos|"
     r"nachrichten|gelesen|geh[öo]rt|bericht\w*|k[öo]nnte|risiko|gefahr|angst|sorge|falls|f[äa]lle)\b|"
     r"新闻|新聞|报道|報導|报导|聽說|听说|看到|会不会|會不會|可能|风险|風險|以免|防止|怕|担心|擔心|"
@@ -277,7 +277,7 @@ THROWN_AWAY: re.Pattern[str] = re.compile(
     r"tir[éeó]|botad[ao]|desech\w*|llev[ée] al punto limpio|"
     r"weggeworfen|weggeschmissen|entsorgt|abgegeben|abgenommen|konfisziert|confiscated)\b|"
     r"丢掉|扔掉|扔了|丢了|丟掉|丟了|扔咗|掉咗|回收了|丢进|丟進|扔进|扔進|丢给|丟給|拿去资源回收|拿去資源回收|"
-    r"捨て|処分し|廃棄し|ごみに出し|回収に出し|持ち込んだ|持ち込んじゃ|没收|沒收|没收了")
+    r"捨て|処分し|廃棄し|ごみに出し|回収に出し|持ち込んだ|持ち込んじゃ|没收|沒收")
 # Danger happening now, which a unit thrown away earlier cannot excuse ("I dumped it in the sink
 # and now it's smoking"): with these the safety card stays.
 ACTIVE_DANGER: re.Pattern[str] = re.compile(

@@ -105,6 +105,7 @@ def test_fire_spoken_of_as_news_or_risk_is_no_danger_now(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "it caught fire last night", "heard a pop then flames", "我的充电宝自燃了", "昨日発火した",
+    "both my power banks caught fire last night",
     "se incendió anoche", "膨らんでいます", "膨らんでるかもしれない",
     "it could explode any minute, it is swelling",
 ])
