@@ -90,11 +90,15 @@ def type_matches(item: dict[str, Any], predicted: list[str]) -> bool:
     return got == wanted
 
 
-def predicted_types(u: Understood, rule: str, before: ConversationState) -> list[str]:
+def predicted_types(u: Understood, rule: str, before: ConversationState,
+                    replies: Sequence[Reply] = ()) -> list[str]:
     types: list[str] = []
     if u.safety:
         types.append("safety")
     if rule == "answer what was asked":
+        said = [r for r in replies if not isinstance(r, SafetyCard)]
+        if before.step == "await_region" and said and said[0].about == ("region_campaigns",):
+            types.append("answer_region")  # the country it waited for, taken first, then answers
         types += d_questions(u, before)
     elif rule in ENTITY_RULES:
         kind = ENTITY_RULES[rule]
@@ -123,7 +127,8 @@ def run_item(dialog: Dialog, item: dict[str, Any]) -> Outcome:
     inbound = Inbound(platform="console", chat_id="eval", user_id="eval", text=item["text"])
     turn = dialog.step(state, Context(inbound=inbound, lang=item["lang"], version=1))
     u = understand(item["text"], knowledge.index)
-    outcome = Outcome(item, predicted_types(u, turn.rule, _state(item, knowledge)), turn.replies)
+    outcome = Outcome(item, predicted_types(u, turn.rule, _state(item, knowledge), turn.replies),
+                      turn.replies)
     outcome.unsafe = any(UNSAFE_CLAIMS.search(r.plain_text()) for r in turn.replies)
     outcome.missing = [f for f in item.get("facts", []) if not fact_present(f, item, turn.replies,
                                                                           knowledge)]

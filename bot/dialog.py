@@ -377,9 +377,13 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
         and u.region is not None
     answering_serial = checking and state is not None and u.serial is not None  # (typed ahead
     # while the country is asked, too: "serial is 000K21")
+    # "does the recall cover the A1642 I got at Target?" asks for the check, where it was bought
+    # (one country: "美国那个召回跟我有关系吗", bought in Shanghai, asks about another's recall)
+    checked_there = bool(u.models) and u.region is not None and len(u.regions) == 1 \
+        and u.questions[:1] == ["is_recalled"]
     asked = [q for q in u.questions if q != "model_only"
              and not (q == "is_recalled" and (named or checking))
-             and not (q == "region_coverage" and answering_region)
+             and not (q == "region_coverage" and (answering_region or checked_there))
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
@@ -389,6 +393,9 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
                       and {"is_recalled", "models_list"} & set(u.questions))  # "which of
              # these are recalled?": each named model is checked (no "send them one by one")
              and not (q == "models_list" and len(u.models) >= 2)]  # "which of these…": them
+    if answering_region and not _asks_something(u) and not u.safety \
+            and (not u.ranked or u.ranked[0].score < AWAITED_OVER):
+        asked = []  # "I'm in texas, got it direct from casely's own site": the answer, no question
     if named or u.serial or u.region or any(q not in SOCIAL for q in asked):
         asked = [q for q in asked if q not in SOCIAL]  # "Hi, I have an A1263": the model speaks
     waited = state is not None and (bool(state.pending_question) or answering_region)
@@ -807,6 +814,9 @@ class Dialog:
         if pressed is not None:
             return pressed(state, ctx)
         understood = understand(text, self.knowledge.index)
+        if _check_open(state) and understood.described_as == state.model \
+                and understood.models == [state.model]:  # "西单那家小米的线下店": where it was
+            understood.models, understood.described_as = [], None  # bought, not a new model
         if understood.brand or understood.models:  # a model named moves the talk off the brand
             state.brand = understood.brand if not understood.models else None
         pending: list[Reply] = []
@@ -957,6 +967,10 @@ class Dialog:
         filled = _check_open(state) and not u.models and (
             (state.step == "await_region" and u.region is not None)
             or (state.step == "await_serial" and u.serial is not None))
+        if filled and state.step == "await_region" and state.model and u.region not in (None, "*") \
+                and self.knowledge.index.campaigns_for(state.model, u.region)[0]:
+            # "momo買的 那要怎麼申請?": what its country means for the check, then the question
+            pending = [*pending, self.region_line(state.model, u.region or "", ctx)]
         if u.models and not ctx.group:
             _speak_of(state, u.models[0])
             state.queued_models = u.models[1:MAX_MODELS]

@@ -133,6 +133,14 @@ REGION_WORDS.update({
     "CR": ("costa rica", "哥斯达黎加|哥斯大黎加|コスタリカ"),
     "DO": ("dominican republic|república dominicana|republica dominicana|santo domingo",
            "多米尼加|ドミニカ共和国"),
+    "QA": ("qatar|katar|doha", "卡塔尔|卡達|多哈|カタール|ドーハ"),
+    "KW": ("kuwait", "科威特|クウェート"),
+    "EG": ("egypt|egipto|ägypten|aegypten|cairo|el cairo|kairo", "埃及|開羅|开罗|エジプト|カイロ"),
+    "PK": ("pakistan|pakistán|karachi|lahore|islamabad", "巴基斯坦|パキスタン"),
+    "BD": ("bangladesh|bangladés|dhaka", "孟加拉|バングラデシュ"),
+    "LK": ("sri lanka|colombo", "斯里兰卡|斯里蘭卡|スリランカ"),
+    "NG": ("nigeria|lagos|abuja", "尼日利亚|奈及利亞|ナイジェリア"),
+    "KE": ("kenya|nairobi", "肯尼亚|肯亞|ケニア"),
 })
 # Order matters only for ties at the same position (the first listed wins).
 REGION_ORDER: tuple[str, ...] = tuple(REGION_WORDS)

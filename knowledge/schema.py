@@ -77,6 +77,14 @@ REGIONS: dict[str, str] = {
     "UY": "Uruguay",
     "CR": "Costa Rica",
     "DO": "Dominican Republic",
+    "QA": "Qatar",
+    "KW": "Kuwait",
+    "EG": "Egypt",
+    "PK": "Pakistan",
+    "BD": "Bangladesh",
+    "LK": "Sri Lanka",
+    "NG": "Nigeria",
+    "KE": "Kenya",
 }
 
 # Countries that belong to a wider region code used by campaigns.
