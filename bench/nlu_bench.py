@@ -99,6 +99,8 @@ def predicted_types(u: Understood, rule: str, before: ConversationState,
         said = [r for r in replies if not isinstance(r, SafetyCard)]
         if before.step == "await_region" and said and said[0].about == ("region_campaigns",):
             types.append("answer_region")  # the country it waited for, taken first, then answers
+        elif before.step == "await_serial" and said and isinstance(said[0], VerdictCard):
+            types.append("answer_serial")  # the serial it waited for decided first
         types += d_questions(u, before)
     elif rule in ENTITY_RULES:
         kind = ENTITY_RULES[rule]

@@ -21,7 +21,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
-from bot.lexicon import ASKING_WORD, ASKS_WHAT_NOW, NEXT_UNIT, SEVERAL, WHAT_NOW
+from bot.lexicon import ASKING_WORD, ASKS_WHAT_NOW, NEXT_UNIT, PLACE_UNKNOWN, SEVERAL, WHAT_NOW
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -817,6 +817,8 @@ class Dialog:
         if _check_open(state) and understood.described_as == state.model \
                 and understood.models == [state.model]:  # "西单那家小米的线下店": where it was
             understood.models, understood.described_as = [], None  # bought, not a new model
+        if _check_open(state) and not understood.models and state.model in understood.suggestions:
+            understood.suggestions = []  # "… do I get a new maggo or cash?" of the A1652 checked
         if understood.brand or understood.models:  # a model named moves the talk off the brand
             state.brand = understood.brand if not understood.models else None
         pending: list[Reply] = []
@@ -983,6 +985,14 @@ class Dialog:
                      or not any(q.id in AFTER_THE_CLAIM for q in asked)):  # named: each verdict
             return self.check_then_answer(state, ctx, u, asked, pending)
         replies = list(pending)
+        if filled and state.step == "await_serial" and u.serial:
+            # "AZ8W…, and if it's recalled do I get a new one or cash?": when the serial ends the
+            # check, its verdict is the point; the answers follow it
+            trial = state.model_copy(deep=True)
+            trial.serial = u.serial
+            following = self.continue_check(trial, ctx)
+            if not _check_open(following.state):
+                return self.answers_after(following, ctx, u, asked, replies)
         for question in asked:
             turn = self.ask_question(state, ctx, question, u, [])
             if any("ask_model" in r.about for r in turn.replies):  # "which model?" once, after
@@ -1036,6 +1046,15 @@ class Dialog:
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
         return Turn(_without_remedy_summary(replies, ctx.lang) + ([prompt] if prompt else []),
                     state)
+
+    def answers_after(self, verdict: Turn, ctx: Context, u: Understood, asked: list[Question],
+                      pending: list[Reply]) -> Turn:
+        """The check's verdict, then the answers to what the message also asked."""
+        replies = [*pending, *verdict.replies]
+        for question in asked:
+            more = self.ask_question(verdict.state, ctx, question, u, []).replies
+            replies += _parts_not_yet_said(replies, [r for r in more if "verdict" not in r.about])
+        return Turn(_without_remedy_summary(replies, ctx.lang), verdict.state, verdict.checks)
 
     def check_then_answer(self, state: ConversationState, ctx: Context, u: Understood,
                           asked: list[Question], pending: list[Reply]) -> Turn:
@@ -1335,6 +1354,15 @@ class Dialog:
                 and state.last_verdict != Verdict.AFFECTED:  # (not "until you know": it is known)
             pending = [*pending, TextReply(text=self.t(ctx, "until_you_know"),
                                            about=("keep_using", "stop_using"))]
+        # where it is recalled, and what to say when the shop is not known ("online, I don't
+        # remember where", "does it matter where I bought it?")
+        if u is not None and (PLACE_UNKNOWN.search(u.text) or _asks_something(u)):
+            places = sorted({r for c in self.knowledge.index.campaigns_for_model(model)
+                             for r in c.regions})
+            where = self.t(ctx, "region_recalled_in", model=model,
+                           regions=", ".join(present.region_name(r, ctx.lang) for r in places))
+            pending = [*pending, TextReply(text=f"{where}\n{self.t(ctx, 'ask_region_online')}",
+                                           about=("region_campaigns",))]
         return Turn([*pending, ChoiceReply(text=self.t(ctx, "ask_region", model=model),
                                            buttons=self._region_buttons(ctx, model),
                                            about=("ask_region",))], state)

@@ -20,7 +20,8 @@ _US_PLACES = (
     "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
     "west virginia|wisconsin|wyoming|los angeles|los ángeles|columbus|san francisco|chicago|houston|seattle|boston|"
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
-    "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|"
+    "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|walmart.com|"
+    "target.com|bestbuy.com|"
     "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
     "the usa|in usa|from usa|"
     "home depot|austin|portland|las vegas|orlando|tampa|detroit|minneapolis|st louis|st. louis|"
@@ -40,9 +41,9 @@ CHAINS_IN_MANY_COUNTRIES = frozenset({"best buy", "costco", "walmart", "home dep
 # Latin-script entries are whole words or phrases (matched case-insensitively, word by word);
 # Chinese and Japanese entries match anywhere in the text (no spaces there).
 REGION_WORDS: dict[str, tuple[str, str]] = {
-    "TW": ("hsinchu|taoyuan|keelung|yilan|hualien|chiayi|changhua|pingtung|taitung|shopee taiwan|momo taiwan|taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
+    "TW": ("hsinchu|taoyuan|keelung|yilan|hualien|chiayi|changhua|pingtung|taitung|shopee taiwan|momo taiwan|momo|taiwan|taiwán|r.o.c|roc|twd|taipei|taichung|kaohsiung|tainan|pchome|shopee.tw",
            "屏東|基隆|宜蘭|花蓮|嘉義|彰化|苗栗|雲林|台東|臺東|南投|全國電子|順發|露天拍賣|神腦|展碁|新竹市|台灣|台湾|臺灣|新台幣|新臺幣|新台币|蝦皮|虾皮|タイワン|台北|臺北|台中|臺中|高雄|台南|臺南|新竹|桃園|"
-           "全聯|燦坤|momo購物|新北|在momo|momo買|momo上"),
+           "全聯|燦坤|momo購物|momo 購物|新北|在momo|momo買|momo上"),
     "HK": ("hktvmall|hktv|sham shui po|yuen long|tuen mun|kwun tong|tseung kwan o|wan chai|sha tin|tsuen wan|broadway hk|hong kong|hongkong|kowloon|hongkong|causeway bay|mong kok|tsim sha tsui|fortress",
            "油麻地|佐敦|北角|元朗|屯門|觀塘|將軍澳|深水埗|中環|灣仔|葵涌|大埔|百老匯|衛訊|HKTV|港鐵|香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
     "CN": ("xi'an|xiamen|qingdao|nanjing|tianjin|chongqing|suzhou|dongguan|foshan|changsha|zhengzhou|suning|xianyu|douyin|mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
@@ -52,7 +53,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "3C标|3C认证|3c标|3c认证|西单|西單|王府井|中关村|中關村|华强北|華強北"),
     "JP": ("kobe|sendai|hiroshima|okinawa|naha|chiba|saitama|kawasaki|nara|kanazawa|hokkaido|kyushu|mercari|don quijote|edion|kojima|sofmap|yamada denki|japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
-           "东京|神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ヤマダ電機|ケーズデンキ|アマゾン|"
+           "东京|神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ビック|ヤマダ電機|ケーズデンキ|アマゾン|"
            "国内線|羽田|成田|ふるさと納税|池袋|新宿|渋谷|秋葉原|梅田|難波"),
     "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
@@ -249,7 +250,7 @@ _FILLER = (r"(?:any|signs?|of|heat|hot|warm|swelling|swollen|bulging|smell\w*|sm
 NEGATED_BEFORE: re.Pattern[str] = re.compile(
     r"(?:\b(?:not|no|never|without|sin|nunca|nicht|keine?[nmrs]?|nie|ohne)|n['’]t)"
     r"(?:[ \t]+" + _FILLER + r"){0,4}[ \t]*$|"
-    r"(?:没有?|沒有?|不|无|無|未|从没|從沒|从来没|從來沒)(?:有|会|會|太|怎么|怎麼|再|过|過|出现|出現|任何)?"
+    r"(?:没有?|沒有?|不|无|無|未|从没|從沒|从来没|從來沒)(?:有|会|會|太|怎么|怎麼|再|过|過|出现|出現|任何|发过|發過)?"
     r"(?:发烫|發燙|发热|發熱|过热|過熱|鼓包|膨胀|膨脹|或|和|跟|、|也)*$")
 NEGATED_AFTER: re.Pattern[str] = re.compile(
     r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
@@ -269,12 +270,14 @@ FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:news|article|reports?|reported|stories|story|videos?|heard (?:about|of|that)|"
     r"read (?:about|that)|saw (?:something|a post|an? article|on)|chance|risk|could|might|would|"
     r"known to|prone to|how many|worried|afraid|scared|in case|prevent|avoid|"
-    r"noticias?|le[ií] que|escuch[ée]|vi que|podr[ií]a|riesgo|por si|miedo|preocupa\w*|casos|"
+    r"(?:all (?:these|those)|so many) (?:\w+ ){0,2}(?:power ?banks|batteries|brands|chargers)|"
+    r"noticias?|le[ií] que|le[ií] lo|le[ií] sobre|escuch[ée]|vi que|podr[ií]a|riesgo|por si|miedo|preocupa\w*|casos|"
     r"nachrichten|gelesen|geh[öo]rt|bericht\w*|k[öo]nnte|risiko|gefahr|angst|sorge|falls|f[äa]lle)\b|"
     r"新闻|新聞|报道|報導|报导|聽說|听说|看到|会不会|會不會|可能|风险|風險|以免|防止|怕|担心|擔心|"
     r"万一|萬一|容易|导致|導致|有没有|有沒有|ニュース|報道|聞い|可能性|心配|不安|リスク|危険性")
 FIRE_REPORTED_AFTER: re.Pattern[str] = re.compile(
     r"[^.!?。！？\n]{0,6}(?:恐れ|おそれ|可能性|かも|リスク|危険性|したら|しないか|しないよう|事故|"
+    r"たのって|のって|たやつって|た件|"
     r"ニュース|報道|記事|新闻|新聞|报道|報導|"
     r"的风险|的風險|的可能|的新闻|的新聞|事件|的危险|的危險)")
 # The unit is gone: with these words a past danger ("it swelled, so I threw it out") is the past.
@@ -371,7 +374,8 @@ SERIAL_PART: re.Pattern[str] = re.compile(
     re.IGNORECASE)
 # A question without its question mark ("序列号怎么查", "wo finde ich die nummer").
 ASKING_WORD: re.Pattern[str] = re.compile(
-    r"\b(?:how|what|where|which|can i|do i|should i|wie|wo|was|welche|kann ich|muss ich|cómo|como|"
+    r"\b(?:how|what|where|which|can i|do i|should i|can you|could you|whether|wie|wo|was|welche|"
+    r"kann ich|muss ich|kannst du|können sie|ob|cómo|como|puedes|me puedes|"
     r"dónde|donde|qué|cuál|puedo|tengo que)\b|怎么|怎麼|哪里|哪裡|哪儿|什么|什麼|吗|嗎|咩|邊度|點樣|"
     r"有没有|有沒有|能不能|可不可以|是不是|係咪|有冇|"
     r"どこ|どう|なに|何|ですか|ますか|の？", re.IGNORECASE)
@@ -379,6 +383,11 @@ WHAT_NOW: re.Pattern[str] = re.compile(
     r"怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
     r"\bqu[ée] debo hacer\b", _I)
+# The place of purchase not known, or bought online ("la compré online, no me acuerdo dónde").
+PLACE_UNKNOWN: re.Pattern[str] = re.compile(
+    r"\b(?:online|on ?line|internet|web ?shop|website|en l[ií]nea|don'?t (?:know|remember)|"
+    r"can'?t remember|not sure|no (?:me acuerdo|s[ée]|recuerdo)|wei(?:ß|ss) (?:ich )?(?:nicht|nimmer)|"
+    r"keine ahnung)\b|网购|網購|网上|網上|不记得|不記得|忘了|不知道|ネット|通販|覚えてない|分から|わから", _I)
 ASKS_WHAT_NOW: re.Pattern[str] = re.compile(r"[?？]|" + WHAT_NOW.pattern, _I)
 
 # The owner has already checked or claimed ("the checker says it's affected", "applied three
@@ -453,7 +462,11 @@ _CANCEL_PIECE = (
     r"doch nicht|don'?t bother|no need|scrap (?:that|it|this)(?: whole thing)?|(?:i )?don'?t need (?:it|this|that) any ?more|"
     r"corta(?: acá| aquí| ahí)?|lo dejamos(?: para otro día)?|dejémoslo|"
     r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
-    r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや)"
+    r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや|"
+    r"(?:ahorita|ahora) no puedo|(?:después|despues|luego|más tarde|mas tarde) sigo|"
+    r"sigo (?:después|despues|luego|más tarde|mas tarde)|"
+    r"vergiss (?:die|den|das) (?:prüfung|pruefung|check|sache|ganze)|"
+    r"我?先睡了|唔查住|取消先|(?:いったん|一旦)?中止(?:で|します)?(?:お願いします)?)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
     r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"
 )
@@ -462,7 +475,7 @@ REFLEX_MAX_CANCEL = 60
 # reason (no question mark) — also a cancel, within REFLEX_MAX_CANCEL characters.
 CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
     r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno)[ ,、]{0,2})?"
-    r"(?:cancel|stop|abbrechen|cancelar|cancela|para, para|取消|算了|キャンセル|中断(?:で|します)?|"
+    r"(?:cancel|stop|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
     r"forget it|never ?mind|nvm|vergiss es|olvídalo|déjalo)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,40}", re.IGNORECASE)
 REFLEXES: dict[str, re.Pattern[str]] = {

@@ -364,6 +364,10 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
         if symbol in ("¥", "￥") and _KANA.search(text):
             code = "JP"  # yen written in a Japanese sentence
         found.append((code, match.start(), match.end()))
+    leading = _LEADING_CODE.match(text)  # "us, off amazon" answering "where did you buy it?"
+    if leading and not found:
+        found.append((REGION_CODES_WRITTEN[leading.group(1).upper()], leading.start(1),
+                      leading.end(1)))
     alone = REGION_CODE_ALONE.fullmatch(text.strip())
     if alone and alone.group(1).upper() in REGIONS \
             and alone.group(1).upper() not in _WORDS_NOT_CODES:
@@ -371,6 +375,8 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
     found.sort(key=lambda f: (f[1], REGION_ORDER.index(f[0]) if f[0] in REGION_ORDER else 99))
     return found
 
+
+_LEADING_CODE = re.compile(r"\s*(us|uk|usa)\s*[,;]", re.IGNORECASE)
 
 # Words that follow Spanish "de" ("un correo de Amazon de que…"), never a German sentence's.
 _SPANISH_AFTER_DE = frozenset({"que", "mi", "mis", "la", "las", "el", "los", "un", "una", "su",
