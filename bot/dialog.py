@@ -316,6 +316,7 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.add_series_note(c, u, p)),
     Rule("a place or a serial while choosing among models", lambda s, c, u: bool(s.candidates)
          and not u.models and not c.group and (u.region is not None or bool(u.serial))
+         and not (u.suggestions and not set(u.suggestions) & set(s.candidates))  # other models
          and set(d_questions(u, s)) <= _GIVING_NOT_ASKING,
          lambda d, s, c, u, p: d.choose_again(s, c, u, p)),
     Rule("part of a serial, read against a published rule", lambda s, c, u: bool(u.serial_part)

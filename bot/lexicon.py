@@ -317,8 +317,9 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"[^.!?\n]{0,20}(?:support|kundendienst|service|mitarbeiter|hersteller|anker)|"
     r"\b(?:stell|generier|erzeug)\w{0,3} mir [^.!?\n]{0,25}(?:code|gutschein)|"
     r"\btu (?:einfach |mal )?so,? als (?:wärst|wärest|ob) du\b|\bfinge (?:que eres|ser)\b|"
-    r"\b(?:ignore (?:all |your |the |previous |prior |any |recall |safety |these |those ){0,4}"
-    r"(?:instructions|rules|prompts?)|"
+    r"\b(?:(?:ignore|forget|disregard) (?:all |your |the |previous |prior |any |recall |safety |these |"
+    r"those |earlier |of ){0,4}(?:instructions|rules|prompts?)|"
+    r"from now on,? you(?:'re| are)|"
     r"ignore (?:everything|anything|all) (?:above|before|you were told)|"
     r"system prompt|system override|you are now|new rules?: ?(?:you|from now|ignore|act)|developer mode|jailbreak|"
     r"pretend (?:you are|you're|youre|to be)|"
@@ -487,13 +488,13 @@ REFLEXES: dict[str, re.Pattern[str]] = {
 
 # Brands the bot knows (for contacts and other products without a model).
 _BRAND_WORDS = (r"anker|anekr|ankor|ankerr|soundcore|romoss|baseus|xiaomi|xiomi|xaomi|xiaomy|xioami|iniu|esr|belkin|"
-                r"charmast|casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery")
+                r"charmast|casely|energizer|lenovo|logiix|adam elements|guxon|hererod|newdery|mypower")
 BRANDS_LATIN: re.Pattern[str] = re.compile(rf"\b({_BRAND_WORDS})\b")  # lower-cased text
 # In a text with kana or Han, \b finds no edge in "私のxiaomi" or "anker的": letters only.
 BRANDS_LATIN_BESIDE_CJK: re.Pattern[str] = re.compile(rf"(?<![a-z0-9_])({_BRAND_WORDS})(?![a-z0-9_])")
 BRANDS_CJK: re.Pattern[str] = re.compile(
     r"(安克|罗马仕|羅馬仕|倍思|小米|アンカー|シャオミ|ロモス|ベルキン|貝爾金|贝尔金|ベイサス|亞果元素|"
-    r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量|古尚)")
+    r"亚果元素|亞果|亚果|聯想|联想|勁量|劲量|古尚|天宇|天瑞)")
 # Both as one pattern: the reference `brand_in` must agree with (tests/test_scan.py).
 BRANDS: re.Pattern[str] = re.compile(f"{BRANDS_LATIN_BESIDE_CJK.pattern}|{BRANDS_CJK.pattern}", _I)
 
@@ -515,5 +516,5 @@ BRAND_NAMES: dict[str, str] = {
     "ロモス": "Romoss", "ベルキン": "Belkin", "貝爾金": "Belkin", "贝尔金": "Belkin", "ベイサス": "Baseus",
     "亞果元素": "Adam Elements", "亚果元素": "Adam Elements", "亞果": "Adam Elements",
     "亚果": "Adam Elements", "聯想": "Lenovo", "联想": "Lenovo", "勁量": "Energizer",
-    "劲量": "Energizer", "古尚": "GUXON",
+    "劲量": "Energizer", "古尚": "GUXON", "mypower": "Mypower", "天宇": "Mypower", "天瑞": "Energizer",
 }

@@ -378,6 +378,21 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
 
 _LEADING_CODE = re.compile(r"\s*(us|uk|usa)\s*[,;]", re.IGNORECASE)
 
+def _capacities(text: str) -> set[str]:
+    """Capacities written in a text, in thousands of mAh ("20k", "20,000mAh" → "20")."""
+    return {m.group(1) for m in _CAPACITY.finditer(text)}
+
+
+def _capacity_conflict(lowered: str, name_words: set[str]) -> bool:
+    """The text names a capacity and the product's name another ("20k" of a 10K product)."""
+    said = _capacities(lowered)
+    named = _capacities(" ".join(name_words))
+    return bool(said and named and not said & named)
+
+
+# Words of product names that tell apart models alike ("MagGo … Stand", "… for Apple Watch").
+_FEATURE_WORDS = frozenset({"stand", "watch", "magnetic"})
+
 # Words that follow Spanish "de" ("un correo de Amazon de que…"), never a German sentence's.
 _SPANISH_AFTER_DE = frozenset({"que", "mi", "mis", "la", "las", "el", "los", "un", "una", "su",
                                "sus", "tu", "lo", "esta", "este", "eso", "esa", "ese", "todo",
@@ -691,6 +706,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.described_as = listed[0][1]
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
         named = finder.named_model(text)
+        if named and _capacity_conflict(lowered, finder.words_of.get(named, set())):
+            named = None  # "belkin boostcharge 20k" is not the BoostCharge 10K
         if named:  # "my PowerCore 10000", "Zolo 20000 Lightning": a name, said as read
             result.models.append(named)
             result.described_as = named
@@ -714,6 +731,16 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # as it, and said so ("I take it to be BI-B41")
         result.models.append(result.suggestions.pop())
         result.described_as = result.models[0]
+    if not result.models and not result.unknown_models and 2 <= len(result.suggestions) <= 4:
+        said = set(re.findall(r"[a-z0-9]+", lowered)) & (finder.product_words | _FEATURE_WORDS)
+        telling = [m for m in result.suggestions if said & (finder.words_of.get(m, set()) - set(
+            w for other in result.suggestions if other != m
+            for w in finder.words_of.get(other, set())))
+            and not _capacity_conflict(lowered, finder.words_of.get(m, set()))]
+        if len(telling) == 1:  # "maggo 10k with the fold out stand": the one with a stand
+            result.suggestions = telling
+            result.models.append(result.suggestions.pop())
+            result.described_as = result.models[0]
     if not result.models and not result.unknown_models and not result.suggestions \
             and result.brand and len(finder.specs.get(result.brand, {})) == 1:
         result.suggestions += list(finder.specs[result.brand])  # "小米充电宝": its one model
