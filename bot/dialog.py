@@ -387,12 +387,14 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "region_coverage" and (answering_region or checked_there))
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
+             and not (q in ("find_label", "serial_format") and u.serial_part)  # "the label says
+             # BS-30KP365 and the serial ends in D": read against the rule, not asked
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
                       and not SEVERAL.search(u.text.lower()))      # unit, unless "two A1647s"
-             and not (q == "several_units" and len(u.models) + len(u.unknown_models) >= 2
-                      and {"is_recalled", "models_list"} & set(u.questions))  # "which of
-             # these are recalled?": each named model is checked (no "send them one by one")
+             # "which of these are recalled?", "what do I get for each?": each named model is
+             # checked in turn (no "send them one by one")
+             and not (q == "several_units" and len(u.models) + len(u.unknown_models) >= 2)
              and not (q == "models_list" and len(u.models) >= 2)]  # "which of these…": them
     if answering_region and not _asks_something(u) and not u.safety \
             and (not u.ranked or u.ranked[0].score < AWAITED_OVER):
@@ -818,6 +820,11 @@ class Dialog:
         if _check_open(state) and understood.described_as == state.model \
                 and understood.models == [state.model]:  # "西单那家小米的线下店": where it was
             understood.models, understood.described_as = [], None  # bought, not a new model
+        if understood.serial_part and not understood.models and understood.brand:
+            fits = self.model_by_serial_part(understood.brand, *understood.serial_part)
+            if fits is not None:  # "Belkin … my serial starts with 35S": BPB002's rule, and
+                understood.models, understood.suggestions = [fits], []  # no other's
+                understood.described_as = fits
         if _check_open(state) and not understood.models and state.model in understood.suggestions:
             understood.suggestions = []  # "… do I get a new maggo or cash?" of the A1652 checked
         if understood.brand or understood.models:  # a model named moves the talk off the brand
@@ -940,6 +947,14 @@ class Dialog:
         key = "serial_part_in_rule" if verdict == Verdict.AFFECTED else "serial_part_outside_rule"
         pending.append(TextReply(text=self.t(ctx, key, said=said, brand=brand, model=model),
                                  about=("serial_part", "verdict")))
+
+    def model_by_serial_part(self, brand: str, where: str, part: str) -> str | None:
+        """The one model of a brand whose published serial rule this part fits."""
+        index = self.knowledge.index
+        fits = [m for m in index.brand_models(brand)
+                if any(evaluate_part(c.serial_rule, where, part) == Verdict.AFFECTED
+                       for c in index.campaigns_for_model(m))]
+        return fits[0] if len(fits) == 1 else None
 
     def take_region(self, state: ConversationState, u: Understood) -> None:
         state.region = u.region
@@ -1185,8 +1200,13 @@ class Dialog:
                                       airline=airline)
             else:
                 assert item.message is not None  # placeholders any answer message may use:
-                reply = TextReply(text=self.t(ctx, item.message, model=model or "",
-                                              brand=brand or "", date=self.as_of(ctx)))
+                text = self.t(ctx, item.message, model=model or "", brand=brand or "",
+                              date=self.as_of(ctx))
+                owner = brand or self.knowledge.index.brand_of(model)
+                own = f"{item.message}_{owner.lower()}" if owner else ""
+                if own and CATALOG.has(ctx.lang, own):  # what one brand adds ("Anker's recall
+                    text = f"{text} {self.t(ctx, own)}"  # page says to contact them if faded")
+                reply = TextReply(text=text)
             about = (question.id, *(reply.about or ((item.part,) if item.part else ())))
             if replies and _says_nothing_new(reply, _card_lines(replies)):
                 last = replies[-1]  # said already: that card answers for this part too

@@ -54,7 +54,8 @@ _JA_KANJI = frozenset("対売気変済転図広払沢駅県円様処価覧帰戻
 # telling character), so each counts as a Traditional form.
 _CANTONESE = frozenset("冇㗎嘅喺咗唔嗰啲乜嘢佢睇噉哋嚟諗揾搵畀")
 # Places and currencies: they decide Simplified vs Traditional only when the forms don't.
-_TW_HINT = re.compile(r"台灣|臺灣|台湾|NT\$|新台幣|新臺幣|香港|澳門|蝦皮")
+_TW_HINT = re.compile(r"台灣|臺灣|台湾|NT\$|新台幣|新臺幣|香港|澳門|蝦皮|"
+                      r"尿袋|叉電|[一兩两三四五幾几呢嗰]粒")  # Hong Kong words for power banks
 _CN_HINT = re.compile(r"大陆|大陸|内地|淘宝|淘寶|京东|天猫|拼多多|人民币|¥|￥|支付宝")
 
 _ES_WORDS = frozenset(_split("""

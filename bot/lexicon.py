@@ -436,7 +436,8 @@ BOUGHT_AFTER_LATIN: re.Pattern[str] = re.compile(
 # Where someone travels to is not where it was bought: "wir fliegen nach Tokio", "flying to
 # Tokyo", "vuelo a Madrid", "飞往东京", "東京行き", "ソウルへ".
 DESTINATION_BEFORE: re.Pattern[str] = re.compile(
-    r"(?:\b(?:(?:fly|flying|flew|flight|fly back|trip|travel\w*|heading|going|moving)\s+to|"
+    r"(?:\b(?:(?:fly|flying|flew|flight|fly back|trip|travel\w*|heading|going|moving)"
+    r"(?:\s+[\w'’-]+){0,2}?\s+to|"  # "flying Qantas to Bali", "going back home to"
     r"nach|(?:vuelo|viaje|viajo|volamos|vuelvo|voy|vamos)\s+a)\s+(?:the\s+)?|"
     r"飞往|飛往|飞去|飛去|前往)$", _I)
 DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の便|のフライト)")

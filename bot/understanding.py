@@ -695,6 +695,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.described_as = described[0]
         else:
             result.suggestions += [m for m in described[:4] if m not in result.suggestions]
+    if result.models and len(text) <= 600 and finder.names_a_product(lowered):
+        # "a 321, a 535 and a zolo A1689 — which are recalled?": the names beside the numbers
+        result.models += [m for words, m in finder.several_named(text) if m not in result.models
+                          and (not words.isdigit() or re.search(  # "for 321 dollars" is a price
+                              rf"\b(?:a|an|the|my|anker|and|una?|eine?n?|und|y)\s+{words}\b", lowered))]
     if not result.models and len(text) <= 600 and finder.names_a_product(lowered):
         listed = finder.several_named(text)
         if len(listed) >= 2:  # "a 321, a 535 and a powercore 10000": each checked in turn

@@ -157,6 +157,11 @@ class KnowledgeIndex:
             applicable += explicit or [c for c in members if "*" in c.regions]
         return applicable, [c for c in every if c not in applicable]
 
+    def brand_of(self, model: str | None) -> str | None:
+        """The brand whose recalls name the model (None if unknown or several)."""
+        brands = {c.brand for c in self.campaigns_for_model(model)} if model else set()
+        return brands.pop() if len(brands) == 1 else None
+
     def brand_models(self, brand: str) -> list[str]:
         """The brand's recalled models, in the order its campaigns list them."""
         key = brand.lower()
