@@ -101,6 +101,10 @@ def predicted_types(u: Understood, rule: str, before: ConversationState,
             types.append("answer_region")  # the country it waited for, taken first, then answers
         elif before.step == "await_serial" and said and isinstance(said[0], VerdictCard):
             types.append("answer_serial")  # the serial it waited for decided first
+        elif u.questions[:1] == ["is_recalled"] and u.models and said \
+                and isinstance(said[0], VerdictCard):
+            types.append("is_recalled")  # "is my A1263 recalled? it still works": understood
+            # first and answered first by the model's check (d_questions leaves it to the check)
         types += d_questions(u, before)
     elif rule in ENTITY_RULES:
         kind = ENTITY_RULES[rule]

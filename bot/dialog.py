@@ -392,9 +392,9 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
              and not (q == "several_units" and len(u.models) == 1  # one model named: one
                       and not SEVERAL.search(u.text.lower()))      # unit, unless "two A1647s"
-             # "which of these are recalled?", "what do I get for each?": each named model is
-             # checked in turn (no "send them one by one")
-             and not (q == "several_units" and len(u.models) + len(u.unknown_models) >= 2)
+             and not (q == "several_units" and len(u.models) + len(u.unknown_models) >= 2
+                      and {"is_recalled", "models_list"} & set(u.questions))  # "which of
+             # these are recalled?": each named model is checked (no "send them one by one")
              and not (q == "models_list" and len(u.models) >= 2)]  # "which of these…": them
     if answering_region and not _asks_something(u) and not u.safety \
             and (not u.ranked or u.ranked[0].score < AWAITED_OVER):

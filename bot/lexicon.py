@@ -20,6 +20,8 @@ _US_PLACES = (
     "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
     "west virginia|wisconsin|wyoming|los angeles|los ángeles|columbus|san francisco|chicago|houston|seattle|boston|"
     "miami|atlanta|dallas|denver|phoenix|philadelphia|san diego|nyc|brooklyn|"
+    "dayton|cincinnati|omaha|tulsa|el paso|boise|spokane|anchorage|st paul|st. paul|des moines|"
+    "little rock|knoxville|akron|grand rapids|ann arbor|scottsdale|charleston|"
     "united states|america|american|estados unidos|vereinigte staaten|amazon.com|walmart|walmart.com|"
     "target.com|bestbuy.com|"
     "best buy|target|newegg|costco|ee uu|eeuu|usa|amazon us|amazon usa|the us|the u.s|the states|"
@@ -236,7 +238,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
     r"燃えた|燃えて|洗濯機|洗濯して|洗って|変形|歪ん|歪み|ゆがん|焦げ臭|変な(?:におい|匂い|臭い)|"
     r"シューシュー|プシュー|雨に|熱っ|あつい|アツい|ぷっくり|ぷにぷに|ぷよぷよ|ぶよぶよ|パンパンに|"
-    r"分厚くな|厚くなっ|ケースに入らな|ふくらん|ふくれ|膨れ"
+    r"分厚くな|厚くなっ|ケースに入らな|ふくらん|ふくれ|膨れ|盛り上が"
 )
 # A danger word denied right before it: "not hot", "no heat or swelling", "isn't swollen", "no se
 # calienta", "nicht heiß", "keine Beule", "没有发烫或膨胀", "不烫". Only filler words may stand between
@@ -335,7 +337,8 @@ INJECTION_CJK: re.Pattern[str] = re.compile(
     r"假装你是|假裝你是|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
     r"(?:あなたは今から|今から)(?:あなた|キミ|君|お前)?は?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)"
     r"(?:です|として|ね|だ|な)|"
-    r"なりきって|(?:コード|クーポン|番号)を(?:発行|生成)して|システムの指示を(?:表示|見せ)|"
+    r"なりきって|という設定で|(?:コード|クーポン|番号)を[^。！？\n]{0,4}(?:発行|生成)して|"
+    r"システムの指示を(?:表示|見せ)|"
     r"システムプロンプト|系统提示词|系統提示詞"
 )
 # Both as one pattern: the reference `injection_in` must agree with (tests/test_scan.py).
@@ -465,6 +468,7 @@ _CANCEL_PIECE = (
     r"corta(?: acá| aquí| ahí)?|lo dejamos(?: para otro día)?|dejémoslo|"
     r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
     r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや|"
+    r"もういいです|終わりにします|終わりにする|終わりで|先到这|先到這|停止查询|停止查詢|"
     r"(?:ahorita|ahora) no puedo|(?:después|despues|luego|más tarde|mas tarde) sigo|"
     r"sigo (?:después|despues|luego|más tarde|mas tarde)|"
     r"vergiss (?:die|den|das) (?:prüfung|pruefung|check|sache|ganze)|"
@@ -472,14 +476,19 @@ _CANCEL_PIECE = (
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
     r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"
 )
-REFLEX_MAX_CANCEL = 60
+REFLEX_MAX_CANCEL = 72
 # "abbrechen bitte, die kinder schreien", "ごめん中断で。電車降りる": a plain stop first, then a
 # reason (no question mark) — also a cancel, within REFLEX_MAX_CANCEL characters.
 CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
     r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno)[ ,、]{0,2})?"
     r"(?:cancel|stop|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
     r"forget it|never ?mind|nvm|vergiss es|olvídalo|déjalo)"
-    r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,40}", re.IGNORECASE)
+    r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,50}", re.IGNORECASE)
+# "ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then the stop.
+REASON_THEN_CANCEL: re.Pattern[str] = re.compile(
+    r"[^?？]{1,50}[,，、;；.。]\s?(?:lo dejamos(?: para otro día)?|mejor otro día|lo hago (?:luego|después)|"
+    r"ich mach(?:e)? (?:das|es) später|ein andermal|i'?ll do (?:it|this) later|another time|"
+    r"下次再说|下次再說|改天再说|改天再說|また今度(?:にします)?)[.!。！]?", re.IGNORECASE)
 REFLEXES: dict[str, re.Pattern[str]] = {
     "cancel": re.compile(rf"{_CANCEL_PIECE}(?:[ ,、，;。.!！]{{1,3}}{_CANCEL_PIECE}){{0,2}}"
                          r"[!.。！]{0,3}", re.IGNORECASE),

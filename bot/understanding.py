@@ -27,6 +27,7 @@ from bot.lexicon import (
     BOUGHT_BEFORE,
     BRAND_NAMES,
     CANCEL_THEN_REASON,
+    REASON_THEN_CANCEL,
     CHAINS_IN_MANY_COUNTRIES,
     CHECKER_SAID_NO,
     CJK_NOT_BEFORE,
@@ -649,7 +650,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     if result.reflex is None and len(stripped) <= REFLEX_MAX_CANCEL and (
             REFLEXES["cancel"].fullmatch(stripped)
             or ("?" not in lowered and "？" not in lowered
-                and CANCEL_THEN_REASON.fullmatch(stripped))):
+                and (CANCEL_THEN_REASON.fullmatch(stripped)
+                     or REASON_THEN_CANCEL.fullmatch(stripped)))):
         result.reflex = "cancel"  # "never mind, stop, I'll do this later"
     regions = all_regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
@@ -828,6 +830,13 @@ CLAUSE, CLAUSE_ALONE = 0.3, 0.5  # (0.35 until session 7: measured on the dev th
 _ONE_CHECK = frozenset({"is_recalled", "region_coverage", "model_only"})
 
 
+_PURCHASE_CLAUSE = re.compile(
+    r"^(?:i |we |mine |my \w+ )?(?:got|bought|ordered|purchased|picked (?:it )?up|came from|"
+    r"compr[ée]|la compr[ée]|lo compr[ée]|gekauft|hab (?:sie|ihn|es) (?:bei|im|in|auf)|"
+    r"(?:在|喺)?\s?⟨p⟩\s?(?:买|買|購|购))[^?？]{0,40}⟨p⟩|^(?:在|喺)?\s?⟨p⟩\s?(?:买|買|購|购|で買)",
+    re.IGNORECASE)
+
+
 def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     """Other questions that parts of a long message ask clearly ("do they want it mailed back,
     or do I recycle it myself?" → dispose), when the whole message scores only the first; at
@@ -850,6 +859,8 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     matcher = default_matcher()
     found: list[str] = []
     for part in parts[:8]:
+        if _PURCHASE_CLAUSE.search(part) and not ASKING_WORD.search(part):
+            continue  # "got it at ⟨p⟩ last spring" says where it was bought, asks nothing
         scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
         if scored and scored[0].question not in same and scored[0].question != "safety" \
                 and scored[0].question not in found and (
