@@ -891,6 +891,11 @@ def _questions_beside_danger(masked: str) -> list[Scored]:
                 and scored[0].score >= (SECOND if at == last else CLAUSE_ALONE) \
                 and all(f.question != scored[0].question for f in found):
             found.append(scored[0])
+    if not found:  # the question shares its phrase with the danger ("best buy kiosk ok for a
+        # puffy power bank?"): the whole message without its danger words
+        scored, _ = matcher.read(SAFETY.sub(" ", masked), meaning=False)
+        if scored and scored[0].question != "safety" and scored[0].score >= CLAUSE_ALONE:
+            found.append(scored[0])
     return found[:2]
 
 
