@@ -21,7 +21,15 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, LANGUAGES
 from bot.echo import echo  # URLs in echoes are defanged (issue #18)
 from bot.inbound import Inbound
 from bot.language import parse_language
-from bot.lexicon import ASKING_WORD, ASKS_WHAT_NOW, NEXT_UNIT, PLACE_UNKNOWN, SEVERAL, WHAT_NOW
+from bot.lexicon import (
+    ASKING_WORD,
+    ASKS_WHAT_NOW,
+    LABEL_SAYS,
+    NEXT_UNIT,
+    PLACE_UNKNOWN,
+    SEVERAL,
+    WHAT_NOW,
+)
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -387,6 +395,8 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "region_coverage" and (answering_region or checked_there))
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
+             and not (q == "find_label" and u.models and LABEL_SAYS.search(u.text))  # "the label
+             # on the bottom says A1263": read already
              and not (q in ("find_label", "serial_format") and u.serial_part)  # "the label says
              # BS-30KP365 and the serial ends in D": read against the rule, not asked
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it
@@ -1090,7 +1100,11 @@ class Dialog:
             if state.step == "await_region" and by_country and ("region" in question.needs or any(
                     item.part in COUNTRY_PARTS for item in question.answer)):
                 state.pending_question = question.id  # the check asks the country (now, or
-                continue                              # after the verdict): answered with it
+                # after the verdict): answered with it, and said so (not a question ignored)
+                replies.append(TextReply(text=self.t(ctx, "answer_after_region",
+                                                     question=question.label[ctx.lang]),
+                                         about=("pending", question.id)))
+                continue
             step, checking = state.step, state.model
             more = self.ask_question(state, ctx, question, u, []).replies
             state.step, state.model = step, checking  # the check stays where it was

@@ -447,6 +447,19 @@ DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の�
 BOUGHT_AFTER: re.Pattern[str] = re.compile(
     r"[^，,。、！？!?\n]{0,6}?(?:的)?(?:买|買|購|购|入手|で買|で購入)")  # "在美國讀書時買的"
 
+# The owner read the label already ("the label on the bottom says A1263", "背面写着…").
+LABEL_SAYS: re.Pattern[str] = re.compile(
+    r"\b(?:label|sticker|back|bottom|underside|box)\b[^.?!\n]{0,25}\b(?:says|reads|shows|said)\b|"
+    r"\b(?:etikett|aufkleber|rückseite|unterseite)\b[^.?!\n]{0,25}\b(?:steht|zeigt)\b|"
+    r"\b(?:etiqueta|atrás|detrás)\b[^.?!\n]{0,25}\b(?:dice|pone)\b|"
+    r"(?:标签|標籤|背面|底部|后面|後面)[^。？！?\n]{0,10}(?:写着|寫著|印着|印著)|"
+    r"(?:ラベル|裏|背面)[^。？！?\n]{0,10}(?:に書いて|と書いて|って書いて)", re.IGNORECASE)
+
+# Salt water named: the soak is what is asked about ("客服让我泡盐水24小时再拍照，安全吗？").
+SALT_WATER: re.Pattern[str] = re.compile(
+    r"salt ?water|brine|agua (?:con |de )?sal|agua salada|salmuera|salzwasser|salzlösung|"
+    r"盐水|鹽水|塩水", re.IGNORECASE)
+
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
 # "never mind, stop, I'll do this later", "cancela, ya no quiero seguir", "先不弄了，回头再说":
