@@ -40,6 +40,7 @@ LANGS = ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
 ENTITY_RULES = {
     "give the open check what it waited for": "fill",
     "check the models named": "model_only",
+    "part of a serial while the check waits": "answer_serial",
     "a model number no recall names": "model_only",
     "did you mean this model": "model_only",
     "a question waiting for its region": "answer_region",

@@ -333,6 +333,9 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
          lambda d, s, c, u, p: d.fill_check(s, c, u, p)),
+    Rule("part of a serial while the check waits", lambda s, c, u: bool(u.serial_part)
+         and _check_open(s) and not u.models,  # "starts with 35S" while the country is asked:
+         lambda d, s, c, u, p: Turn([*p, d.reprompt_or_prompt(s, c)], s)),  # said, then asked
     Rule("check the models named", lambda s, c, u: bool(u.models),
          lambda d, s, c, u, p: d.check_models(s, c, u, p)),
     Rule("a serial for the model spoken of", lambda s, c, u: bool(u.serial) and not u.models
@@ -406,6 +409,8 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
                       and {"is_recalled", "models_list"} & set(u.questions))  # "which of
              # these are recalled?": each named model is checked (no "send them one by one")
              and not (q == "models_list" and len(u.models) >= 2)]  # "which of these…": them
+    if not asked and u.already_checked and len(u.models) == 1 and "is_recalled" in u.questions:
+        asked = ["claim_how"]  # "输SN查了显示在召回范围，拿去小米之家能退钱吗？": checked, so how
     if answering_region and not _asks_something(u) and not u.safety \
             and (not u.ranked or u.ranked[0].score < AWAITED_OVER):
         asked = []  # "I'm in texas, got it direct from casely's own site": the answer, no question
@@ -1368,8 +1373,11 @@ class Dialog:
         they are checked one after another (the serial decides for each). "What do I get for
         each?": each line also says what that model's recall gives there."""
         named = models[:MAX_MODELS]
+        others = [m for m in (u.unknown_models if u is not None else [])  # "… and an a1229":
+                  if model_key(m) not in self.knowledge.index.remedy_models]  # in no recall known
         cards = [present.verdict_card(self.knowledge, self.knowledge.check(
-            m, None, None if region == "*" else region), ctx.lang) for m in named]
+            m, None, None if region == "*" else region), ctx.lang)
+            for m in [*named, *others[:MAX_MODELS - len(named)]]]
         lead = _remedy_summary_lead(ctx.lang)
         with_remedy = u is not None and "remedy" in u.questions
         lines = [card.title + next((f" — {line}" for s in card.sections for line in s.lines

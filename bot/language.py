@@ -52,7 +52,7 @@ _JA_KANJI = frozenset("対売気変済転図広払沢駅県円様処価覧帰戻
                       "経総絵児両剤単応戦拠満証譲豊軽鉄銭隠雑頼黒歩伝働込匂枠")
 # Written Cantonese: Hong Kong writes it with Traditional forms ("尿袋有冇份回收㗎？" has no other
 # telling character), so each counts as a Traditional form.
-_CANTONESE = frozenset("冇㗎嘅喺咗唔嗰啲乜嘢佢睇噉哋嚟諗揾搵畀")
+_CANTONESE = frozenset("冇㗎嘅喺咗唔嗰啲乜嘢佢睇噉哋嚟諗揾搵畀係咩喇囉")
 # Places and currencies: they decide Simplified vs Traditional only when the forms don't.
 _TW_HINT = re.compile(r"台灣|臺灣|台湾|NT\$|新台幣|新臺幣|香港|澳門|蝦皮|"
                       r"尿袋|叉電|[一兩两三四五幾几呢嗰]粒")  # Hong Kong words for power banks

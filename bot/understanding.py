@@ -276,6 +276,9 @@ def _looks_like_serial(candidate: str) -> bool:
             and any(c.isalpha() for c in compact))
 
 
+_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
 def find_serial(text: str, models: list[str]) -> str | None:
     """A serial number in the text, if there is one that is not a model number."""
     labelled = _SN_LABEL.search(text)
@@ -627,6 +630,16 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             if kind == "MODEL":
                 unmodelled = unmodelled[:begin] + " " * (finish - begin) + unmodelled[finish:]
         result.serial = find_serial(unmodelled, result.models + result.unknown_models)
+        whole = find_serial(text, result.models) if result.unknown_models else None
+        if whole and result.serial and len(_ALNUM.sub("", whole)) == 16 \
+                and len(_ALNUM.sub("", whole)) > len(_ALNUM.sub("", result.serial)) \
+                and whole.endswith(result.serial):  # "A263 1L7Z 9K2C 44Q8": a serial's first
+            inside = [m for m in result.unknown_models if m in whole]  # group, not "A1263?"
+            result.serial = whole
+            result.unknown_models = [m for m in result.unknown_models if m not in inside]
+            if not result.unknown_models:
+                result.suggestions.clear()
+            spans = [sp for sp in spans if not (sp[2] == "MODEL" and text[sp[0]:sp[1]] in inside)]
     if result.serial:
         at = text.find(result.serial)
         if at >= 0:
