@@ -398,8 +398,9 @@ def _d_questions(u: Understood, state: ConversationState | None) -> list[str]:
              and not (q == "region_coverage" and (answering_region or checked_there))
              and not (q == "serial_format" and answering_serial)  # "the serial is …": the check
              and not (q == "find_label" and u.serial)  # "the back says … SN code …": found it
-             and not (q == "find_label" and u.models and LABEL_SAYS.search(u.text))  # "the label
-             # on the bottom says A1263": read already
+             and not (q == "find_label" and u.models and LABEL_SAYS.search(u.text)
+                      and u.questions[:1] != ["find_label"])  # "the label on the bottom says
+             # A1263. Do I mail it back?": read already (not "…says A1652, which is the serial?")
              and not (q in ("find_label", "serial_format") and u.serial_part)  # "the label says
              # BS-30KP365 and the serial ends in D": read against the rule, not asked
              and not (q == "serial_ranges" and u.serial and u.models)  # its verdict answers it

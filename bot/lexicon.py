@@ -455,11 +455,6 @@ LABEL_SAYS: re.Pattern[str] = re.compile(
     r"(?:标签|標籤|背面|底部|后面|後面)[^。？！?\n]{0,10}(?:写着|寫著|印着|印著)|"
     r"(?:ラベル|裏|背面)[^。？！?\n]{0,10}(?:に書いて|と書いて|って書いて)", re.IGNORECASE)
 
-# Salt water named: the soak is what is asked about ("客服让我泡盐水24小时再拍照，安全吗？").
-SALT_WATER: re.Pattern[str] = re.compile(
-    r"salt ?water|brine|agua (?:con |de )?sal|agua salada|salmuera|salzwasser|salzlösung|"
-    r"盐水|鹽水|塩水", re.IGNORECASE)
-
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
 # "never mind, stop, I'll do this later", "cancela, ya no quiero seguir", "先不弄了，回头再说":

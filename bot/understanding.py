@@ -53,7 +53,6 @@ from bot.lexicon import (
     REGION_CODES_WRITTEN,
     REGION_ORDER,
     SAFETY,
-    SALT_WATER,
     SERIAL_PART,
     SERIAL_PART_CUES,
     THROWN_AWAY,
@@ -792,8 +791,6 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.ranked = [r for r in result.ranked if r.question != "safety"]
         if CHECKER_SAID_NO.search(lowered) and not result.already_checked:
             result.ranked = _first("checker_says_no", result.ranked)
-        elif SALT_WATER.search(lowered):
-            result.ranked = _first("salt_water", result.ranked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered) \
                 and not ACTIVE_DANGER.search(lowered):
