@@ -394,6 +394,10 @@ def _capacity_conflict(lowered: str, name_words: set[str]) -> bool:
     return bool(said and named and not said & named)
 
 
+# Words that make another product of a series ("PowerCore Slim 10000 PD", "Nano", "Redux").
+_VARIANT_WORDS = frozenset({"slim", "redux", "pd", "elite", "lite", "plus", "nano", "prime",
+                            "essential", "ii", "iii", "mini"})
+
 # Words of product names that tell apart models alike ("MagGo … Stand", "… for Apple Watch").
 _FEATURE_WORDS = frozenset({"stand", "watch", "magnetic"})
 
@@ -726,8 +730,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.described_as = listed[0][1]
     if not result.models and len(text) <= 200 and finder.names_a_product(lowered):
         named = finder.named_model(text)
-        if named and _capacity_conflict(lowered, finder.words_of.get(named, set())):
-            named = None  # "belkin boostcharge 20k" is not the BoostCharge 10K
+        if named and (_capacity_conflict(lowered, finder.words_of.get(named, set()))
+                      or (set(re.findall(r"[a-z]+", lowered)) & _VARIANT_WORDS)
+                      - finder.words_of.get(named, set())):
+            named = None  # "belkin boostcharge 20k" is not the BoostCharge 10K, nor a
+            # "PowerCore Slim 10000 PD" the PowerCore 10000
         if named:  # "my PowerCore 10000", "Zolo 20000 Lightning": a name, said as read
             result.models.append(named)
             result.described_as = named
