@@ -368,7 +368,8 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
         if symbol in ("¥", "￥") and _KANA.search(text):
             code = "JP"  # yen written in a Japanese sentence
         found.append((code, match.start(), match.end()))
-    leading = _LEADING_CODE.match(text)  # "us, off amazon" answering "where did you buy it?"
+    start = len(text) - len(text.lstrip())
+    leading = _LEADING_CODE.match(text, start)  # "us, off amazon" answering "where did you buy?"
     if leading and not found:
         found.append((REGION_CODES_WRITTEN[leading.group(1).upper()], leading.start(1),
                       leading.end(1)))
@@ -380,7 +381,7 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-_LEADING_CODE = re.compile(r"\s*(us|uk|usa)\s*[,;]", re.IGNORECASE)
+_LEADING_CODE = re.compile(r"(us|uk|usa) ?[,;]", re.IGNORECASE)  # matched at the start only
 
 def _capacities(text: str) -> set[str]:
     """Capacities written in a text, in thousands of mAh ("20k", "20,000mAh" → "20")."""
