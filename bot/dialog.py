@@ -1103,17 +1103,19 @@ class Dialog:
         for question in asked:
             if question.id in CHECK_REQUESTS or (question.id == "region_coverage" and u.region):
                 continue  # the check just started answers it (its card was not to come twice)
-            if state.step == "await_region" and by_country and ("region" in question.needs or any(
-                    item.part in COUNTRY_PARTS for item in question.answer)):
+            if state.step == "await_region" and by_country and state.pending_question is None \
+                    and ("region" in question.needs or any(item.part in COUNTRY_PARTS
+                                                           for item in question.answer)):
                 state.pending_question = question.id  # the check asks the country (now, or
                 # after the verdict): answered with it, and said so (not a question ignored)
                 replies.append(TextReply(text=self.t(ctx, "answer_after_region",
                                                      question=question.label[ctx.lang]),
                                          about=("pending", question.id)))
                 continue
-            step, checking = state.step, state.model
+            step, checking, waiting = state.step, state.model, state.pending_question
             more = self.ask_question(state, ctx, question, u, []).replies
             state.step, state.model = step, checking  # the check stays where it was
+            state.pending_question = waiting or state.pending_question  # (and what waits)
             if _check_open(state):  # its answer per country is given; the check asks next
                 more = [r for r in more if "ask_region" not in r.about]
             replies += _parts_not_yet_said(replies, more)
