@@ -494,9 +494,10 @@ CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,50}", re.IGNORECASE)
 # "ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then the stop.
 REASON_THEN_CANCEL: re.Pattern[str] = re.compile(
-    r"[^?？]{1,50}[,，、;；.。]\s?(?:lo dejamos(?: para otro día)?|mejor otro día|lo hago (?:luego|después)|"
+    r"[,，、;；.。] ?(?:lo dejamos(?: para otro día)?|mejor otro día|lo hago (?:luego|después)|"
     r"ich mach(?:e)? (?:das|es) später|ein andermal|i'?ll do (?:it|this) later|another time|"
-    r"下次再说|下次再說|改天再说|改天再說|また今度(?:にします)?)[.!。！]?", re.IGNORECASE)
+    r"下次再说|下次再說|改天再说|改天再說|また今度(?:にします)?)[.!。！]?\Z", re.IGNORECASE)  # (searched:
+# the reason before it is any text without a question mark, up to REFLEX_MAX_CANCEL characters)
 REFLEXES: dict[str, re.Pattern[str]] = {
     "cancel": re.compile(rf"{_CANCEL_PIECE}(?:[ ,、，;。.!！]{{1,3}}{_CANCEL_PIECE}){{0,2}}"
                          r"[!.。！]{0,3}", re.IGNORECASE),

@@ -383,6 +383,12 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
 
 _LEADING_CODE = re.compile(r"(us|uk|usa) ?[,;]", re.IGNORECASE)  # matched at the start only
 
+
+def _reason_then_cancel(stripped: str) -> bool:
+    """"ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then a stop."""
+    found = REASON_THEN_CANCEL.search(stripped)
+    return found is not None and found.start() >= 1
+
 def _capacities(text: str) -> set[str]:
     """Capacities written in a text, in thousands of mAh ("20k", "20,000mAh" → "20")."""
     return {m.group(1) for m in _CAPACITY.finditer(text)}
@@ -669,7 +675,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             REFLEXES["cancel"].fullmatch(stripped)
             or ("?" not in lowered and "？" not in lowered
                 and (CANCEL_THEN_REASON.fullmatch(stripped)
-                     or REASON_THEN_CANCEL.fullmatch(stripped)))):
+                     or _reason_then_cancel(stripped)))):
         result.reflex = "cancel"  # "never mind, stop, I'll do this later"
     regions = all_regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
