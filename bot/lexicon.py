@@ -279,7 +279,7 @@ FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
     r"万一|萬一|容易|导致|導致|有没有|有沒有|ニュース|報道|聞い|可能性|心配|不安|リスク|危険性")
 FIRE_REPORTED_AFTER: re.Pattern[str] = re.compile(
     r"[^.!?。！？\n]{0,6}(?:恐れ|おそれ|可能性|かも|リスク|危険性|したら|しないか|しないよう|事故|"
-    r"たのって|のって|たやつって|た件|"
+    r"たのって|たやつって|た件|"
     r"ニュース|報道|記事|新闻|新聞|报道|報導|"
     r"的风险|的風險|的可能|的新闻|的新聞|事件|的危险|的危險)")
 # The unit is gone: with these words a past danger ("it swelled, so I threw it out") is the past.

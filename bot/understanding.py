@@ -964,7 +964,8 @@ def in_danger(lowered: str) -> bool:
 def _fire_reported(lowered: str, start: int, after: str) -> bool:
     """Fire named as a risk or as news in its own clause ("news about batteries catching fire")."""
     clause = re.split(r"[.!?。！？\n]", lowered[max(0, start - 60):start])[-1]
-    return bool(FIRE_REPORTED_BEFORE.search(clause) or FIRE_REPORTED_AFTER.match(after))
+    return bool(FIRE_REPORTED_BEFORE.search(clause) or FIRE_REPORTED_AFTER.match(after)
+                or after.startswith("のって"))  # "燃えたのって…だっけ" (past), not "燃えてるのって"
 
 
 def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:
