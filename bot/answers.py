@@ -368,6 +368,11 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
         if wanted is not None and contact.region not in (wanted, "*"):  # the line is not theirs
             heading = f"{campaign.brand} ({present.place_of(contact.region, campaign, lang)})"
         lines = present.contact_lines(lang, contact)
+        if lines and region not in (None, "*") and contact.region not in (region, "*"):
+            # "a phone number in Germany?": say there is none there before the US one
+            lines.insert(0, t(lang, "contact_not_for_region", brand=campaign.brand,
+                              region=present.region_name(region, lang),
+                              where=present.place_of(contact.region, campaign, lang)))
         links = [Link(label=t(lang, "button_website", brand=campaign.brand), url=contact.web)] \
             if contact.web else []
         if not lines and not links:

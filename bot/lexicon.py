@@ -452,8 +452,8 @@ LABEL_SAYS: re.Pattern[str] = re.compile(
     r"\b(?:label|sticker|back|bottom|underside|box)\b[^.?!\n]{0,25}\b(?:says|reads|shows|said)\b|"
     r"\b(?:etikett|aufkleber|rückseite|unterseite)\b[^.?!\n]{0,25}\b(?:steht|zeigt)\b|"
     r"\b(?:etiqueta|atrás|detrás)\b[^.?!\n]{0,25}\b(?:dice|pone)\b|"
-    r"(?:标签|標籤|背面|底部|后面|後面)[^。？！?\n]{0,10}(?:写着|寫著|印着|印著)|"
-    r"(?:ラベル|裏|背面)[^。？！?\n]{0,10}(?:に書いて|と書いて|って書いて)", re.IGNORECASE)
+    r"(?:标签|標籤|背面|底部|侧面|側面|后面|後面)[^。？！?\n]{0,10}(?:写着|寫著|印着|印著)|"
+    r"(?:ラベル|裏|背面|側面|底面|本体)[^。？！?\n]{0,10}(?:に書いて|と書いて|って書いて)", re.IGNORECASE)
 
 # Whole-message reflexes: only tested on messages of at most REFLEX_MAX characters (stripped).
 REFLEX_MAX = 24
@@ -480,9 +480,11 @@ _CANCEL_PIECE = (
     r"(?:ahorita|ahora) no puedo|(?:después|despues|luego|más tarde|mas tarde) sigo|"
     r"sigo (?:después|despues|luego|más tarde|mas tarde)|"
     r"vergiss (?:die|den|das) (?:prüfung|pruefung|check|sache|ganze)|"
-    r"我?先睡了|唔查住|取消先|(?:いったん|一旦)?中止(?:で|します)?(?:お願いします)?)"
+    r"我?先睡了|唔查住|取消先|(?:いったん|一旦)?中止(?:で|します)?(?:お願いします)?|"
+    r"先这样吧|先這樣吧|今天(?:先)?不弄了|不弄了|(?:序列号|序號)?(?:回头|回頭)再(?:说|說)|"
+    r"(?:今日は)?時間(?:が)?ない(?:から|ので)[、 ]?また今度(?:にする|にします|で)?|また今度にする)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor|吧|啦|します|して))?"
-    r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|ありがとう))?"
+    r"(?:[ ,，、!]{1,3}(?:thanks|thank you|thx|gracias|danke|谢谢|謝謝|唔該|唔该|ありがとう))?"
 )
 REFLEX_MAX_CANCEL = 72
 # "abbrechen bitte, die kinder schreien", "ごめん中断で。電車降りる": a plain stop first, then a

@@ -40,6 +40,7 @@ from bot.lexicon import (
     FIRE_REPORTED_AFTER,
     FIRE_REPORTED_BEFORE,
     FIRE_WORD,
+    LABEL_SAYS,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
     NEGATED_AFTER,
@@ -56,6 +57,7 @@ from bot.lexicon import (
     SERIAL_PART,
     SERIAL_PART_CUES,
     THROWN_AWAY,
+    WHAT_NOW,
     WORD,
     brand_in,
     injection_in,
@@ -867,7 +869,7 @@ _PURCHASE_CLAUSE = re.compile(
 def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     """Other questions that parts of a long message ask clearly ("do they want it mailed back,
     or do I recycle it myself?" → dispose), when the whole message scores only the first; at
-    most two, in the order asked."""
+    most two: those of parts that ask first, each in the order asked."""
     if not ranked or len(masked) < 10:
         return ()
     pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
@@ -885,9 +887,17 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     same = _ONE_CHECK if first in _ONE_CHECK else {first}
     matcher = default_matcher()
     found: list[str] = []
-    for part in parts[:8]:
-        if _PURCHASE_CLAUSE.search(part) and not ASKING_WORD.search(part):
-            continue  # "got it at ⟨p⟩ last spring" says where it was bought, asks nothing
+    # parts that ask ("do I need his receipts") before parts that tell ("one says ⟨m⟩ on the
+    # bottom"): a telling phrase scored like a question took the asked one's place (strangers)
+    # ("what now" asks nothing in particular)
+    parts = sorted(parts[:8], key=lambda p: not (p == asked_last or (
+        ASKING_WORD.search(p) and not WHAT_NOW.search(p))))
+    for part in parts:
+        if (_PURCHASE_CLAUSE.search(part) or ("⟨m⟩" in part and LABEL_SAYS.search(part)
+                                              and not _PHRASES.search(part))) \
+                and not ASKING_WORD.search(part):
+            continue  # "got it at ⟨p⟩ last spring" says where it was bought, "側面に⟨m⟩って
+            # 書いてある" what the label says: neither asks anything
         scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
         if scored and scored[0].question not in same and scored[0].question != "safety" \
                 and scored[0].question not in found and (
