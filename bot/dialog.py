@@ -1383,9 +1383,12 @@ class Dialog:
             for m in [*named, *others[:MAX_MODELS - len(named)]]]
         lead = _remedy_summary_lead(ctx.lang)
         with_remedy = u is not None and "remedy" in u.questions
-        lines = [card.title + next((f" — {line}" for s in card.sections for line in s.lines
-                                    if with_remedy and line.startswith(lead)), "")
-                 for card in cards]
+        said = [*named, *others[:MAX_MODELS - len(named)]]  # as written ("Anker 733", not the
+        lines = [card.title.replace(card.model, as_written) if card.model else card.title  # key)
+                 for card, as_written in zip(cards, said, strict=True)]
+        lines = [line + next((f" — {x}" for s in card.sections for x in s.lines
+                              if with_remedy and x.startswith(lead)), "")
+                 for line, card in zip(lines, cards, strict=True)]
         text = self.t(ctx, "several_models", count=len(named), models=", ".join(named))
         return TextReply(text="\n".join([text, *(f"• {line}" for line in lines)]),
                          about=("several_models",))

@@ -202,7 +202,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"odd|off|toxic|like (?:burn\w*|plastic|chemicals?|fish))|(?:weird|funny|strange|chemical) smell|"
     r"crackl\w*|washing machine|washer|laundry|through the wash|puddle|soggy|teeth marks|"
     r"bubbled|bubbling|dryer|tumble dr\w*|knocked (?:it |mine )?(?:off|over)|split open|"
-    r"caved in|crushed|squashed|down the stairs|"
+    r"caved in|crushed|squashed|down the stairs|(?:got|gets|looks?) (?:cooked|baked|fried)|"
     r"bite marks)\b|"
     # es
     r"\b(?:caliente|se calienta|calentando|sobrecalent\w*|hinchad[ao]s?|se hinch\w*|"
@@ -212,7 +212,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"perforad[ao]|pinchad[ao]|mordi\w*|mordisque\w*|agrietad[ao]|rajad[ao]|calent\w*|"
     r"deformad[ao]|deform\w*|olor (?:raro|extraño|químico|a plástico)|huele (?:raro|extraño|a químico|"
     r"a plástico)|lavadora|chisporrote\w*|tibi[ao]|marcas de dientes|infl[oó]\w*|hinchó|mojó|secadora|"
-    r"hirviendo|ardiendo|quema(?:ba)? al tocar\w*)\b|"
+    r"hirviendo|ardiendo|quema(?:ba)? al tocar\w*|panzon[ao]?|panzud[ao]|barrigon[ao]|embarazad[ao])\b|"
     # de
     r"\b(?:heiß|heiss|warm wird|überhitz\w*|aufgebläht\w*|gebläht\w*|aufgequollen\w*|bläht sich|"
     r"dick geworden|dicker|wird dick\w*|"
@@ -387,6 +387,10 @@ WHAT_NOW: re.Pattern[str] = re.compile(
     r"怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
     r"\bqu[ée] debo hacer\b", _I)
+# "喺香港買嘅，去邊度搞？": where to go to claim (not whether that country is covered).
+WHERE_TO_CLAIM: re.Pattern[str] = re.compile(
+    r"(?:去|到)(?:邊度|边度|哪里|哪裡|哪儿|哪兒)(?:搞|退|申請|申请|換|换|弄|辦|办)|"
+    r"(?:邊度|边度|哪里|哪裡)(?:可以)?(?:退貨|退货|申請|申请)")
 # The place of purchase not known, or bought online ("la compré online, no me acuerdo dónde").
 PLACE_UNKNOWN: re.Pattern[str] = re.compile(
     r"\b(?:online|on ?line|internet|web ?shop|website|en l[ií]nea|don'?t (?:know|remember)|"

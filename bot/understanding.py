@@ -58,6 +58,7 @@ from bot.lexicon import (
     SERIAL_PART_CUES,
     THROWN_AWAY,
     WHAT_NOW,
+    WHERE_TO_CLAIM,
     WORD,
     brand_in,
     injection_in,
@@ -217,6 +218,9 @@ _GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "p
                             "integrated", "elements", "gravity", "packaging", "speaker", "print",
                             "teddy", "bluetooth", "speakerphone"})
 _NUMBER_NAMES = ("334", "321", "535")
+# An Anker series number listed beside model numbers: "…, una A1366 y una 733", "and a 737".
+_LISTED_SERIES = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+(?:(?:a|an|my|one|una?|eine?n?|meine?)\s+)?"
+                            r"([1-9]\d\d)(?!\d|[.,]\d|\s?(?:mah|w\b|k\b|%|wh|dollars?|euros?|\$|€))")
 _SPEC_WORD = re.compile(r"\d+(?:mah|w|wh|k|v)")  # a capacity, wattage or voltage written as one word
 # What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
 # languages, matched against the same features of the knowledge's product names.
@@ -716,6 +720,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                       if by_number[0].endswith(m.group(1))]
     if not result.models and result.brand and not result.unknown_models:
         described = finder.by_spec(text, result.brand)
+        said = set(re.findall(r"[a-z0-9]+", lowered)) & finder.product_words
+        named_too = [m for m in described if said & finder.words_of.get(m, set())]
+        if len(described) > 1 and named_too:  # "Zolo 20000": the 20K Zolos, not every 20K
+            described = named_too
         if described:  # the matcher reads the description as a model ("… usb c cable" is no
             spans += spec_spans(text)  # question about cables)
         if len(described) == 1:  # "xiaomi 33w 20000 with the cable": one model fits — said so
@@ -728,6 +736,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.models += [m for words, m in finder.several_named(text) if m not in result.models
                           and (not words.isdigit() or re.search(  # "for 321 dollars" is a price
                               rf"\b(?:a|an|the|my|anker|and|una?|eine?n?|und|y)\s+{words}\b", lowered))]
+    if result.models and result.brand == "Anker" and len(text) <= 600:
+        # "una A1652, una A1366 y una 733": a series number in the list, in no recall known
+        result.unknown_models += [f"Anker {n}" for n in _LISTED_SERIES.findall(lowered)
+                                  if n not in finder.by_number
+                                  and f"Anker {n}" not in result.unknown_models]
     if not result.models and len(text) <= 600 and finder.names_a_product(lowered):
         listed = finder.several_named(text)
         if len(listed) >= 2:  # "a 321, a 535 and a powercore 10000": each checked in turn
@@ -767,6 +780,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # as it, and said so ("I take it to be BI-B41")
         result.models.append(result.suggestions.pop())
         result.described_as = result.models[0]
+        if not _question_like(text):  # ("the one with the lightning cable" asks nothing of
+            spans += spec_spans(text)  # cables; "GUXON雙線那個，是線有問題？" does)
     if not result.models and not result.unknown_models and 2 <= len(result.suggestions) <= 4:
         said = set(re.findall(r"[a-z0-9]+", lowered)) & (finder.product_words | _FEATURE_WORDS)
         telling = [m for m in result.suggestions if said & (finder.words_of.get(m, set()) - set(
@@ -777,6 +792,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.suggestions = telling
             result.models.append(result.suggestions.pop())
             result.described_as = result.models[0]
+            spans += spec_spans(text)  # ("the one with the lightning cable" asks nothing)
     if not result.models and not result.unknown_models and not result.suggestions \
             and result.brand and len(finder.specs.get(result.brand, {})) == 1:
         result.suggestions += list(finder.specs[result.brand])  # "小米充电宝": its one model
@@ -807,6 +823,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.ranked = [r for r in result.ranked if r.question != "safety"]
         if CHECKER_SAID_NO.search(lowered) and not result.already_checked:
             result.ranked = _first("checker_says_no", result.ranked)
+        elif WHERE_TO_CLAIM.search(lowered) and any(
+                r.question == "claim_how" and r.score >= CLAUSE for r in result.ranked[:3]):
+            result.ranked = _first("claim_how", result.ranked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered) \
                 and not ACTIVE_DANGER.search(lowered):
