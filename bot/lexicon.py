@@ -246,7 +246,7 @@ SAFETY: re.Pattern[str] = re.compile(
 _FILLER = (r"(?:any|signs?|of|heat|hot|warm|swelling|swollen|bulging|smell\w*|smoke|or|nor|and|"
            r"ever|been|become|gets?|getting|got|gotten|felt|feels?|runs?|ran|is|it|was|has|had|"
            r"really|too|very|overly|even|once|that|so|actually|"
-           r"noticeably|at|all|yet|se|ha|está|esta|estaba|ni|o|y|nada|ist|war|wird|geworden|"
+           r"noticeably|at|all|yet|se|ha|está|esta|estaba|ni|o|y|nada|ist|war|wird|geworden|mal|einmal|"
            r"zu|sehr|oder|und|noch|nie|besonders|warm|heiß|heiss|aufgebläht|calienta|caliente|"
            r"hinchad[ao])")
 NEGATED_BEFORE: re.Pattern[str] = re.compile(
@@ -326,6 +326,9 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"system prompt|system override|you are now|new rules?: ?(?:you|from now|ignore|act)|developer mode|jailbreak|"
     r"pretend (?:you are|you're|youre|to be)|"
     r"mark (?:my|the|this) serial as|"
+    r"new instructions? (?:from|by) (?:your|the) (?:admin|developer|owner|operator)|"
+    r"systemhinweis|(?:sicherheits\w*|safety \w+) (?:deaktiviert|disabled|off)|"
+    r"(?:antworte|respond|answer|reply|responde) (?:nur|only|solo|sólo) (?:mit|with|con) [\'\x22‘“„]|"
     r"(?:give|send|generate) me (?:a |an |some |free ){0,3}(?:gift ?card|voucher|coupon|promo) ?"
     r"(?:code|number)s?)\b"
 )
@@ -476,7 +479,7 @@ _CANCEL_PIECE = (
     r"ya no quiero seguir|luego lo hago|después|otro día|lo dejo|déjalo así|ya no|"
     r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"
     r"brech (?:das )?ab|(?:hab|habe) (?:grad |gerade |jetzt )?(?:echt |wirklich )?keine zeit(?: dafür)?|"
-    r"doch nicht|don'?t bother|no need|scrap (?:that|it|this)(?: whole thing)?|(?:i )?don'?t need (?:it|this|that) any ?more|"
+    r"doch nicht|don'?t bother|no need|(?:scrap|scratch) (?:that|it|this)(?: whole thing)?|end (?:it|this)|(?:i )?don'?t need (?:it|this|that) any ?more|"
     r"corta(?: acá| aquí| ahí)?|lo dejamos(?: para otro día)?|dejémoslo|"
     r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
     r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや|"
