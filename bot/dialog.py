@@ -1105,6 +1105,7 @@ class Dialog:
                 continue  # the check just started answers it (its card was not to come twice)
             if state.step == "await_region" and by_country and state.pending_question is None \
                     and ("region" in question.needs or any(item.part in COUNTRY_PARTS
+                                                           and not item.no_model_only
                                                            for item in question.answer)):
                 state.pending_question = question.id  # the check asks the country (now, or
                 # after the verdict): answered with it, and said so (not a question ignored)
@@ -1216,6 +1217,8 @@ class Dialog:
                               about=(question.id, "danger_no_travel"))]
         airline = flights.find_airline(u.text, self.knowledge) if flying and u else None
         for item in question.answer:
+            if item.no_model_only and model is not None:
+                continue
             if item.part is not None:
                 reply = answers.build(self.knowledge, item.part, model, region, brand, ctx.lang,
                                       places=u.regions if u is not None else None,

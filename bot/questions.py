@@ -36,6 +36,9 @@ class AnswerItem(BaseModel):
 
     part: Part | None = None
     message: str | None = None
+    no_model_only: bool = Field(default=False, description="Given only when no model is known "
+                                "(several units, no model: how claims go; with models, each "
+                                "one's check says it)")
 
     @model_validator(mode="after")
     def _one(self) -> AnswerItem:
