@@ -1196,6 +1196,11 @@ class Dialog:
                 and self.knowledge.index.region_matters(model):
             # The answer for every country first; the country then narrows it down.
             replies = self.answer(ctx, question, model, None, brand)
+            if state.step == "await_serial" and state.model == model:
+                # asked while the serial is looked for ("before I type it in, do I write on
+                # it?"): the answer for every country, and the check goes on where it was (its
+                # verdict asks the country where it matters)
+                return Turn([*pending, *replies, self.ask_serial(state, ctx)], state)
             state.pending_question = question.id
             _speak_of(state, model)
             text = self.t(ctx, "question_needs_region", model=model, question="").strip()
