@@ -359,6 +359,14 @@ POLICY: tuple[Rule, ...] = (
 )
 
 
+def _leave_model_choice(state: ConversationState) -> None:
+    """No model is awaited any more: a serial typed ahead for the models offered goes with the
+    choice (no raw serial is kept outside a live check; found by tests/reliability/test_fuzz)."""
+    state.step = "idle"
+    state.serial = None
+    state.candidates = []
+
+
 def _speak_of(state: ConversationState, model: str) -> None:
     """The model the conversation now speaks of; its last verdict is only kept for it."""
     if state.last_model != model:
@@ -1209,7 +1217,7 @@ class Dialog:
                                      about=("ask_region",))], state)
         state.pending_question = None
         if state.step == "await_model":
-            state.step = "idle"
+            _leave_model_choice(state)
         return Turn([*pending, *self.answer(ctx, question, model, state.region, brand, u)], state)
 
     def answer(self, ctx: Context, question: Question, model: str | None, region: str | None,
@@ -1255,7 +1263,7 @@ class Dialog:
         if model:
             _speak_of(state, model)
             if state.step == "await_model":
-                state.step = "idle"
+                _leave_model_choice(state)
         if u is not None and u.models:
             _speak_of(state, u.models[0])
         turn = self.ask_question(state, ctx, question, u, pending)

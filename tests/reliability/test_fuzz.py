@@ -234,3 +234,13 @@ def test_odd_digits_are_text_not_a_crash(fuzzer: Fuzzer, line: str) -> None:
     conv = Conversation("console", "private", False, None, 1000,
                         [("text", "A1263", None), ("text", line, None)])
     fuzzer.play(conv)
+
+
+def test_a_serial_typed_for_an_offered_model_goes_when_a_command_ends_the_choice(
+        fuzzer: Fuzzer) -> None:
+    """Found by the fuzz test (CI, session 10): a serial sent while the bot offered models
+    ('BPR-02?') stayed stored after /models ended the choice, outside any live check."""
+    conv = Conversation("console", "private", False, None, 1000,
+                        [("text", "A1263", None), ("text", "B PR-02", None),
+                         ("text", "2G5052G505", None), ("command", "models", "")])
+    fuzzer.play(conv)  # check_state: no raw serial outside a live check
