@@ -892,6 +892,8 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     if not ranked or len(masked) < 10:
         return ()
     pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
+    if len(pieces) < 2:  # "…powercore ⟨m⟩ recall. where tf is the serial number" has no
+        pieces = [p.strip() for p in _PHRASES.split(masked) if p.strip()]  # question mark
     if len(pieces) < 2:
         return ()
     # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase
