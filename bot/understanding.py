@@ -219,8 +219,11 @@ _GENERIC_WORDS = frozenset({"anker", "power", "bank", "powerbank", "battery", "p
                             "teddy", "bluetooth", "speakerphone"})
 _NUMBER_NAMES = ("334", "321", "535")
 # An Anker series number listed beside model numbers: "…, una A1366 y una 733", "and a 737".
+# The number ends a list item (a stop, a comma, "and", "power bank"): "my A1263, 200 times" is a
+# count, not a product.
 _LISTED_SERIES = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+(?:(?:a|an|my|one|una?|eine?n?|meine?)\s+)?"
-                            r"([1-9]\d\d)(?!\d|[.,]\d|\s?(?:mah|w\b|k\b|%|wh|dollars?|euros?|\$|€))")
+                            r"([1-9]\d\d)(?!\d|[.,]\d)(?= ?(?:[.,;:!?)\-—–]|$|(?:and|und|y|or|oder|o|"
+                            r"power|powerbank|powercore|battery|bater\w*|akku|pack)\b))")
 _SPEC_WORD = re.compile(r"\d+(?:mah|w|wh|k|v)")  # a capacity, wattage or voltage written as one word
 # What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
 # languages, matched against the same features of the knowledge's product names.
@@ -394,6 +397,7 @@ def _reason_then_cancel(stripped: str) -> bool:
     """"ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then a stop."""
     found = REASON_THEN_CANCEL.search(stripped)
     return found is not None and found.start() >= 1
+
 
 def _capacities(text: str) -> set[str]:
     """Capacities written in a text, in thousands of mAh ("20k", "20,000mAh" → "20")."""

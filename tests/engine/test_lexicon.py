@@ -293,3 +293,15 @@ def test_a_chain_with_shops_in_many_countries_yields_to_the_place_named(text: st
 ])
 def test_models_written_as_owners_write_them(text: str, model: str) -> None:
     assert understand(text, INDEX).models == [model]
+
+
+@pytest.mark.parametrize(("text", "unknown"), [
+    ("Tengo tres baterías Anker: una A1652, una A1366 y una 733. ¿Cuáles están afectadas?",
+     ["Anker 733"]),
+    ("my anker A1263 and a 737 power bank, which are recalled?", ["Anker 737"]),
+    ("my anker A1263, 200 times charged and still fine. recalled?", []),
+    ("anker A1263, 100 bucks on amazon", []),
+])
+def test_a_series_number_in_a_list_is_a_product_a_count_is_not(text: str,
+                                                                unknown: list[str]) -> None:
+    assert understand(text, INDEX).unknown_models == unknown
