@@ -359,6 +359,13 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
     likely = LIKELY_COUNTRY.get(lang) if region is None else None
     found_all = [found for campaigns in by_brand.values()
                  if (found := _brand_contact(campaigns, region, likely)) is not None]
+    if brand and region is None and len(found_all) == 1 and found_all[0][1].region != likely:
+        # "Anker's phone number?" with no country known, and none for the likely one: a line
+        # per country, then the country (not the US hotline for someone in Taiwan)
+        by_country = _contacts_by_country(knowledge, found_all[0][0].brand,
+                                          by_brand[found_all[0][0].brand], lang)
+        if by_country is not None:
+            return by_country
     here = [f for f in found_all if f[1].region in {region or likely} - {None}]
     if not brand and here:  # no brand named: the brands with a contact there (a Japanese
         found_all = here    # question gets Anker Japan, not six US hotlines)
@@ -386,6 +393,28 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
     if not sections:  # never an empty card
         sections = [Section(lines=[t(lang, "brand_decides_no_contact")])]
     return _card(knowledge, "contact", lang, None, sections[:8], sources[:3])
+
+
+def _contacts_by_country(knowledge: Knowledge, brand: str, campaigns: list[Campaign],
+                         lang: str) -> InfoCard | None:
+    """One line per country a brand's recalls list a contact for (None if that is one only)."""
+    lines: dict[str, str] = {}
+    first: tuple[Campaign, list[Source]] | None = None  # the first line's source is cited
+    for campaign in sorted(campaigns, key=lambda c: c.announced, reverse=True):
+        for contact in campaign.contacts:
+            reach = " · ".join(x for x in (contact.phone, contact.email, contact.wechat) if x)
+            place = present.place_of(contact.region, campaign, lang)
+            if reach and place not in lines:
+                lines[place] = f"• {place}: {reach}"
+                first = first or (campaign, _cited(campaign, contact.sources))
+    if len(lines) < 2 or first is None:
+        return None
+    best = present.best_source(first[1])
+    link = present.source_link(lang, best, first[0]) if best is not None else None
+    return InfoCard(topic="contact", title=t(lang, "contact_depends_title", model=brand),
+                    sections=[Section(lines=[*list(lines.values())[:6],
+                                             t(lang, "remedy_tell_country")])],
+                    source=link, about=("contact", "by_country"))
 
 
 def _brand_contact(campaigns: list[Campaign], region: str | None,

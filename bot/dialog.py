@@ -1043,8 +1043,13 @@ class Dialog:
                     else None
                 model = u.models[0] if u.models else state.last_model
                 for other in asked[asked.index(question) + 1:]:  # any other question that
-                    if not other.needs:                          # needs neither ("…and where
-                        replies += _parts_not_yet_said(          # do I dispose of it?")
+                    if not other.needs or (model and "model" in question.needs  # needs neither
+                                           and state.pending_question == question.id
+                                           and set(other.needs) <= {"model", "region"}):
+                        # ("…and where do I dispose of it?"), or only the country asked now
+                        # ("write on it or on paper? and the receipt, I lost it": both, for
+                        # every country, then "where did you buy it?")
+                        replies += _parts_not_yet_said(
                             replies, self.answer(ctx, other, model, state.region,
                                                  u.brand or state.brand, u))
                 return Turn(replies + ([prompt] if prompt else []), state)
@@ -1084,6 +1089,12 @@ class Dialog:
                 and state.step in ("idle", "await_model") and not asked_model \
                 and state.last_model is None:  # no model spoken of yet: which one?
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
+        by_country = next((r for r in replies if "by_country" in r.about), None)
+        if by_country is not None and state.pending_question is None and state.step == "idle" \
+                and (state.last_model or state.brand) and not ctx.group:
+            # "no reply for weeks, who do I contact?" → a line per country, "tell me the
+            # country" → "US": that country's answer to the same question
+            state.pending_question = by_country.about[0]
         return Turn(_without_remedy_summary(replies, ctx.lang) + ([prompt] if prompt else []),
                     state)
 

@@ -451,6 +451,38 @@ DESTINATION_BEFORE: re.Pattern[str] = re.compile(
     r"nach|(?:vuelo|viaje|viajo|volamos|vuelvo|voy|vamos)\s+a)\s+(?:the\s+)?|"
     r"飞往|飛往|飞去|飛去|前往)$", _I)
 DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の便|のフライト)")
+# After a danger, "what do I do with it?" asks where it goes (besides the safety steps):
+# "it smoked, it's on the balcony now — was mach ich jetzt damit?", "係咪要掉咗佢？".
+WHAT_WITH_IT: re.Pattern[str] = re.compile(
+    r"\bwhat (?:do|should|can|shall) (?:i|we) do with (?:it|this|them|that)\b|"
+    r"\b(?:throw|toss|chuck|bin) (?:it|this|them)(?: out| away)?\b|\bget rid of (?:it|this|them)\b|"
+    r"\bwas (?:mach|mache|soll|tu|tue) ich (?:jetzt |nun |denn )?damit\b|\b(?:wegwerfen|entsorgen)\b|"
+    r"\bqué hago con (?:ella|él|ello|esto|eso)\b|\btirarl[ao]\b|"
+    r"怎么处理|怎麼處理|點處理|点处理|扔掉|丢掉|丟掉|掉咗佢|掉左佢|捨て|処分", _I)
+# A country said as an adjective of a phone line ("eine deutsche Telefonnummer", "a UK number"):
+# the contacts there are asked for. Only beside a phone word: "deutsche Anleitung" is no place.
+NATIONAL_LINE: re.Pattern[str] = re.compile(
+    r"\b(deutsche[nr]?|german|österreichische[nr]?|austrian|schweizer|swiss|spanish|española?|"
+    r"mexican[ao]?|british|uk|canadian|canadiense|american|us|japanese|japonesa?|chinese|china|"
+    r"taiwanese|singapore)\s+(?:(?:support|service|kunden\w*)\s+)?"
+    r"(?:telefonnummer|nummer|hotline|number|phone|line|número|numero|teléfono|telefono)\b", _I)
+NATIONAL_CODES: dict[str, str] = {
+    "deutsche": "DE", "deutschen": "DE", "deutscher": "DE", "german": "DE", "österreichische": "AT",
+    "österreichischen": "AT", "österreichischer": "AT", "austrian": "AT", "schweizer": "CH",
+    "swiss": "CH", "spanish": "ES", "española": "ES", "espanol": "ES", "mexican": "MX",
+    "mexicano": "MX", "mexicana": "MX", "british": "GB", "uk": "GB", "canadian": "CA",
+    "canadiense": "CA", "american": "US", "us": "US", "japanese": "JP", "japonesa": "JP",
+    "japones": "JP", "chinese": "CN", "china": "CN", "taiwanese": "TW", "singapore": "SG"}
+# A place the unit was NOT bought in ("it wasn't bought in Japan", "日本で買ったものじゃない"):
+# never read as where it was bought (a Japanese recall offered for a US purchase).
+NOT_BOUGHT_BEFORE: re.Pattern[str] = re.compile(
+    r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:bought|purchased|buy|got|sold|get)\s+)?(?:(?:it|them|this|one)\s+)?"
+    r"(?:in|from|at)\s+(?:the\s+)?$|"
+    r"\bnicht\s+(?:in|aus)\s+(?:den\s+|der\s+)?$|"
+    r"\bno\s+(?:(?:lo|la)\s+)?(?:compr\w+|es|era|fue)\s+(?:en|de)\s+(?:los\s+)?$|"
+    r"(?:不是|唔係|並不是|并不是|並非|并非)(?:在|喺|於|从|從)?$", _I)
+NOT_BOUGHT_AFTER: re.Pattern[str] = re.compile(
+    r"で(?:買った|購入した|買っ|購入し)(?:もの|の|て)?(?:じゃ|では|い)?(?:ない|なく|ありません)")
 BOUGHT_AFTER: re.Pattern[str] = re.compile(
     r"[^，,。、！？!?\n]{0,6}?(?:的)?(?:买|買|購|购|入手|で買|で購入)")  # "在美國讀書時買的"
 

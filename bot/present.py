@@ -508,6 +508,9 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         and with_remedy.campaign is main.campaign else ()
     buttons = link_buttons(lang, campaigns, result.region or (LIKELY_COUNTRY.get(lang) if brand_page
                                                              else None), with_contact=brand_page)
+    if not buttons and main.campaign.authority.url:  # no checker or form: the official notice
+        buttons += _link_button(t(lang, "button_notice", authority=_authority_name(main.campaign)),
+                                main.campaign.authority.url)
     if verdict is Verdict.NOT_AFFECTED:
         buttons += [_topic_button(lang, "dispose")]
     else:  # "What do I get?" stays: its card has every option in full, and the caveats
@@ -623,6 +626,9 @@ def _same_everywhere(knowledge: Knowledge, model: str, topic: str) -> bool:
     return regions == {"*"}
 
 
+_PART_OF_TOPIC = {"claim": "claim_steps"}  # the answer part a topic card stands for
+
+
 def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) -> InfoCard:
     """Remedies, claims or contacts that differ by country, before we know the country: one short
     line per country, and the question that decides (never every country's answer in full)."""
@@ -674,9 +680,10 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
     title = t(lang, f"{topic}_depends_title", model=model)
     buttons = link_buttons(lang, campaigns, None)[:1]
     buttons += next_step_buttons(lang, answered_topic=topic)[:-1]
-    return InfoCard(topic=topic, title=title,
+    return InfoCard(topic=topic, title=title,  # "by_country": the country, said next, answers it
                     sections=[Section(lines=[*lines, t(lang, "remedy_tell_country")])],
-                    source=campaign_source(lang, main), buttons=buttons)
+                    source=campaign_source(lang, main), buttons=buttons,
+                    about=(_PART_OF_TOPIC.get(topic, topic), "by_country"))
 
 
 def _needs_model(lang: str, topic: str, knowledge: Knowledge | None = None,

@@ -26,6 +26,9 @@ from bot.lexicon import (
     BOUGHT_AFTER_LATIN,
     BOUGHT_BEFORE,
     BRAND_NAMES,
+    BRANDS_CJK,
+    BRANDS_LATIN,
+    BRANDS_LATIN_BESIDE_CJK,
     CANCEL_THEN_REASON,
     CHAINS_IN_MANY_COUNTRIES,
     CHECKER_SAID_NO,
@@ -43,8 +46,12 @@ from bot.lexicon import (
     LABEL_SAYS,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
+    NATIONAL_CODES,
+    NATIONAL_LINE,
     NEGATED_AFTER,
     NEGATED_BEFORE,
+    NOT_BOUGHT_AFTER,
+    NOT_BOUGHT_BEFORE,
     PLACE_FIRST_WORDS,
     REASON_THEN_CANCEL,
     REFLEX_MAX,
@@ -58,6 +65,7 @@ from bot.lexicon import (
     SERIAL_PART_CUES,
     THROWN_AWAY,
     WHAT_NOW,
+    WHAT_WITH_IT,
     WHERE_TO_CLAIM,
     WORD,
     brand_in,
@@ -224,10 +232,23 @@ _NUMBER_NAMES = ("334", "321", "535")
 _LISTED_SERIES = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+(?:(?:a|an|my|one|una?|eine?n?|meine?)\s+)?"
                             r"([1-9]\d\d)(?!\d|[.,]\d)(?= ?(?:[.,;:!?)\-—–]|$|(?:and|und|y|or|oder|o|"
                             r"power|powerbank|powercore|battery|bater\w*|akku|pack)\b))")
+# A product line and its capacity listed beside model numbers ("…, and an old PowerCore 20000").
+_LISTED_LINE = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+(?:(?:a|an|my|one|una?|eine?n?|meine?)\s+)?"
+                          r"(?:(?:old|older|new|little|alte[nr]?)\s+)?(?:anker\s+)?"
+                          r"((?:powercore|power core|zolo|maggo|nano|prime)\s?(?:\d{1,2}k|\d{4,5}))\b")
+# Product lines a name carries besides its specs: an owner of one mostly says it ("my Zolo").
+_LINE_WORDS = frozenset({"zolo", "maggo", "nano", "prime", "powercore", "magsafe", "slim"})
+_LINE_NAMES = {"powercore": "PowerCore", "maggo": "MagGo"}
+# What goes before a bare series number in a list: "a 321", "an old 535", "und eine alte 535".
+_LIST_ARTICLE = (r"\b(?:a|an|the|my|anker|and|una?|eine?n?|und|y)\s+"
+                 r"(?:(?:old|older|new|little|other|another|alte[nr]?)\s+)?")
 _SPEC_WORD = re.compile(r"\d+(?:mah|w|wh|k|v)")  # a capacity, wattage or voltage written as one word
 # What owners describe a power bank by ("xiaomi 33w 20000 with the built-in cable"), in six
 # languages, matched against the same features of the knowledge's product names.
-_CAPACITY = re.compile(r"(?<![\d.,])(\d{1,2})(?:[.,]?000(?!\d)|\s?k\b)", re.IGNORECASE)
+_CAPACITY = re.compile(r"(?<![\d.,])(\d{1,2})(?:[.,]?000(?!\d)|\s?k\b|\smil\b)", re.IGNORECASE)
+# "两万毫安", "2萬", "1万mAh": ten thousands, as Chinese and Japanese owners write a capacity
+_CJK_CAPACITY = re.compile(r"(?<![\d.,十百千])(一|两|兩|二|三|1|2|3)\s?(?:万|萬)")  # not "十二万多人"
+_CJK_DIGITS = {"一": 1, "1": 1, "两": 2, "兩": 2, "二": 2, "2": 2, "三": 3, "3": 3}
 _WATTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d)?)\s?w(?![a-z])", re.IGNORECASE)  # "22,5W"
 # What owners call a Lightning cable ("the zolo with the apple cable built in").
 _APPLE_CABLE = re.compile(r"(?:apple|iphone)[- ](?:cable|kabel|cord)|cable (?:de|para) (?:apple|iphone)|"
@@ -236,7 +257,7 @@ _FEATURES: dict[str, re.Pattern[str]] = {
     "cable": re.compile(r"built[- ]?in|integrated|attached|cable|kabel|integrad|线|線|ケーブル|一体型",
                         re.IGNORECASE),
     "lightning": re.compile(r"lightning|ライトニング", re.IGNORECASE),
-    "usb-c": re.compile(r"usb[- ]?c|type[- ]?c", re.IGNORECASE),
+    "usb-c": re.compile(r"usb[- ]?c|type[- ]?c|c口|c线|c線|c端", re.IGNORECASE),
     "magnetic": re.compile(r"maggo|magnetic|magsafe|magnet|magnéti|magneti|磁吸|マグネット",
                            re.IGNORECASE),
 }
@@ -244,13 +265,15 @@ _FEATURES: dict[str, re.Pattern[str]] = {
 
 def spec_spans(text: str) -> list[tuple[int, int, str]]:
     """Where a text describes a power bank (capacity, watts, cable kinds), as MODEL spans."""
-    patterns = [_CAPACITY, _WATTS, *_FEATURES.values()]
+    patterns = [_CAPACITY, _CJK_CAPACITY, _WATTS, *_FEATURES.values()]
     return [(m.start(), m.end(), "MODEL") for p in patterns for m in p.finditer(text)]
 
 
 def spec_of(text: str) -> frozenset[str]:
     """The features a text names: capacity (mAh), watts, cable kinds, magnetic."""
     found = {f"{int(m.group(1)) * 1000}mah" for m in _CAPACITY.finditer(text)}
+    found |= {f"{_CJK_DIGITS.get(m.group(1), 0) * 10000}mah" for m in _CJK_CAPACITY.finditer(text)
+              if m.group(1) in _CJK_DIGITS}
     found |= {f"{float(m.group(1).replace(',', '.')):g}w" for m in _WATTS.finditer(text)}
     found |= {name for name, pattern in _FEATURES.items() if pattern.search(text)}
     return frozenset(found)  # product names that are numbers (Anker 334 MagGo …)
@@ -478,6 +501,8 @@ class _ModelFinder:
         # Anker's marketing numbers ("the 535", "my 334"), when one recalled model bears it.
         self.by_number = {w: next(iter(counts[w])) for w in _NUMBER_NAMES
                           if len(counts.get(w, ())) == 1}
+        self.by_number |= {f"{w}er": m for w, m in self.by_number.items()}  # "meine 535er"
+        self.product_words |= frozenset(self.by_number)
         self.specs: dict[str, dict[str, frozenset[str]]] = {}  # brand → model → features
         for campaign in index.campaigns:
             for product in campaign.products:
@@ -493,6 +518,9 @@ class _ModelFinder:
         if not any(f.endswith(("mah", "w")) for f in wanted):
             return []
         fits = [m for m, spec in self.specs.get(brand, {}).items() if wanted <= spec]
+        if not fits and "cable" in wanted and len({f for f in wanted if f.endswith(("mah", "w"))}) >= 2:
+            # "22.5W, 1万, the strap is the cable": a cable its name does not mention (A1257)
+            fits = [m for m, spec in self.specs.get(brand, {}).items() if wanted - {"cable"} <= spec]
         kinds = {"lightning", "usb-c"}
         if len(fits) > 1 and wanted & kinds:
             fewest = min(len(self.specs[brand][m] & kinds) for m in fits)
@@ -694,8 +722,15 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     destinations = {(code, start) for code, start, end in regions
                     if DESTINATION_BEFORE.search(text[max(0, start - 20):start])
                     or DESTINATION_AFTER.match(text, end)}
-    regions = [r for r in regions if (r[0], r[1]) not in destinations]
+    not_bought = {code for code, start, end in regions  # "not bought in Japan: can I use
+                  if NOT_BOUGHT_BEFORE.search(text[max(0, start - 30):start])  # Japan's recall?"
+                  or NOT_BOUGHT_AFTER.match(text, end)}
+    regions = [r for r in regions if (r[0], r[1]) not in destinations and r[0] not in not_bought]
     result.region = regions[0][0] if regions else None
+    line = NATIONAL_LINE.search(lowered) if result.region is None else None
+    if line is not None and NATIONAL_CODES.get(line.group(1)) in REGIONS:  # "a German number?"
+        result.region = NATIONAL_CODES[line.group(1)]
+        result.regions = [result.region]
     if len({code for code, _, _ in regions}) > 1:  # "I live in Mexico but bought it in the US"
         bought = [(code, start, end) for code, start, end in regions
                   if BOUGHT_BEFORE.search(_CLAUSE_START.split(text[max(0, start - 40):start])[-1])
@@ -728,6 +763,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         named_too = [m for m in described if said & finder.words_of.get(m, set())]
         if len(described) > 1 and named_too:  # "Zolo 20000": the 20K Zolos, not every 20K
             described = named_too
+        elif len(described) > 1 and not said and len(spec_of(text)) >= 2:  # "the anker 20000
+            # with the usb c cable built in" (not "anker 10000": the PowerCore as likely)
+            plain = [m for m in described  # the plain one, not the Zolo nobody named (all
+                     if not finder.words_of.get(m, set()) & _LINE_WORDS]  # recalled; said as
+            if len(plain) == 1 and all(index.campaigns_for_model(m) for m in described):  # read,
+                described = plain  # so a label saying otherwise is sent)
         if described:  # the matcher reads the description as a model ("… usb c cable" is no
             spans += spec_spans(text)  # question about cables)
         if len(described) == 1:  # "xiaomi 33w 20000 with the cable": one model fits — said so
@@ -739,12 +780,17 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # "a 321, a 535 and a zolo A1689 — which are recalled?": the names beside the numbers
         result.models += [m for words, m in finder.several_named(text) if m not in result.models
                           and (not words.isdigit() or re.search(  # "for 321 dollars" is a price
-                              rf"\b(?:a|an|the|my|anker|and|una?|eine?n?|und|y)\s+{words}\b", lowered))]
+                              _LIST_ARTICLE + rf"{words}\b", lowered))]
     if result.models and result.brand == "Anker" and len(text) <= 600:
         # "una A1652, una A1366 y una 733": a series number in the list, in no recall known
         result.unknown_models += [f"Anker {n}" for n in _LISTED_SERIES.findall(lowered)
                                   if n not in finder.by_number
                                   and f"Anker {n}" not in result.unknown_models]
+        # "A1257, A1652 und eine alte PowerCore 20000": a line of its own, not dropped
+        for name in _LISTED_LINE.findall(lowered):
+            said = "Anker " + " ".join(_LINE_NAMES.get(w, w.title()) for w in name.split())
+            if finder.named_model(name) is None and said not in result.unknown_models:
+                result.unknown_models.append(said)
     if not result.models and len(text) <= 600 and finder.names_a_product(lowered):
         listed = finder.several_named(text)
         if len(listed) >= 2:  # "a 321, a 535 and a powercore 10000": each checked in turn
@@ -806,6 +852,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # "my INIU power bank": the brand's one recalled model — read as it, and said so
         result.models.append(result.suggestions.pop())
         result.described_as = result.models[0]
+    if result.models and result.brand and len(text) <= 600:
+        result.models += _other_brand_described(text, lowered, result.brand, result.models, finder)
     if result.not_included and result.described_as in result.models:  # "baseus magnetic…
         result.models.remove(result.described_as)  # label says PPCXM06A": the label's number
         result.described_as = None                  # wins over the name it resembles
@@ -838,7 +886,29 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             asked = _questions_beside_danger(result.masked)  # read the parts without them
             names = {a.question for a in asked}
             result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
+            if "dispose" not in names and WHAT_WITH_IT.search(lowered):  # "… what do I do
+                result.ranked = [Scored("dispose", CONFIDENT),  # with it now?": where it goes
+                                 *(r for r in result.ranked if r.question != "dispose")]
     return result
+
+
+def _other_brand_described(text: str, lowered: str, brand: str, models: list[str],
+                           finder: _ModelFinder) -> list[str]:
+    """A second brand's power bank described after the first ("my xiaomi 20k with the cable…
+    also my baseus 30000 65w, both??"): its model too, when its words fit exactly one."""
+    pattern = BRANDS_LATIN if lowered.isascii() else BRANDS_LATIN_BESIDE_CJK
+    found = sorted([*((m.start(), m.group(0)) for m in pattern.finditer(lowered)),
+                    *((m.start(), m.group(0)) for m in BRANDS_CJK.finditer(lowered))])
+    more: list[str] = []
+    for at, (start, name) in enumerate(found):
+        other = BRAND_NAMES.get(name, name)
+        if other == brand:
+            continue
+        end = found[at + 1][0] if at + 1 < len(found) else len(text)
+        described = finder.by_spec(text[start:end], other)
+        if len(described) == 1 and described[0] not in models + more:
+            more.append(described[0])
+    return more
 
 
 def _first(question: str, ranked: list[Scored]) -> list[Scored]:

