@@ -380,6 +380,12 @@ SERIAL_PART: re.Pattern[str] = re.compile(
     r"(?![A-Za-z0-9])",
     re.IGNORECASE)
 # A question without its question mark ("序列号怎么查", "wo finde ich die nummer").
+# A follow-up asked on condition of the first answer ("is it recalled, and if so what do I
+# get?", "対象なら何がもらえる？"): the part asks a second question even when it repeats the first's words.
+IF_SO: re.Pattern[str] = re.compile(
+    r"\bif (?:so|yes|it is|it's|they are|it was|mine is|affected|recalled)\b|\b(?:wenn|falls) (?:ja|ja,|betroffen)\b|"
+    r"\bsi (?:es así|lo es|sí|está|entra)\b|\bde ser así\b|対象なら|該当するなら|だったら|如果是的话|如果是的話|"
+    r"如果在的话|如果在的話|要是在|的话能|的話能|如果係", _I)
 ASKING_WORD: re.Pattern[str] = re.compile(
     r"\b(?:how|what|where|which|can i|do i|should i|can you|could you|whether|wie|wo|was|welche|"
     r"kann ich|muss ich|kannst du|können sie|ob|cómo|como|puedes|me puedes|"

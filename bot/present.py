@@ -511,6 +511,8 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
     if not buttons and main.campaign.authority.url:  # no checker or form: the official notice
         buttons += _link_button(t(lang, "button_notice", authority=_authority_name(main.campaign)),
                                 main.campaign.authority.url)
+    if not buttons and body != "verdict_confirm_with_brand_body":  # …or the brand's recall page
+        buttons += link_buttons(lang, campaigns, result.region, with_contact=True)[:1]  # (Baseus)
     if verdict is Verdict.NOT_AFFECTED:
         buttons += [_topic_button(lang, "dispose")]
     else:  # "What do I get?" stays: its card has every option in full, and the caveats

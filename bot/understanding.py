@@ -43,6 +43,7 @@ from bot.lexicon import (
     FIRE_REPORTED_AFTER,
     FIRE_REPORTED_BEFORE,
     FIRE_WORD,
+    IF_SO,
     LABEL_SAYS,
     LATIN_PLACES,
     MAX_PLACE_WORDS,
@@ -948,6 +949,7 @@ _PHRASES = re.compile(r"(?<!\d)[.,、]|[.,、](?!\d)")  # sentences and phrases,
 # A part of the message this sure of another question asks it too: CLAUSE if the two are often
 # asked together, CLAUSE_ALONE for any other ("is it affected? and how do I get rid of it?")
 CLAUSE, CLAUSE_ALONE = 0.3, 0.5  # (0.35 until session 7: measured on the dev third)
+IF_SO_FLOOR = 0.15  # a part asked "if so" needs less (session 11: dev third)
 # Asked in other words by one check: "is it recalled — am I in the recall?" is one question.
 _ONE_CHECK = frozenset({"is_recalled", "region_coverage", "model_only"})
 
@@ -994,6 +996,14 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
             continue  # "got it at ⟨p⟩ last spring" says where it was bought, "側面に⟨m⟩って
             # 書いてある" what the label says: neither asks anything
         scored, _ = matcher.read(part, meaning=False)  # parts: n-grams alone
+        if IF_SO.search(part):  # "…and if so, does she get anything?": the best other question
+            other = next((s for s in scored if s.question not in same and s.question != "safety"),
+                         None)
+            if other is not None and other.score >= IF_SO_FLOOR and other.question not in found:
+                found.append(other.question)
+                if len(found) == 2:
+                    break
+                continue
         if scored and scored[0].question not in same and scored[0].question != "safety" \
                 and scored[0].question not in found and (
                 scored[0].score >= CLAUSE_ALONE or (scored[0].score >= CLAUSE and (

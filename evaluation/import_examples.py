@@ -46,7 +46,9 @@ TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-12a.yaml",
                ROOT / "evaluation" / "corpus" / "train-12b.yaml",
                ROOT / "evaluation" / "corpus" / "train-13a.yaml",
-               ROOT / "evaluation" / "corpus" / "train-13b.yaml")
+               ROOT / "evaluation" / "corpus" / "train-13b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-14a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-14b.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
