@@ -359,6 +359,22 @@ POLICY: tuple[Rule, ...] = (
 )
 
 
+def _asked_once(replies: list[Reply]) -> list[Reply]:
+    """The check's question asked once in a turn: an answer given mid-check may end with it
+    and the turn's re-prompt add it again ("A1257 … is in a recall. Now the serial number: …",
+    then "When you have it, send the serial"); the first, which says where to look, stays."""
+    seen: set[str] = set()
+    kept: list[Reply] = []
+    for reply in replies:
+        steps = {"ask_serial", "ask_region"} & set(reply.about) if isinstance(reply, ChoiceReply) \
+            else set()
+        if steps & seen:
+            continue
+        seen |= steps
+        kept.append(reply)
+    return kept
+
+
 def _leave_model_choice(state: ConversationState) -> None:
     """No model is awaited any more: a serial typed ahead for the models offered goes with the
     choice (no raw serial is kept outside a live check; found by tests/reliability/test_fuzz)."""
@@ -871,6 +887,7 @@ class Dialog:
                         at = len(turn.replies) - 1 if turn.replies and isinstance(
                             turn.replies[-1], ChoiceReply) else len(turn.replies)
                         turn.replies[at:at] = self.batches_listed(model, text, ctx)
+                    turn.replies = _asked_once(turn.replies)
                     return turn
         raise AssertionError("the last rule always applies")  # pragma: no cover
 
@@ -1141,8 +1158,13 @@ class Dialog:
             replies += _parts_not_yet_said(replies, more)
             answered = True
         prompt = self.reprompt(state, ctx) if answered else None
+        asked_already = [r for r in replies if isinstance(r, ChoiceReply)
+                         and {"ask_serial", "ask_region"} & set(r.about)]
         if prompt is not None:  # the check's question moves after the answers: asked once
             replies = [_without_prompt(r) if "preview" in r.about else r for r in replies]
+        if prompt is not None and asked_already:  # (the fuller one, saying where the serial
+            replies = [r for r in replies if r is not asked_already[-1]]  # is, if an answer
+            prompt = asked_already[-1]                                     # asked it already)
         replies = _without_remedy_summary(replies, ctx.lang)
         return Turn(replies + ([prompt] if prompt else []), turn.state, turn.checks)
 

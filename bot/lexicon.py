@@ -457,6 +457,11 @@ DESTINATION_BEFORE: re.Pattern[str] = re.compile(
     r"nach|(?:vuelo|viaje|viajo|volamos|vuelvo|voy|vamos)\s+a)\s+(?:the\s+)?|"
     r"飞往|飛往|飞去|飛去|前往)$", _I)
 DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の便|のフライト)")
+# A trip with a damaged unit ("it's swollen, can I take it on the train?"): the answer is a plain
+# "don't take it" whatever the vehicle (the flight question's danger answer).
+TRAVEL_WORD: re.Pattern[str] = re.compile(
+    r"\b(?:train|bus|plane|flight|fly|flying|airport|carry[- ]on|zug|bahn|flugzeug|flieger|fliegen|"
+    r"tren|avión|avion|vuelo|volar)\b|高铁|高鐵|火车|火車|飞机|飛機|地铁|地鐵|新幹線|電車|飛行機|機内", _I)
 # After a danger, "what do I do with it?" asks where it goes (besides the safety steps):
 # "it smoked, it's on the balcony now — was mach ich jetzt damit?", "係咪要掉咗佢？".
 WHAT_WITH_IT: re.Pattern[str] = re.compile(

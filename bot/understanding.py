@@ -65,6 +65,7 @@ from bot.lexicon import (
     SERIAL_PART,
     SERIAL_PART_CUES,
     THROWN_AWAY,
+    TRAVEL_WORD,
     WHAT_NOW,
     WHAT_WITH_IT,
     WHERE_TO_CLAIM,
@@ -887,7 +888,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             asked = _questions_beside_danger(result.masked)  # read the parts without them
             names = {a.question for a in asked}
             result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
-            if "dispose" not in names and WHAT_WITH_IT.search(lowered):  # "… what do I do
+            if "flight" not in names and TRAVEL_WORD.search(lowered):  # "swollen — on the train
+                result.ranked = [Scored("flight", CONFIDENT),            # tomorrow?": don't
+                                 *(r for r in result.ranked if r.question != "flight")]
+            elif "dispose" not in names and WHAT_WITH_IT.search(lowered):  # "… what do I do
                 result.ranked = [Scored("dispose", CONFIDENT),  # with it now?": where it goes
                                  *(r for r in result.ranked if r.question != "dispose")]
     return result

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.replies import Reply
+from bot.replies import ChoiceReply, Reply
 from bot.truth import UNSAFE_CLAIMS
 from tests.engine.conftest import Chat
 
@@ -44,6 +44,9 @@ def test_there_are_at_least_forty_conversations() -> None:
 
 
 def _check_invariants(replies: list[Reply]) -> None:
+    for step in ("ask_serial", "ask_region"):  # one turn asks the check's question once
+        asking = [r for r in replies if isinstance(r, ChoiceReply) and step in r.about]
+        assert len(asking) <= 1, f"{step} asked {len(asking)} times: {[r.text for r in asking]}"
     for reply in replies:
         text = reply.plain_text()
         assert len(text) <= 4096
