@@ -30,6 +30,7 @@ from bot.lexicon import (
     SEVERAL,
     WHAT_NOW,
 )
+from bot.matcher import Scored
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -329,6 +330,10 @@ POLICY: tuple[Rule, ...] = (
          lambda d, s, c, u, p: d.choose_again(s, c, u, p)),
     Rule("part of a serial, read against a published rule", lambda s, c, u: bool(u.serial_part)
          and not c.group, lambda d, s, c, u, p: d.add_serial_part(s, c, u, p)),
+    Rule("the serial asked for, typed alone", lambda s, c, u: s.step == "await_serial"
+         and _check_open(s) and not u.models and not u.serial and not u.region and not c.group
+         and not _asks_something(u) and serial_only(u.text) is not None,  # "ABCD 1234 EFGH 5678"
+         lambda d, s, c, u, p: d.fill_check(s, c, u, p)),  # (read by the matcher as "typing")
     Rule("answer what was asked", lambda s, c, u: bool(d_questions(u, s)),
          lambda d, s, c, u, p: d.answer_questions(s, c, u, p)),
     Rule("give the open check what it waited for", lambda s, c, u: _check_open(s),
@@ -857,6 +862,12 @@ class Dialog:
         if pressed is not None:
             return pressed(state, ctx)
         understood = understand(text, self.knowledge.index)
+        if understood.ranked and understood.ranked[0].question != "flight" \
+                and understood.ranked[0].score < CLAUSE_ALONE \
+                and flights.find_airline(text, self.knowledge):
+            # "聽講搭國泰唔可以用充電寶叉電？": an airline named, and no surer question: its rules
+            understood.ranked = [Scored("flight", CLAUSE_ALONE),
+                                 *(r for r in understood.ranked if r.question != "flight")]
         if _check_open(state) and understood.described_as == state.model \
                 and understood.models == [state.model]:  # "西单那家小米的线下店": where it was
             understood.models, understood.described_as = [], None  # bought, not a new model

@@ -443,12 +443,13 @@ ALREADY_CHECKED: re.Pattern[str] = re.compile(
 
 # Words of buying, just before a place: of several places named, that one is where it was bought.
 BOUGHT_BEFORE: re.Pattern[str] = re.compile(
-    r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|compr[éeó]\w*|pedí|gekauft|bestellt)\b|"
+    r"\b(?:bought|purchased|ordered|got (?:it|mine|them)|brought (?:it|them) (?:back )?from|compr[éeó]\w*|"
+    r"pedí|traje|gekauft|bestellt|mitgebracht)\b|"
     r"买|買|購入|购入|購買|购买|入手", _I)
 # Words of buying just after a Latin-script place, in the same clause (the understanding looks
 # at the 30 characters after it): "in Deutschland bei Amazon gekauft".
 BOUGHT_AFTER_LATIN: re.Pattern[str] = re.compile(
-    r"\b(?:gekauft|bestellt|bought|purchased|ordered|comprad[ao]s?)\b", _I)
+    r"\b(?:gekauft|bestellt|mitgebracht|bought|purchased|ordered|comprad[ao]s?|traída|traído)\b", _I)
 # Where someone travels to is not where it was bought: "wir fliegen nach Tokio", "flying to
 # Tokyo", "vuelo a Madrid", "飞往东京", "東京行き", "ソウルへ".
 DESTINATION_BEFORE: re.Pattern[str] = re.compile(
@@ -457,6 +458,9 @@ DESTINATION_BEFORE: re.Pattern[str] = re.compile(
     r"nach|(?:vuelo|viaje|viajo|volamos|vuelvo|voy|vamos)\s+a)\s+(?:the\s+)?|"
     r"飞往|飛往|飞去|飛去|前往)$", _I)
 DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の便|のフライト)")
+# The salt-water rumour, in any words around it ("客服让我自己泡盐水24小时再处理，靠谱吗？").
+SALT_WATER: re.Pattern[str] = re.compile(
+    r"\bsalt ?water\b|\bsaltwater\b|salzwasser|\bagua (?:con )?sal\b|\bagua salada\b|盐水|鹽水|塩水", _I)
 # A trip with a damaged unit ("it's swollen, can I take it on the train?"): the answer is a plain
 # "don't take it" whatever the vehicle (the flight question's danger answer).
 TRAVEL_WORD: re.Pattern[str] = re.compile(

@@ -62,6 +62,7 @@ from bot.lexicon import (
     REGION_CODES_WRITTEN,
     REGION_ORDER,
     SAFETY,
+    SALT_WATER,
     SERIAL_PART,
     SERIAL_PART_CUES,
     THROWN_AWAY,
@@ -877,6 +878,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.ranked = [r for r in result.ranked if r.question != "safety"]
         if CHECKER_SAID_NO.search(lowered) and not result.already_checked:
             result.ranked = _first("checker_says_no", result.ranked)
+        elif SALT_WATER.search(lowered):  # the rumour is what is asked about, in any story
+            result.ranked = [Scored("salt_water", CLAUSE_ALONE),
+                             *(r for r in result.ranked if r.question != "salt_water")]
         elif WHERE_TO_CLAIM.search(lowered) and any(
                 r.question == "claim_how" and r.score >= CLAUSE for r in result.ranked[:3]):
             result.ranked = _first("claim_how", result.ranked)
@@ -1116,6 +1120,9 @@ def serial_only(text: str) -> str | None:
     if match is None:
         return None
     serial = match.group(1).strip()
+    words = [w for w in re.split(r"[\s\-]+", serial) if len(w) >= 2 and w.isalpha()]
+    if len(words) >= 3 or (len(words) == 2 and any(len(w) >= 5 for w in words)):  # "la compre
+        return None  # en mexico en 2024" is a sentence, not a serial ("ABCD EFGH 1234 5678" is)
     if len(serial) >= 4 and any(c.isdigit() for c in serial):
         return serial
     return None
