@@ -39,6 +39,7 @@ LANGS = ("en", "es", "de", "zh-Hans", "zh-Hant", "ja")
 # Rule-level labels: what the policy did with a message that asked no question.
 ENTITY_RULES = {
     "give the open check what it waited for": "fill",
+    "the serial asked for, typed alone": "answer_serial",
     "check the models named": "model_only",
     "part of a serial while the check waits": "answer_serial",
     "a model number no recall names": "model_only",

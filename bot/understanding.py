@@ -878,7 +878,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.ranked = [r for r in result.ranked if r.question != "safety"]
         if CHECKER_SAID_NO.search(lowered) and not result.already_checked:
             result.ranked = _first("checker_says_no", result.ranked)
-        elif SALT_WATER.search(lowered):  # the rumour is what is asked about, in any story
+        elif SALT_WATER.search(lowered) and not result.confident:  # the rumour is what is
+            # asked about when nothing else is clear (labels of batches 2-14 read most salt-water
+            # messages as dispose or claim-photo questions: a sure reading of those stays)
             result.ranked = [Scored("salt_water", CLAUSE_ALONE),
                              *(r for r in result.ranked if r.question != "salt_water")]
         elif WHERE_TO_CLAIM.search(lowered) and any(
