@@ -236,7 +236,8 @@ _LISTED_SERIES = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+(?:(?:a|an|my|
                             r"([1-9]\d\d)(?!\d|[.,]\d)(?= ?(?:[.,;:!?)\-—–]|$|(?:and|und|y|or|oder|o|"
                             r"power|powerbank|powercore|battery|bater\w*|akku|pack)\b))")
 # A product line and its capacity listed beside model numbers ("…, and an old PowerCore 20000").
-_LISTED_LINE = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+(?:(?:a|an|my|one|una?|eine?n?|meine?)\s+)?"
+_LISTED_LINE = re.compile(r"(?:,|\b(?:and|und|y|e|or|oder|o))\s+"
+                          r"(?:(?:a|an|my|one|some|una?|eine?n?|meine?)\s+)?"
                           r"(?:(?:old|older|new|little|alte[nr]?)\s+)?(?:anker\s+)?"
                           r"((?:powercore|power core|zolo|maggo|nano|prime)\s?(?:\d{1,2}k|\d{4,5}))\b")
 # Product lines a name carries besides its specs: an owner of one mostly says it ("my Zolo").
@@ -792,7 +793,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         # "A1257, A1652 und eine alte PowerCore 20000": a line of its own, not dropped
         for name in _LISTED_LINE.findall(lowered):
             said = "Anker " + " ".join(_LINE_NAMES.get(w, w.title()) for w in name.split())
-            if finder.named_model(name) is None and said not in result.unknown_models:
+            product_line = set(name.split()) & _LINE_WORDS
+            alike = [m for m in finder.by_spec(name, "Anker")  # "PowerCore 20000" may be the
+                     if product_line & finder.words_of.get(m, set())]  # recalled 535 PowerCore 20K:
+            if finder.named_model(name) is None and not alike \
+                    and said not in result.unknown_models:  # never "in no recall" then
                 result.unknown_models.append(said)
     if not result.models and len(text) <= 600 and finder.names_a_product(lowered):
         listed = finder.several_named(text)
@@ -912,10 +917,8 @@ def _other_brand_described(text: str, lowered: str, brand: str, models: list[str
                     *((m.start(), m.group(0)) for m in BRANDS_CJK.finditer(lowered))])
     more: list[str] = []
     for at, (start, name) in enumerate(found):
-        other = BRAND_NAMES.get(name, name)
-        if other == brand:
-            continue
-        end = found[at + 1][0] if at + 1 < len(found) else len(text)
+        other = BRAND_NAMES.get(name, name)  # (also the first brand's, when its model was
+        end = found[at + 1][0] if at + 1 < len(found) else len(text)  # found by another's number)
         described = finder.by_spec(text[start:end], other)
         if len(described) == 1 and described[0] not in models + more:
             more.append(described[0])
