@@ -871,10 +871,14 @@ class Dialog:
         if _check_open(state) and understood.described_as == state.model \
                 and understood.models == [state.model]:  # "西单那家小米的线下店": where it was
             understood.models, understood.described_as = [], None  # bought, not a new model
-        if understood.serial_part and not understood.models and understood.brand:
+        described_only = bool(understood.models) and understood.models == [understood.described_as]
+        if understood.serial_part and understood.brand and (not understood.models or described_only):
+            # "Belkin … my serial starts with 35S": BPB002's rule, and no other's — also when the
+            # words alone were read as another of the brand's models ("boostcharge power bank"
+            # read as BPD005: "outside BPD005's rule" would read as "not affected")
             fits = self.model_by_serial_part(understood.brand, *understood.serial_part)
-            if fits is not None:  # "Belkin … my serial starts with 35S": BPB002's rule, and
-                understood.models, understood.suggestions = [fits], []  # no other's
+            if fits is not None:
+                understood.models, understood.suggestions = [fits], []
                 understood.described_as = fits
         if _check_open(state) and not understood.models and state.model in understood.suggestions:
             understood.suggestions = []  # "… do I get a new maggo or cash?" of the A1652 checked
