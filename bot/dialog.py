@@ -1093,7 +1093,9 @@ class Dialog:
         checked_there = any(q.id == "checker_says_no" for q in asked)  # on the brand's page
         wants_check = u.serial or (not checked_there and not u.already_checked and (
             any(q.after == "check" for q in asked)
-            or (u.models and not any(q.id in AFTER_THE_CLAIM for q in asked))))
+            or (u.models and not any(q.id in AFTER_THE_CLAIM for q in asked))
+            or (u.models and "is_recalled" in u.questions)))  # "PAC20-392 在召回范围吗？退款
+        # 排队十几万位": asked outright, the check runs beside the claim's answer
         checked = any(isinstance(r, VerdictCard) for r in replies)  # (a question answered by it)
         if u.serial and not u.models and not _check_open(state) and state.last_model \
                 and not ctx.group:  # "the serial is …" after the model was spoken of: check it
