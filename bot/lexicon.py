@@ -411,6 +411,18 @@ ASKS_WHAT_NOW: re.Pattern[str] = re.compile(r"[?？]|" + WHAT_NOW.pattern, _I)
 # weeks ago", "2台とも対象だった"): the bot answers, and does not start the check over.
 # The official checker answered "not affected": that answer is what the owner asks about, even with
 # a model and "is it recalled?" in the same message ("調べたら「対象外」って出た… A1263").
+# The checker said the unit IS in the recall ("checker said my a1647 is affected. what now?"):
+# what to do next, not "the checker says not affected" (read only when CHECKER_SAID_NO is not).
+CHECKER_SAID_YES: re.Pattern[str] = re.compile(
+    r"\b(?:checker|check|site|website|page|form|tool|anker|it)\b[^.!?\n]{0,20}"
+    r"\b(?:says?|said|shows?|showed|came back|comes back|confirmed|told me)\b(?![^.!?\n]{0,30}\b(?:not|n['’]t)\b)"
+    r"[^.!?\n]{0,25}\b(?:affected|included|eligible|in the recall|part of the recall|recalled)\b|"
+    r"\b(?:sagt|zeigt|meint|bestätigt)\b(?![^.!?\n]{0,25}\bnicht\b)[^.!?\n]{0,25}\b(?:betroffen|dabei|enthalten)\b|"
+    r"\b(?:dice|dijo|sale|salió|aparece|indica|confirm[óo])\b(?![^.!?\n]{0,25}\bno\b)[^.!?\n]{0,25}"
+    r"\b(?:afectad[ao]|incluid[ao]|elegible|en el retiro)\b|"
+    r"(?:显示|顯示|查出来|查出來|查到|结果|結果)(?![^。！？\n]{0,8}(?:不|没|沒|唔|无|無))[^。！？\n]{0,8}"
+    r"(?:在召回范围|在召回範圍|受影响|受影響|是召回|属于召回|屬於召回)|"
+    r"(?:調べ|確認|チェック|入力|照会)[^。！？\n]{0,14}(?:対象でした|対象だった|対象と出|該当してい|該当した)", _I)
 CHECKER_SAID_NO: re.Pattern[str] = re.compile(
     r"\b(?:says?|said|shows?|showed|show(?:ed|s)? me|told me|came back|comes back|returned|gave me|got)"
     r"\b[^.!?\n]{0,30}\b(?:not (?:affected|included|eligible|part of|in the recall|covered|found)|"

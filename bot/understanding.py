@@ -32,6 +32,7 @@ from bot.lexicon import (
     CANCEL_THEN_REASON,
     CHAINS_IN_MANY_COUNTRIES,
     CHECKER_SAID_NO,
+    CHECKER_SAID_YES,
     CJK_NOT_BEFORE,
     CJK_PLACE,
     CJK_PLACES,
@@ -883,6 +884,10 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.ranked = [r for r in result.ranked if r.question != "safety"]
         if CHECKER_SAID_NO.search(lowered) and not result.already_checked:
             result.ranked = _first("checker_says_no", result.ranked)
+        elif result.ranked and result.ranked[0].question == "checker_says_no" \
+                and CHECKER_SAID_YES.search(lowered):  # "checker said it's affected. now?":
+            result.ranked = [Scored("claim_how", result.ranked[0].score),  # what comes next
+                             *(r for r in result.ranked[1:] if r.question != "claim_how")]
         elif SALT_WATER.search(lowered) and not result.confident:  # the rumour is what is
             # asked about when nothing else is clear (labels of batches 2-14 read most salt-water
             # messages as dispose or claim-photo questions: a sure reading of those stays)
