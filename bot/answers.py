@@ -362,7 +362,7 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
     if brand and region is None and len(found_all) == 1 and found_all[0][1].region != likely:
         # "Anker's phone number?" with no country known, and none for the likely one: a line
         # per country, then the country (not the US hotline for someone in Taiwan)
-        by_country = _contacts_by_country(knowledge, found_all[0][0].brand,
+        by_country = _contacts_by_country(found_all[0][0].brand,
                                           by_brand[found_all[0][0].brand], lang)
         if by_country is not None:
             return by_country
@@ -395,14 +395,13 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
     return _card(knowledge, "contact", lang, None, sections[:8], sources[:3])
 
 
-def _contacts_by_country(knowledge: Knowledge, brand: str, campaigns: list[Campaign],
-                         lang: str) -> InfoCard | None:
+def _contacts_by_country(brand: str, campaigns: list[Campaign], lang: str) -> InfoCard | None:
     """One line per country a brand's recalls list a contact for (None if that is one only)."""
     lines: dict[str, str] = {}
     first: tuple[Campaign, list[Source]] | None = None  # the first line's source is cited
     for campaign in sorted(campaigns, key=lambda c: c.announced, reverse=True):
         for contact in campaign.contacts:
-            reach = " · ".join(x for x in (contact.phone, contact.email, contact.wechat) if x)
+            reach = present.contact_reach(contact)
             place = present.place_of(contact.region, campaign, lang)
             if reach and place not in lines:
                 lines[place] = f"• {place}: {reach}"

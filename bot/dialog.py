@@ -30,7 +30,6 @@ from bot.lexicon import (
     SEVERAL,
     WHAT_NOW,
 )
-from bot.matcher import Scored
 from bot.questions import PARTS, Question, by_command, by_id
 from bot.replies import (
     Button,
@@ -45,7 +44,7 @@ from bot.replies import (
 )
 from bot.state import ConversationState
 from bot.tokens import STATEFUL, Action, parse
-from bot.understanding import CLAUSE_ALONE, Understood, serial_only, understand
+from bot.understanding import CLAUSE_ALONE, Understood, lead, serial_only, understand
 from knowledge import REGIONS, Knowledge, Verdict
 from knowledge.normalise import model_key
 from knowledge.serial_rules import evaluate_part, evaluate_serial
@@ -866,8 +865,7 @@ class Dialog:
                 and understood.ranked[0].score < CLAUSE_ALONE \
                 and flights.find_airline(text, self.knowledge):
             # "聽講搭國泰唔可以用充電寶叉電？": an airline named, and no surer question: its rules
-            understood.ranked = [Scored("flight", CLAUSE_ALONE),
-                                 *(r for r in understood.ranked if r.question != "flight")]
+            understood.ranked = lead("flight", CLAUSE_ALONE, understood.ranked)
         if _check_open(state) and understood.described_as == state.model \
                 and understood.models == [state.model]:  # "西单那家小米的线下店": where it was
             understood.models, understood.described_as = [], None  # bought, not a new model

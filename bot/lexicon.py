@@ -490,16 +490,19 @@ WHAT_WITH_IT: re.Pattern[str] = re.compile(
 # the contacts there are asked for. Only beside a phone word: "deutsche Anleitung" is no place.
 NATIONAL_LINE: re.Pattern[str] = re.compile(
     r"\b(deutsche[nr]?|german|österreichische[nr]?|austrian|schweizer|swiss|spanish|española?|"
-    r"mexican[ao]?|british|uk|canadian|canadiense|american|us|japanese|japonesa?|chinese|china|"
+    r"mexican[ao]?|british|uk|canadian|canadiense|american|us|japanese|japonesa?|japonés|chinese|china|"
     r"taiwanese|singapore)\s+(?:(?:support|service|kunden\w*)\s+)?"
-    r"(?:telefonnummer|nummer|hotline|number|phone|line|número|numero|teléfono|telefono)\b", _I)
+    r"(?:telefonnummer|nummer|hotline|number|phone|line|número|numero|teléfono|telefono)\b|"
+    r"\b(?:número|numero|teléfono|telefono|línea)\s+(español|española|mexicano|japonés|chino|"
+    r"canadiense|alemán|estadounidense)\b", _I)  # Spanish puts the adjective after the noun
 NATIONAL_CODES: dict[str, str] = {
     "deutsche": "DE", "deutschen": "DE", "deutscher": "DE", "german": "DE", "österreichische": "AT",
     "österreichischen": "AT", "österreichischer": "AT", "austrian": "AT", "schweizer": "CH",
-    "swiss": "CH", "spanish": "ES", "española": "ES", "espanol": "ES", "mexican": "MX",
+    "swiss": "CH", "spanish": "ES", "española": "ES", "español": "ES", "mexican": "MX",
     "mexicano": "MX", "mexicana": "MX", "british": "GB", "uk": "GB", "canadian": "CA",
     "canadiense": "CA", "american": "US", "us": "US", "japanese": "JP", "japonesa": "JP",
-    "japones": "JP", "chinese": "CN", "china": "CN", "taiwanese": "TW", "singapore": "SG"}
+    "japones": "JP", "japonés": "JP", "chino": "CN", "alemán": "DE", "estadounidense": "US",
+    "chinese": "CN", "china": "CN", "taiwanese": "TW", "singapore": "SG"}
 # A place the unit was NOT bought in ("it wasn't bought in Japan", "日本で買ったものじゃない"):
 # never read as where it was bought (a Japanese recall offered for a US purchase).
 NOT_BOUGHT_BEFORE: re.Pattern[str] = re.compile(

@@ -283,6 +283,11 @@ def claim_lines(lang: str, claim: Claim) -> list[str]:
     return lines
 
 
+def contact_reach(contact: Contact) -> str:
+    """Phone, email and WeChat on one line ("800-988-7973 · support@anker.com"); "" if none."""
+    return " · ".join(x for x in (contact.phone, contact.email, contact.wechat) if x)
+
+
 def contact_lines(lang: str, contact: Contact) -> list[str]:
     """Phone, email and WeChat as text; the website is a link button (see contact_buttons)."""
     lines = []
@@ -651,7 +656,7 @@ def _depends_on_region(knowledge: Knowledge, model: str, lang: str, topic: str) 
                     cited = cited or campaign
         elif topic == "contact":
             for ct in campaign.contacts:
-                reach = " · ".join(x for x in (ct.phone, ct.email, ct.wechat) if x)
+                reach = contact_reach(ct)
                 line = f"• {place_of(ct.region, campaign, lang)}: {reach}" if reach else ""
                 if line and line not in lines:
                     lines.append(line)

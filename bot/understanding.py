@@ -277,8 +277,7 @@ def spec_spans(text: str) -> list[tuple[int, int, str]]:
 def spec_of(text: str) -> frozenset[str]:
     """The features a text names: capacity (mAh), watts, cable kinds, magnetic."""
     found = {f"{int(m.group(1)) * 1000}mah" for m in _CAPACITY.finditer(text)}
-    found |= {f"{_CJK_DIGITS.get(m.group(1), 0) * 10000}mah" for m in _CJK_CAPACITY.finditer(text)
-              if m.group(1) in _CJK_DIGITS}
+    found |= {f"{_CJK_DIGITS[m.group(1)] * 10000}mah" for m in _CJK_CAPACITY.finditer(text)}
     found |= {f"{float(m.group(1).replace(',', '.')):g}w" for m in _WATTS.finditer(text)}
     found |= {name for name, pattern in _FEATURES.items() if pattern.search(text)}
     return frozenset(found)  # product names that are numbers (Anker 334 MagGo …)
@@ -733,8 +732,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     regions = [r for r in regions if (r[0], r[1]) not in destinations and r[0] not in not_bought]
     result.region = regions[0][0] if regions else None
     line = NATIONAL_LINE.search(lowered) if result.region is None else None
-    if line is not None and NATIONAL_CODES.get(line.group(1)) in REGIONS:  # "a German number?"
-        result.region = NATIONAL_CODES[line.group(1)]
+    national = (line.group(1) or line.group(2)) if line is not None else None
+    if national is not None and NATIONAL_CODES.get(national) in REGIONS:  # "a German number?"
+        result.region = NATIONAL_CODES[national]
         result.regions = [result.region]
     if len({code for code, _, _ in regions}) > 1:  # "I live in Mexico but bought it in the US"
         bought = [(code, start, end) for code, start, end in regions
@@ -862,7 +862,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.models.append(result.suggestions.pop())
         result.described_as = result.models[0]
     if result.models and result.brand and len(text) <= 600:
-        result.models += _other_brand_described(text, lowered, result.brand, result.models, finder)
+        result.models += _other_brand_described(text, lowered, result.models, finder)
     if result.not_included and result.described_as in result.models:  # "baseus magnetic…
         result.models.remove(result.described_as)  # label says PPCXM06A": the label's number
         result.described_as = None                  # wins over the name it resembles
@@ -886,13 +886,12 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.ranked = _first("checker_says_no", result.ranked)
         elif result.ranked and result.ranked[0].question == "checker_says_no" \
                 and CHECKER_SAID_YES.search(lowered):  # "checker said it's affected. now?":
-            result.ranked = [Scored("claim_how", result.ranked[0].score),  # what comes next
-                             *(r for r in result.ranked[1:] if r.question != "claim_how")]
+            result.ranked = lead("claim_how", result.ranked[0].score,  # what comes next
+                                 result.ranked, instead_of="checker_says_no")
         elif SALT_WATER.search(lowered) and not result.confident:  # the rumour is what is
             # asked about when nothing else is clear (labels of batches 2-14 read most salt-water
             # messages as dispose or claim-photo questions: a sure reading of those stays)
-            result.ranked = [Scored("salt_water", CLAUSE_ALONE),
-                             *(r for r in result.ranked if r.question != "salt_water")]
+            result.ranked = lead("salt_water", CLAUSE_ALONE, result.ranked)
         elif WHERE_TO_CLAIM.search(lowered) and any(
                 r.question == "claim_how" and r.score >= CLAUSE for r in result.ranked[:3]):
             result.ranked = _first("claim_how", result.ranked)
@@ -905,29 +904,34 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             names = {a.question for a in asked}
             result.ranked = [*asked, *(r for r in result.ranked if r.question not in names)]
             if "flight" not in names and TRAVEL_WORD.search(lowered):  # "swollen — on the train
-                result.ranked = [Scored("flight", CONFIDENT),            # tomorrow?": don't
-                                 *(r for r in result.ranked if r.question != "flight")]
+                result.ranked = lead("flight", CONFIDENT, result.ranked)  # tomorrow?": don't
             elif "dispose" not in names and WHAT_WITH_IT.search(lowered):  # "… what do I do
-                result.ranked = [Scored("dispose", CONFIDENT),  # with it now?": where it goes
-                                 *(r for r in result.ranked if r.question != "dispose")]
+                result.ranked = lead("dispose", CONFIDENT, result.ranked)  # with it now?": where
     return result
 
 
-def _other_brand_described(text: str, lowered: str, brand: str, models: list[str],
+def _other_brand_described(text: str, lowered: str, models: list[str],
                            finder: _ModelFinder) -> list[str]:
-    """A second brand's power bank described after the first ("my xiaomi 20k with the cable…
-    also my baseus 30000 65w, both??"): its model too, when its words fit exactly one."""
+    """Each brand's power bank described in its own stretch of the message, beside models found
+    another way ("my xiaomi 20k with the cable… also my baseus 30000 65w, both??", "Xiaomi 20000
+    mit Kabel (33W) und ne Anker A1689"): its model too, when the words fit exactly one."""
     pattern = BRANDS_LATIN if lowered.isascii() else BRANDS_LATIN_BESIDE_CJK
     found = sorted([*((m.start(), m.group(0)) for m in pattern.finditer(lowered)),
                     *((m.start(), m.group(0)) for m in BRANDS_CJK.finditer(lowered))])
     more: list[str] = []
     for at, (start, name) in enumerate(found):
-        other = BRAND_NAMES.get(name, name)  # (also the first brand's, when its model was
-        end = found[at + 1][0] if at + 1 < len(found) else len(text)  # found by another's number)
-        described = finder.by_spec(text[start:end], other)
+        end = found[at + 1][0] if at + 1 < len(found) else len(text)
+        described = finder.by_spec(text[start:end], BRAND_NAMES.get(name, name))
         if len(described) == 1 and described[0] not in models + more:
             more.append(described[0])
     return more
+
+
+def lead(question: str, score: float, ranked: list[Scored], instead_of: str = "") -> list[Scored]:
+    """`question` read first with `score` (a cue the learned ranking misses), the rest after it
+    (without `instead_of`, a reading the cue rules out)."""
+    return [Scored(question, score),
+            *(r for r in ranked if r.question not in (question, instead_of))]
 
 
 def _first(question: str, ranked: list[Scored]) -> list[Scored]:

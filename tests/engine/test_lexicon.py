@@ -319,3 +319,18 @@ def test_models_written_as_owners_write_them(text: str, model: str) -> None:
 def test_a_series_number_in_a_list_is_a_product_a_count_is_not(text: str,
                                                                 unknown: list[str]) -> None:
     assert understand(text, INDEX).unknown_models == unknown
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("Gibt es eine deutsche Telefonnummer von Anker?", "DE"),
+    ("is there a UK phone number for anker", "GB"),
+    ("¿hay algún número español de Anker?", "ES"),   # Spanish: the adjective after the noun
+    ("¿tienen un teléfono japonés?", "JP"),
+    ("die deutsche Anleitung ist weg", None),         # no phone word: no place
+    ("my A1263 wasn't bought in the US, I got it in Germany", "DE"),
+    ("A1263 不是在日本买的，是在美国买的", "US"),
+    ("うちのPowerCore 10000は日本で買ったものじゃないんです。日本の回収で交換できる？", None),
+])
+def test_a_country_as_an_adjective_or_denied_as_where_it_was_bought(text: str,
+                                                                    region: str | None) -> None:
+    assert understand(text, INDEX).region == region
