@@ -25,7 +25,7 @@ from bot.catalog import CATALOG, Catalog
 from bot.dialog import CheckLog, Context, Dialog
 from bot.inbound import COMMANDS, Inbound
 from bot.knowledge_source import KnowledgeSource
-from bot.language import choose_language, from_locale
+from bot.language import choose_language, from_locale, pick_language
 from bot.matcher import default_matcher
 from bot.replies import Button, InfoCard, PsaCard, Reply, TextReply
 from bot.state import ConversationState
@@ -362,9 +362,10 @@ class Engine:
                 version = stored.version if stored else 0
                 state = ConversationState.from_stored(stored.state if stored else None)
                 had_serial = bool(stored and stored.state.get("serial"))
-            lang = choose_language(state.language, inbound.text or inbound.args or None,
-                                   state.last_language, inbound.locale)
-            state.last_language = lang
+            lang, said = pick_language(state.language, inbound.text or inbound.args or None,
+                                       state.last_language, inbound.locale)
+            if said:  # English by default is not kept: the next message may say its language
+                state.last_language = lang
             ctx = Context(inbound=inbound, lang=lang, version=version + 1)
             dialog = Dialog(self.knowledge)
             turn = dialog.step(state, ctx) if reading is None \

@@ -223,21 +223,39 @@ def parse_language(value: str | None) -> str | None:
 def choose_language(explicit: str | None, text: str | None, last: str | None,
                     locale: str | None) -> str:
     """Explicit choice > the text's language > the conversation's last > locale > English."""
+    return pick_language(explicit, text, last, locale)[0]
+
+
+def pick_language(explicit: str | None, text: str | None, last: str | None,
+                  locale: str | None) -> tuple[str, bool]:
+    """The language to answer in, and whether anything said so (False: English by default).
+
+    A conversation that opened with a model number alone ("A1647") is answered in English, but
+    that is no evidence: the engine does not keep it as the conversation's language, so the next
+    message ("Canadá", "日本") is answered in its own.
+    """
     if explicit is not None and explicit in LANGUAGES:
-        return explicit
+        return explicit, True
     previous = last if last in LANGUAGES else None
-    detected = detect(text) if text else Detected(None, 0)
+    detected = detect(text) if text else _NO_CLUE
     if detected.variant_unclear:
         # Han characters both scripts (and Japanese) share: keep the variant the user already
         # has; a place name alone ("日本" answering "where did you buy it?") is no reason to
         # leave the conversation's language, whichever it is.
         for candidate in (previous, from_locale(locale)):
             if candidate in ("zh-Hans", "zh-Hant", "ja"):
-                return candidate
-        if previous is not None and text is not None \
-                and text.strip(" 。.!！?？、") in CJK_PLACES:  # "日本", "台北": the country asked for
-            return previous
-        return "zh-Hans"
+                return candidate, True
+        place = text.strip(" 。.!！?？、") if text is not None else ""
+        if previous is not None and place in CJK_PLACES:  # "日本", "台北": the country asked for
+            return previous, True
+        # Japan named alone, in a conversation with no language yet: most likely a Japanese owner
+        return ("ja" if place in _JAPAN else "zh-Hans"), True
     if detected.language and (detected.strength >= STRONG or previous is None):
-        return detected.language
-    return previous or from_locale(locale) or DEFAULT_LANGUAGE
+        return detected.language, True
+    if previous:
+        return previous, True
+    from_platform = from_locale(locale)
+    return (from_platform, True) if from_platform else (DEFAULT_LANGUAGE, False)
+
+
+_JAPAN = frozenset({"日本", "日本国内", "日本国"})

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.language import choose_language, detect, detect_language, from_locale, parse_language
+from bot.language import (
+    choose_language,
+    detect,
+    detect_language,
+    from_locale,
+    parse_language,
+    pick_language,
+)
 from bot.lexicon import CJK_PLACE, SAFETY, WORD
 from bot.understanding import find_region, find_regions, understand
 from knowledge import Knowledge
@@ -190,3 +197,15 @@ def test_a_place_answering_the_country_question_keeps_or_names_the_language() ->
     assert choose_language(None, "Deutschland", "en", None) == "de"
     assert choose_language(None, "España", "en", None) == "es"
     assert choose_language(None, "召回", "de", None) == "zh-Hans"  # a word, not a place
+
+
+def test_english_by_default_is_not_evidence() -> None:
+    # "A1647" alone says nothing: answered in English, but not kept as the conversation's language
+    assert pick_language(None, "A1647", None, None) == ("en", False)
+    assert pick_language(None, "Canadá", None, None) == ("es", True)
+    assert pick_language(None, "A1647", None, "de-DE") == ("de", True)
+    assert pick_language(None, "A1647", "ja", None) == ("ja", True)
+    # Japan named alone with no language yet: a Japanese owner; with one, the conversation's
+    assert pick_language(None, "日本", None, None) == ("ja", True)
+    assert pick_language(None, "日本", "en", None) == ("en", True)
+    assert pick_language(None, "台灣", None, None)[0] == "zh-Hant"
