@@ -48,7 +48,9 @@ TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-13a.yaml",
                ROOT / "evaluation" / "corpus" / "train-13b.yaml",
                ROOT / "evaluation" / "corpus" / "train-14a.yaml",
-               ROOT / "evaluation" / "corpus" / "train-14b.yaml")
+               ROOT / "evaluation" / "corpus" / "train-14b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-15a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-15b.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
