@@ -82,7 +82,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "欧洲|歐洲|欧盟|歐盟|ヨーロッパ|欧州"),
     "KR": ("daegu|daejeon|gmarket|11st|naver shopping|korea|south korea|corea|corea del sur|südkorea|seoul|seúl|busan|incheon|coupang|krw",
            "大邱|大田|韩国|韓國|韓国|대한민국|한국|首尔|首爾|ソウル|釜山|仁川"),
-    "AU": ("gold coast|hobart|darwin|big w|harvey norman|the good guys|australian|australia|australien|amazon.com.au|sydney|sídney|melbourne|brisbane|perth|adelaide|canberra|"
+    "AU": ("gold coast|hobart|darwin|big w|harvey norman|the good guys|aussie|australian|australia|australien|amazon.com.au|sydney|sídney|melbourne|brisbane|perth|adelaide|canberra|"
            "jb hi-fi|jb hifi|officeworks|aud", "布里斯班|珀斯|澳大利亚|澳大利亞|澳洲|オーストラリア|悉尼|雪梨|墨尔本|墨爾本|シドニー|メルボルン"),
     "IN": ("hyderabad|kolkata|pune|ahmedabad|jaipur|croma|reliance digital|india|indien|amazon.in|delhi|mumbai|bangalore|bengaluru|chennai|flipkart|rupee|rupees|inr",
            "印度|インド"),
@@ -228,7 +228,7 @@ SAFETY: re.Pattern[str] = re.compile(
     # zh-Hans, zh-Hant
     r"发烫|發燙|很烫|很燙|烫手|燙手|过热|過熱|发热|發熱|鼓包|膨胀|膨脹|鼓起|冒烟|冒煙|烧焦|燒焦|"
     r"焦味|糊味|怪味|着火|著火|起火|火花|爆炸|变形|變形|进水|進水|泡水|掉水|湿了|濕了|摔|掉在地|"
-    r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|胀起|胀了|发胀|發脹|脹起|鼓了|"
+    r"扎破|刺破|戳破|咬|啃|牙印|裂|凹|漏液|冒火|自燃|火星子|火星四|翘起|翹起|撬起|唔平|胀起|胀了|发胀|發脹|脹起|鼓了|"
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
     r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,5}[烟煙]|起泡|发软|發軟|"
     r"鼓得|鼓鼓|鼓咗|脹咗|充了气|充了氣|像充气|像充氣|越捏越软|越捏越軟|变软|變軟|"

@@ -907,6 +907,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 result.ranked = lead("flight", CONFIDENT, result.ranked)  # tomorrow?": don't
             elif "dispose" not in names and WHAT_WITH_IT.search(lowered):  # "… what do I do
                 result.ranked = lead("dispose", CONFIDENT, result.ranked)  # with it now?": where
+        elif result.safety and result.ranked and result.ranked[0].question != "flight" \
+                and TRAVEL_WORD.search(lowered) and any(  # sure of "can I still use it?", but
+                    r.question == "flight" and r.score >= WITH_MODEL for r in result.ranked[1:3]):
+            result.ranked = lead("flight", result.ranked[0].score, result.ranked)  # the trip
+            # is what is asked ("swollen — can I still take it on the train?": don't)
     return result
 
 
@@ -983,20 +988,43 @@ _PURCHASE_CLAUSE = re.compile(
     re.IGNORECASE)
 
 
+# A space between two CJK characters is a comma to people typing Chinese on a phone.
+_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff]) +(?=[\u3040-\u30ff\u3400-\u9fff])")
+
+
+def _split_clauses(masked: str) -> list[str]:
+    """The clauses of a message, each asked one keeping its question mark (the matcher hears
+    "申し込み期限もある?" as a question about a deadline more surely than without it)."""
+    pieces: list[str] = []
+    at = 0
+    for found in _CLAUSES.finditer(masked):
+        piece = masked[at:found.start()].strip()
+        if piece:
+            pieces.append(piece + "?" if found.group() in ("?", "？") else piece)
+        at = found.end()
+    if masked[at:].strip():
+        pieces.append(masked[at:].strip())
+    return pieces
+
+
 def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     """Other questions that parts of a long message ask clearly ("do they want it mailed back,
     or do I recycle it myself?" → dispose), when the whole message scores only the first; at
     most two: those of parts that ask first, each in the order asked."""
     if not ranked or len(masked) < 10:
         return ()
-    pieces = [p.strip() for p in _CLAUSES.split(masked) if p.strip()]
+    pieces = _split_clauses(masked)
     if len(pieces) < 2:  # "…powercore ⟨m⟩ recall. where tf is the serial number" has no
         pieces = [p.strip() for p in _PHRASES.split(masked) if p.strip()]  # question mark
     if len(pieces) < 2:
+        pieces = [p.strip() for p in _CJK_GAP.split(masked) if p.strip()]
+    if len(pieces) < 2:
         return ()
-    # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase
+    # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase;
+    # Chinese typed with spaces for commas ("代金券多给多少 这个申请有没有截止时间") too
     parts = [p for c in pieces[:4] for p in dict.fromkeys(
-        [c, *(x.strip() for x in _PHRASES.split(c))]) if len(p) >= (8 if p.isascii() else 4)]
+        [c, *(y.strip() for x in _PHRASES.split(c) for y in _CJK_GAP.split(x))])
+        if len(p) >= (8 if p.isascii() else 4)]
     # the last clause of a message that ends with a question mark is where people ask
     asked_last = pieces[-1] if masked.rstrip().endswith(("?", "？")) else None
     if asked_last is not None and asked_last not in parts[:8] \
@@ -1040,7 +1068,8 @@ def _questions_beside_danger(masked: str) -> list[Scored]:
     """What a danger message asks besides "is it dangerous?" ("the dog chewed it, the case is
     torn. How do I dispose of it safely?" → dispose), read from its parts that hold no danger
     word: on the whole message the matcher mostly hears the danger."""
-    pieces = [p.strip() for c in _CLAUSES.split(masked) for p in _PHRASES.split(c) if p.strip()]
+    pieces = [q.strip() for c in _CLAUSES.split(masked) for p in _PHRASES.split(c)
+              for q in _CJK_GAP.split(p) if q.strip()]
     if len(pieces) < 2:
         return []
     matcher = default_matcher()
