@@ -17,7 +17,7 @@ from bot.catalog import CATALOG, DEFAULT_LANGUAGE, placeholders
 from bot.replies import Button, InfoCard, Link, Reply, Section, TextReply
 from bot.truth import MAX_SECTION
 from knowledge import Campaign, Knowledge, pick_regional
-from knowledge.schema import Source
+from knowledge.schema import Claim, Source
 
 t = CATALOG.text
 
@@ -87,6 +87,8 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
         if part == "claim_photos":
             lines = [f"• {p.get(lang)}" for p in claim.photos] or \
                 [t(lang, "claim_photos_unknown", brand=campaign.brand)]
+            if _written_on_unit(claim):  # owners write RECALL on a note beside it and are
+                lines.insert(0, t(lang, "claim_photos_on_unit"))  # turned down: said first
         elif part == "proof_of_purchase":
             lines = [t(lang, f"proof_{claim.proof_of_purchase}")]
             if claim.proof_note:  # "$36 without it"
@@ -106,6 +108,12 @@ def claim_part(knowledge: Knowledge, part: str, model: str | None, region: str |
         buttons.append(present.topic_button(lang, "contact"))  # "claim_unknown" says: tap it
     return _card(knowledge, part, lang, model, sections, sources, buttons,
                  campaigns[0] if campaigns else None)
+
+
+def _written_on_unit(claim: Claim) -> bool:
+    """Whether the claim's photo asks for words written on the unit (in permanent marker)."""
+    return any(
+        word in photo.get("en").lower() for photo in claim.photos for word in ("marker", "written"))
 
 
 def _form_buttons(knowledge: Knowledge, model: str | None, region: str | None,
@@ -372,7 +380,9 @@ def contact_part(knowledge: Knowledge, model: str | None, region: str | None, br
     for campaign, contact in found_all:
         heading = campaign.brand
         wanted = region if region is not None else likely  # a German asking gets "Anker (USA)":
-        if wanted is not None and contact.region not in (wanted, "*"):  # the line is not theirs
+        if (wanted is not None and contact.region not in (wanted, "*")) or (  # not theirs, or
+                region is None and contact.region != "*"):  # their country only guessed at
+            # (an English speaker gets "Anker (United States)": told whose line it is)
             heading = f"{campaign.brand} ({present.place_of(contact.region, campaign, lang)})"
         lines = present.contact_lines(lang, contact)
         if lines and region not in (None, "*") and contact.region not in (region, "*"):

@@ -1121,7 +1121,9 @@ class Dialog:
                 and state.step in ("idle", "await_model") and not asked_model \
                 and state.last_model is None:  # no model spoken of yet: which one?
             prompt = self.ask_model(state, ctx)  # the answer leads into a check: which model?
-        by_country = next((r for r in replies if "by_country" in r.about), None)
+        by_country = next((r for r in replies if "by_country" in r.about), None) or next(
+            (r for r in replies if r.about[:1] == ("contact",) and state.region is None
+             and state.last_model is None), None)  # a brand's line for a country guessed at
         if by_country is not None and state.pending_question is None and state.step == "idle" \
                 and (state.last_model or state.brand) and not ctx.group:
             # "no reply for weeks, who do I contact?" → a line per country, "tell me the
