@@ -50,12 +50,12 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "油麻地|佐敦|北角|元朗|屯門|觀塘|將軍澳|深水埗|中環|灣仔|葵涌|大埔|百老匯|衛訊|HKTV|港鐵|香港|ホンコン|九龍|九龙|新界|旺角|銅鑼灣|铜锣湾|尖沙咀|豐澤|丰泽|荃灣|沙田|港島"),
     "CN": ("xi'an|xiamen|qingdao|nanjing|tianjin|chongqing|suzhou|dongguan|foshan|changsha|zhengzhou|suning|xianyu|douyin|mainland china|china|prc|yuan|rmb|cny|volksrepublik china|shenzhen|shanghai|beijing|"
            "guangzhou|hangzhou|chengdu|wuhan|taobao|jd.com|tmall|pinduoduo|shanghái|schanghai|pekín|peking|cantón",
-           "西安|长沙|長沙|郑州|鄭州|青岛|青島|厦门|廈門|东莞|東莞|佛山|苏宁|蘇寧|国美|國美|闲鱼|閒魚|抖音|花呗|国补|民航局|国航|东航|南航|中国大陆|中國大陸|大陆|大陸|内地|內地|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
+           "西安|长沙|長沙|郑州|鄭州|青岛|青島|厦门|廈門|东莞|東莞|佛山|苏宁|蘇寧|国美|國美|闲鱼|閒魚|抖音|花呗|国补|民航局|国航|东航|南航|中国大陆|中國大陸|大陆|大陸|内地|內地|国内|淘宝|淘寶|京东|京東|天猫|天貓|拼多多|人民币|人民幣|中国|中國|深圳|"
            "上海|北京|广州|廣州|杭州|成都|武汉|武漢|南京|重庆|重慶|天津|苏州|蘇州|シンセン|国内航班|国内航线|"
            "3C标|3C认证|3c标|3c认证|西单|西單|王府井|中关村|中關村|华强北|華強北"),
     "JP": ("kobe|sendai|hiroshima|okinawa|naha|chiba|saitama|kawasaki|nara|kanazawa|hokkaido|kyushu|mercari|don quijote|edion|kojima|sofmap|yamada denki|japan|japanese|japonés|japones|japanisch|japanische|japanischen|japón|japon|amazon.co.jp|jpy|"
            "tokyo|tokio|osaka|kyoto|yokohama|nagoya|sapporo|fukuoka|rakuten|yodobashi|bic camera|narita|haneda",
-           "东京|神戸|仙台|広島|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ビック|ヤマダ電機|ケーズデンキ|アマゾン|"
+           "东京|神戸|仙台|広島|ラクマ|なんば|返礼品|自治体|沖縄|那覇|千葉|埼玉|川崎|奈良|金沢|北海道|九州|四国|関西|関東|メルカリ|ドン・キホーテ|ドンキ|エディオン|ジョーシン|コジマ|ソフマップ|ヤフオク|ヨドバシカメラ|都内|日本|にほん|楽天|東京|大阪|京都|横浜|名古屋|札幌|福岡|ヨドバシ|ビックカメラ|ビック|ヤマダ電機|ケーズデンキ|アマゾン|"
            "国内線|羽田|成田|ふるさと納税|池袋|新宿|渋谷|秋葉原|梅田|難波"),
     "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
@@ -66,7 +66,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos|amazon uk",
            "曼彻斯特|曼徹斯特|英国|英國|イギリス|伦敦|倫敦|ロンドン"),
     "DE": ("duisburg|bochum|mannheim|karlsruhe|augsburg|wiesbaden|münster|aachen|kiel|rostock|freiburg|heidelberg|potsdam|mainz|cyberport|notebooksbilliger|conrad|bayern|nrw|deutschen|germany|deutschland|german|alemán|aleman|alemania|amazon.de|berlin|münchen|muenchen|"
-           "munich|hamburg|köln|koeln|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
+           "munich|hamburg|köln|koeln|sachsen|thüringen|hessen|deutscher shop|frankfurt|stuttgart|düsseldorf|duesseldorf|leipzig|dresden|"
            "hannover|hanover|bremen|nürnberg|nuernberg|dortmund|bonn|kleinanzeigen|otto.de|"
            "mediamarkt|media markt|saturn|amazon de|konstanz|deutsche amazon|deutsches amazon|gravis", "慕尼黑|法兰克福|法蘭克福|ミュンヘン|德国|德國|ドイツ|柏林|ベルリン"),
     "AT": ("steiermark|tirol|kärnten|vorarlberg|burgenland|niederösterreich|oberösterreich|linz|innsbruck|klagenfurt|österreichischen|austria|österreich|oesterreich|amazon.at|wien|vienna|graz|salzburg", "奥地利|奧地利|オーストリア"),
@@ -93,7 +93,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "CL": ("valparaíso|valparaiso|mercado libre chile|chile|santiago de chile", "智利|チリ"),
     "PE": ("arequipa|cusco|trujillo|perú|peru|lima", "秘鲁|秘魯|ペルー"),
     "US": (_US_PLACES, "美国|美國|アメリカ|米国|纽约|紐約|洛杉矶|洛杉磯|ニューヨーク|ロサンゼルス|"
-                       "サンフランシスコ|シアトル|ホノルル|ラスベガス"),
+                       "サンフランシスコ|シアトル|ホノルル|ラスベガス|波士顿|波士頓|ボストン|西雅图|西雅圖|旧金山|舊金山|芝加哥|シカゴ"),
 }
 
 # Countries no campaign names yet (knowledge/schema.py REGIONS): "Malaysia" is an answer too.
@@ -390,8 +390,8 @@ ASKING_WORD: re.Pattern[str] = re.compile(
     r"\b(?:how|what|where|which|can i|do i|should i|can you|could you|whether|wie|wo|was|welche|"
     r"kann ich|muss ich|kannst du|können sie|ob|cómo|como|puedes|me puedes|"
     r"dónde|donde|qué|cuál|puedo|tengo que)\b|怎么|怎麼|哪里|哪裡|哪儿|什么|什麼|吗|嗎|咩|邊度|點樣|"
-    r"有没有|有沒有|能不能|可不可以|是不是|係咪|有冇|"
-    r"どこ|どう|なに|何|ですか|ますか|の？", re.IGNORECASE)
+    r"有没有|有沒有|能不能|可不可以|是不是|係咪|有冇|谁|誰|邊個|边个|"
+    r"どこ|どう|なに|何|誰|ですか|ますか|の？", re.IGNORECASE)
 WHAT_NOW: re.Pattern[str] = re.compile(
     r"怎麼辦|怎么办|點算|点算|咋办|咋辦|どうすれば|どうしたら|どうする|"
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
@@ -473,6 +473,12 @@ DESTINATION_AFTER: re.Pattern[str] = re.compile(r"行き|へ(?:行|飛|向|の�
 # The salt-water rumour, in any words around it ("客服让我自己泡盐水24小时再处理，靠谱吗？").
 SALT_WATER: re.Pattern[str] = re.compile(
     r"\bsalt ?water\b|\bsaltwater\b|salzwasser|\bagua (?:con )?sal\b|\bagua salada\b|盐水|鹽水|塩水", _I)
+# A unit that is not the owner's own, borrowed or lent ("the A1257 I borrowed at the tournament is
+# recalled, what do I do?"): who may claim is what is asked, besides the check.
+BORROWED: re.Pattern[str] = re.compile(
+    r"\b(?:borrowed|loaner|on loan|lent (?:me|to me)|geliehen|ausgeliehen|leihger[äa]t|"
+    r"prestad[ao]s?|me la prest[óo]|me lo prest[óo])\b|借りて|借り物|借りた|借来|借來|借的|借我", _I)
+
 # A trip with a damaged unit ("it's swollen, can I take it on the train?"): the answer is a plain
 # "don't take it" whatever the vehicle (the flight question's danger answer).
 TRAVEL_WORD: re.Pattern[str] = re.compile(

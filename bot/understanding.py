@@ -22,6 +22,7 @@ from bot.lexicon import (
     ACTIVE_DANGER,
     ALREADY_CHECKED,
     ASKING_WORD,
+    BORROWED,
     BOUGHT_AFTER,
     BOUGHT_AFTER_LATIN,
     BOUGHT_BEFORE,
@@ -155,7 +156,9 @@ class Understood:
                         *[q for q in self.clause_questions if q != self.ranked[0].question][:1]]
             return []
         found = [self.ranked[0].question]
-        if len(self.ranked) > 1 and found[0] != "model_only":
+        if found[0] == "model_only":  # "安克 A1652 香港買 點聯絡": the model named, and a
+            found += [q for q in self.clause_questions if q not in _ONE_CHECK][:1]  # question
+        elif len(self.ranked) > 1:
             second = self.ranked[1]
             if second.score >= SECOND:
                 found.append(second.question)
@@ -169,6 +172,9 @@ class Understood:
                 more = [q for q in self.clause_questions if q not in found]
                 if more:  # the check answers "is it recalled?": room for one more
                     found.append(more[0])
+        if found[0] in _ONE_CHECK and len(found) < 3 and "not_my_unit" not in found \
+                and BORROWED.search(self.text):  # "the A1257 I borrowed is recalled, what do I
+            found.append("not_my_unit")  # do?": who claims is the question (strangers)
         return found
 
     @cached_property
@@ -783,7 +789,11 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             result.suggestions += [m for m in described[:4] if m not in result.suggestions]
     if result.models and len(text) <= 600 and finder.names_a_product(lowered):
         # "a 321, a 535 and a zolo A1689 — which are recalled?": the names beside the numbers
+        numbered = list(result.models)
         result.models += [m for words, m in finder.several_named(text) if m not in result.models
+                          and not any(  # "baseus magnetic power bank PPCXW06": that name is
+                              set(re.findall(r"[a-z0-9]+", words.lower()))  # the numbered
+                              <= finder.words_of.get(n, set()) for n in numbered)  # one's own
                           and (not words.isdigit() or re.search(  # "for 321 dollars" is a price
                               _LIST_ARTICLE + rf"{words}\b", lowered))]
     if result.models and result.brand == "Anker" and len(text) <= 600:
@@ -988,8 +998,9 @@ _PURCHASE_CLAUSE = re.compile(
     re.IGNORECASE)
 
 
+_PLACEHOLDER = re.compile(r"⟨[msp]⟩")
 # A space between two CJK characters is a comma to people typing Chinese on a phone.
-_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff]) +(?=[\u3040-\u30ff\u3400-\u9fff])")
+_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff⟩]) +(?=[\u3040-\u30ff\u3400-\u9fff⟨])")
 
 
 def _split_clauses(masked: str) -> list[str]:
@@ -1022,13 +1033,15 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
         return ()
     # each clause, then its phrases: "有没有截止日期，我还没来得及弄" asks in its first phrase;
     # Chinese typed with spaces for commas ("代金券多给多少 这个申请有没有截止时间") too
-    parts = [p for c in pieces[:4] for p in dict.fromkeys(
+    chosen = pieces if len(pieces) <= 4 else [*pieces[:3], pieces[-1]]  # the last: people ask
+    parts = [p for c in chosen for p in dict.fromkeys(
         [c, *(y.strip() for x in _PHRASES.split(c) for y in _CJK_GAP.split(x))])
-        if len(p) >= (8 if p.isascii() else 4)]
+        if len(p) >= 8 or (not p.isascii() and len(_PLACEHOLDER.sub("", p).strip()) >= 3)]
+    # ("要找誰", "能退吗": three characters ask; "坐 ⟨p⟩" asks nothing)
     # the last clause of a message that ends with a question mark is where people ask
     asked_last = pieces[-1] if masked.rstrip().endswith(("?", "？")) else None
     if asked_last is not None and asked_last not in parts[:8] \
-            and len(asked_last) >= (8 if asked_last.isascii() else 4):
+            and len(asked_last) >= (8 if asked_last.isascii() else 3):
         parts = [*parts[:7], asked_last]
     first = ranked[0].question
     same = _ONE_CHECK if first in _ONE_CHECK else {first}
