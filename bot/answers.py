@@ -294,7 +294,9 @@ def region_part(knowledge: Knowledge, model: str | None, region: str | None,
         where = present.region_name(region, lang)
         if applicable:
             titles = "; ".join(c.title.get(lang) for c in applicable[:2])
-            lines.insert(0, t(lang, "region_covered", model=model, region=where, campaigns=titles))
+            lines[:0] = [t(lang, "region_covered", model=model, region=where, campaigns=titles),
+                         *(w for c in applicable[:1]  # "bought in 2018?" is then answered
+                           if (w := present.sold_window_line(lang, c)) is not None)]
         else:
             lines.insert(0, t(lang, "region_not_listed", model=model, region=where))
     return _card(knowledge, "region_campaigns", lang, model, [Section(lines=lines)], sources,

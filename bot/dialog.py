@@ -1393,6 +1393,9 @@ class Dialog:
         if applicable and region != "*":
             titles = "; ".join(c.title.get(ctx.lang) for c in applicable[:2])
             text = self.t(ctx, "region_covered", model=model, region=where, campaigns=titles)
+            window = present.sold_window_line(ctx.lang, applicable[0])
+            if window is not None:  # the country's own recall, by its sales window
+                text += ("" if ctx.lang in ("ja", "zh-Hans", "zh-Hant") else " ") + window
         else:
             text = self.t(ctx, "region_not_listed", model=model, region=where)
         return TextReply(text=text, about=("region_campaigns",))

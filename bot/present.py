@@ -129,6 +129,15 @@ def _window(window: DateWindow | None) -> str | None:
     return f"{window.start or '?'} – {window.end or '?'}"
 
 
+def sold_window_line(lang: str, campaign: Campaign) -> str | None:
+    """"The recall there covers units sold 2022-12-25 – 2025-10-21." for a country's own recall
+    with a sales window (one bought before or after it is not in it)."""
+    window = campaign.sold
+    if "*" in campaign.regions or window is None or not (window.start and window.end):
+        return None
+    return t(lang, "verdict_sold_window", window=_window(window))
+
+
 def _host(url: str) -> str:
     host = urlsplit(url).hostname or url
     return host.removeprefix("www.")
@@ -786,11 +795,17 @@ def _claim(knowledge: Knowledge, model: str | None, region: str | None, lang: st
 def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: str) -> InfoCard:
     # (the brand's contact is the same for each of its recalls: the first listed one's)
     campaigns = knowledge.index.campaigns_for(model, region)[0] if model else []
+    elsewhere = not campaigns and bool(model) and region not in (None, "*") \
+        and knowledge.index.known_model(model or "")
+    if elsewhere:  # "bought in Hong Kong, who do I ask?": no recall there, but its maker is
+        campaigns = knowledge.index.campaigns_for_model(model or "")  # still who to ask
     if not campaigns:
         return _needs_model(lang, "contact", knowledge, model, region)
     assert model is not None
-    main = next((c for c in campaigns if pick_regional(c.contacts, region)), campaigns[0])
-    contact = pick_regional(main.contacts, region)
+    main = next((c for c in campaigns if pick_regional(c.contacts, region)
+                 or (elsewhere and c.contacts)), campaigns[0])
+    contact = pick_regional(main.contacts, region) or (
+        main.contacts[0] if elsewhere and main.contacts else None)
     buttons = link_buttons(lang, [main], region, with_contact=True)
     buttons += next_step_buttons(lang, answered_topic="contact")[:-1]
     if contact is None:
@@ -801,6 +816,8 @@ def _contact(knowledge: Knowledge, model: str | None, region: str | None, lang: 
                                              if contact.web else
                                              t(lang, "contact_unknown", brand=main.brand)]
     lines.append(t(lang, "contact_have_ready", model=model))
+    if elsewhere and region is not None:  # the point first: no recall there; then who to ask
+        title = t(lang, "region_not_listed", model=model, region=region_name(region, lang))
     return InfoCard(topic="contact", title=title, sections=[Section(lines=lines)],
                     source=campaign_source(lang, main, contact.sources), buttons=buttons)
 
