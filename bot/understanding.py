@@ -1003,6 +1003,14 @@ _PLACEHOLDER = re.compile(r"⟨[msp]⟩")
 _CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff⟩]) +(?=[\u3040-\u30ff\u3400-\u9fff⟨])")
 
 
+def _long_enough(part: str) -> bool:
+    """A part that can ask on its own: eight characters, four with accents or kana, three
+    Chinese characters ("要找誰", "能退吗"; not "坐 ⟨p⟩")."""
+    if _CJK_RUN.search(part):
+        return len(_PLACEHOLDER.sub("", part).replace(" ", "")) >= 3
+    return len(part) >= (8 if part.isascii() else 4)
+
+
 def _split_clauses(masked: str) -> list[str]:
     """The clauses of a message, each asked one keeping its question mark (the matcher hears
     "申し込み期限もある?" as a question about a deadline more surely than without it)."""
@@ -1036,12 +1044,11 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     chosen = pieces if len(pieces) <= 4 else [*pieces[:3], pieces[-1]]  # the last: people ask
     parts = [p for c in chosen for p in dict.fromkeys(
         [c, *(y.strip() for x in _PHRASES.split(c) for y in _CJK_GAP.split(x))])
-        if len(p) >= 8 or (not p.isascii() and len(_PLACEHOLDER.sub("", p).strip()) >= 3)]
-    # ("要找誰", "能退吗": three characters ask; "坐 ⟨p⟩" asks nothing)
+        if _long_enough(p)]
     # the last clause of a message that ends with a question mark is where people ask
     asked_last = pieces[-1] if masked.rstrip().endswith(("?", "？")) else None
     if asked_last is not None and asked_last not in parts[:8] \
-            and len(asked_last) >= (8 if asked_last.isascii() else 3):
+            and _long_enough(asked_last):
         parts = [*parts[:7], asked_last]
     first = ranked[0].question
     same = _ONE_CHECK if first in _ONE_CHECK else {first}
