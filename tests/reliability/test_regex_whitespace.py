@@ -4,7 +4,7 @@
 (bot/lexicon.py) took 0.35 s on "sn" + 8,000 spaces; test_regex.py's adversarial inputs had
 no long runs of whitespace. Here every module-level compiled pattern of every bot/ module
 (and lexicon's pattern tables) is fed "word + 8,000 spaces" for several words, and each use
-(search, match, fullmatch, finditer) must take under 5 ms.
+(search, match, fullmatch, finditer) must take under 20 ms.
 
 The understanding rewrite (issue #11) bounded every whitespace run and replaced the region
 alternations by table lookups; no pattern is exempt.
@@ -21,7 +21,10 @@ import pytest
 
 import bot
 
-LIMIT = 0.005  # seconds, per pattern, per input, per use
+# seconds, per pattern, per input, per use: the bug was 350 ms; a linear scan of the big
+# alternations (SAFETY, INJECTION) takes 1-6 ms on 8,000 characters, by machine (5.9 ms on
+# session 12's machine, which failed a 5 ms limit with no pattern changed)
+LIMIT = 0.02
 RUN = 8_000
 WORDS = ["", "sn", "s/n", "SN:", "s n", "help", "cancel", "yes", "no", "stop", "a", "A1263",
          "serial", "model", "台", "はい"]
@@ -82,7 +85,7 @@ def test_the_scan_found_the_patterns() -> None:
 
 
 @pytest.mark.parametrize("pattern", _params())
-def test_whitespace_runs_take_under_5_ms(pattern: re.Pattern[str]) -> None:
+def test_whitespace_runs_take_under_20_ms(pattern: re.Pattern[str]) -> None:
     for text in INPUTS:
         took = _slowest(pattern, text)
         assert took <= LIMIT, f"{took * 1000:.1f} ms on {text[:6]!r} + {len(text)} characters"
