@@ -494,12 +494,11 @@ def _verdict_card(knowledge: Knowledge, result: CheckResult, lang: str,
         # a model in one recall: one recall's window says nothing of another's (the US A1263
         # window misled a Japanese buyer; the 2024 A1647 window a Chinese one; strangers)
         lines.append(t(lang, "verdict_made_window", window=_window(made)))
-    sold = main.campaign.sold
-    if result.region not in (None, "*") and sold is not None and sold.start and sold.end \
-            and verdict is not Verdict.NOT_AFFECTED and "*" not in main.campaign.regions:
+    sold = sold_window_line(lang, main.campaign)
+    if result.region not in (None, "*") and sold is not None and verdict is not Verdict.NOT_AFFECTED:
         # the country's own recall, by its sales window ("sold in Japan 2022-12-25 to
         # 2025-10-21": a stranger missed it; a unit bought later is not in it)
-        lines.append(t(lang, "verdict_sold_window", window=_window(sold)))
+        lines.append(sold)
     if body == "verdict_serial_needed_body":  # a published rule, said at once ("starts 35S")
         lines += [rule for cv in result.campaigns if (rule := serial_rule_line(cv.campaign, lang))]
     if verdict is Verdict.NOT_AFFECTED:
