@@ -514,11 +514,13 @@ def processing_time_part(knowledge: Knowledge, model: str | None, region: str | 
                          lang: str) -> Reply:
     """How long a claim takes: what the brand states for this model's claims (INIU: about 15
     business days), else that no source states it — never an estimate."""
-    stated = [claim.processing_time.get(lang) for c in _campaigns(knowledge, model, region)
+    stated = {claim.processing_time.get(lang): c.brand
+              for c in _campaigns(knowledge, model, region)
               for claim in c.claims if claim.processing_time
-              and (region is None or claim.region in (region, "*"))]
-    if stated:
-        return TextReply(text=" ".join(dict.fromkeys(stated)), about=("processing_time",))
+              and (region is None or claim.region in (region, "*"))}
+    if stated:  # asked because no reply came: the stated time, and that nothing says what's next
+        overdue = [t(lang, "processing_time_overdue", brand=b) for b in dict.fromkeys(stated.values())]
+        return TextReply(text=" ".join([*stated, *overdue]), about=("processing_time", "no_times_known"))
     return TextReply(text=t(lang, "answer_delivery_time"), about=("no_times_known",))
 
 
