@@ -719,12 +719,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
     stripped = lowered.strip(" \t\n?!.,")
     if len(stripped) <= REFLEX_MAX:
         result.reflex = next((name for name, p in REFLEXES.items() if p.fullmatch(stripped)), None)
-    if result.reflex is None and len(stripped) <= REFLEX_MAX_CANCEL and (
+    if result.reflex is None and len(stripped) <= REFLEX_MAX_CANCEL and not result.safety and (
             REFLEXES["cancel"].fullmatch(stripped)
             or ("?" not in lowered and "？" not in lowered
                 and (CANCEL_THEN_REASON.fullmatch(stripped)
                      or _reason_then_cancel(stripped)))):
-        result.reflex = "cancel"  # "never mind, stop, I'll do this later"
+        result.reflex = "cancel"  # "never mind, stop, I'll do this later" (not "it's getting
+        # hot, so I'll stop here": the danger is answered first)
     regions = all_regions = find_regions(text)
     result.regions = list(dict.fromkeys(code for code, _, _ in regions))
     # where the owner flies or travels to is kept for the flight rules, never as where it was
