@@ -314,7 +314,10 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"(?:vorherigen|bisherigen) ){0,3}(?:regeln|anweisungen|vorgaben)|"
     # "you are X's support now" and "make me a refund code"
     r"\b(?:a partir de ahora|desde ahora|ahora) eres (?:el|la|un|una)\b|\bhaz de cuenta que eres|"
-    r"\bgenera(?:me)? (?:un |una )?(?:código|cupón|vale)|"
+    r"\bgen[eé]ra(?:me)? (?:un |una )?(?:código|cupón|vale)|"
+    r"\bact[uú]a como (?:si fueras )?(?:el |la |un |una )?(?:soporte|agente|emplead[oa]|servicio|asesor)|"
+    r"\bmodo (?:desarrollador|de desarrollador|de prueba|prueba|dios) (?:activad|activ)|"
+    r"\b(?:entwicklermodus|testmodus|debugmodus)\b|"
     r"\b(?:du bist (?:ab )?jetzt|ab (?:jetzt|sofort) bist du) (?:der|die|das|ein|eine|mein)?\s?"
     r"[^.!?\n]{0,20}(?:support|kundendienst|service|mitarbeiter|hersteller|anker)|"
     r"\b(?:stell|generier|erzeug)\w{0,3} mir [^.!?\n]{0,25}(?:code|gutschein)|"
@@ -554,7 +557,7 @@ _CANCEL_PIECE = (
     r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"
     r"brech (?:das )?ab|(?:hab|habe) (?:grad |gerade |jetzt )?(?:echt |wirklich )?keine zeit(?: dafür)?|"
     r"doch nicht|don'?t bother|no need|(?:scrap|scratch) (?:that|it|this)(?: whole thing)?|end (?:it|this)|(?:i )?don'?t need (?:it|this|that) any ?more|"
-    r"corta(?: acá| aquí| ahí)?|lo dejamos(?: para otro día)?|dejémoslo|"
+    r"corta(?: acá| aquí| ahí| esto)?|ya fue|lo dejamos(?: para otro día)?|dejémoslo|"
     r"回头再说|以后再说|下次再说|停|我?改天(?:自己|再)?(?:查|弄|说)|唔使喇|唔使了|遲啲先算|遲啲再算|"
     r"もう大丈夫です|もう大丈夫|また今度で?|また今度にします|あとでやります|いいや|やっぱいいや|"
     r"もういいです|終わりにします|終わりにする|終わりで|先到这|先到這|停止查询|停止查詢|"
@@ -571,8 +574,8 @@ REFLEX_MAX_CANCEL = 72
 # "abbrechen bitte, die kinder schreien", "ごめん中断で。電車降りる": a plain stop first, then a
 # reason (no question mark) — also a cancel, within REFLEX_MAX_CANCEL characters.
 CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
-    r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno)[ ,、]{0,2})?"
-    r"(?:cancel|stop|abort|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
+    r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno|mejor|ya fue,?)[ ,、]{0,2})?"
+    r"(?:cancel|stop|abort|lass mal(?=,)|corta esto|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
     r"forget it|never ?mind|nvm|vergiss es|olvídalo|déjalo)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,50}", re.IGNORECASE)
 # "ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then the stop.
