@@ -327,7 +327,8 @@ INJECTION_LATIN: re.Pattern[str] = re.compile(
     r"from now on,? you(?:'re| are)|"
     r"ignore (?:everything|anything|all) (?:above|before|you were told)|"
     r"system prompt|system override|you are now|new rules?: ?(?:you|from now|ignore|act)|developer mode|jailbreak|"
-    r"pretend (?:you are|you're|youre|to be)|"
+    r"pretend (?:you are|you're|youre|to be)|role-?play(?:ing)? as|"
+    r"mark (?:my|the|this) claim (?:as )?(?:approved|accepted|paid|done)|"
     r"mark (?:my|the|this) serial as|"
     r"new instructions? (?:from|by) (?:your|the) (?:admin|developer|owner|operator)|"
     r"systemhinweis|(?:sicherheits\w*|safety \w+) (?:deaktiviert|disabled|off)|"
@@ -575,7 +576,7 @@ REFLEX_MAX_CANCEL = 72
 # reason (no question mark) — also a cancel, within REFLEX_MAX_CANCEL characters.
 CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
     r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno|mejor|ya fue,?)[ ,、]{0,2})?"
-    r"(?:cancel|stop|abort|lass mal(?=,)|corta esto|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
+    r"(?:cancel|stop(?! (?:\w+ing|it|that|this|and|with|the|me|you)\b)|abort|lass mal(?=,)|corta esto|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
     r"forget it|never ?mind|nvm|vergiss es|olvídalo|déjalo)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,50}", re.IGNORECASE)
 # "ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then the stop.
