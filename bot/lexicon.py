@@ -258,6 +258,14 @@ NEGATED_AFTER: re.Pattern[str] = re.compile(
     r"(?:なった|なって|なっ|なる|なり|たり|した|して|し|ては|でも|で|て|は|も|が|こと|とか|"
     r"出て|出|い|る|た|り|す|ん|ら|れ|ま|なら)*(?<!あぶ)(?<!しれ)(?<!わから)(?<!かも)"
     r"(?:ない|なし|無し|無い|ません|ず)")
+# "wird nicht mal handwarm", "never even gets warm": the owner says there is no heat, so the
+# matcher's learned danger (it hears "warm") is not taken (bot/understanding.py, _learned_danger).
+WARMTH_DENIED: re.Pattern[str] = re.compile(
+    r"\b(?:nicht (?:mal |einmal |mehr )?(?:hand)?warm|nie (?:hand)?warm|not even (?:warm|hot)|"
+    r"never (?:even )?(?:gets?|got|gotten|runs?|felt|feels?) (?:warm|hot)|"
+    r"ni (?:siquiera )?(?:se )?(?:calienta|tibia|caliente))\b|"
+    r"一点都不热|一點都不熱|一点也不热|一點也不熱|从来不热|從來不熱|全然熱くない|熱くもない|熱くなったこともない"
+)
 # "gracias crack", "eres un crack": Spanish praise, not a cracked case.
 CRACK_AS_PRAISE: re.Pattern[str] = re.compile(r"(?:gracias|eres|sos|un|genio|maestro),? +$|"
                                                r"(?:真是|太|简直|簡直|价格|價格)炸$")

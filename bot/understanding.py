@@ -69,6 +69,7 @@ from bot.lexicon import (
     SERIAL_PART_CUES,
     THROWN_AWAY,
     TRAVEL_WORD,
+    WARMTH_DENIED,
     WHAT_NOW,
     WHAT_WITH_IT,
     WHERE_TO_CLAIM,
@@ -889,6 +890,7 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
         result.ranked, result.familiar = matcher.read(result.masked)
         result.clause_ranked = result.ranked  # (clause_questions: read only when needed)
         if not result.safety and SAFETY.search(lowered) is None \
+                and WARMTH_DENIED.search(lowered) is None \
                 and _learned_danger(matcher, result.masked, result.ranked):
             result.safety = True  # a danger the word lists miss ("bubbled out", "the dryer")
         # the safety card answers "is it dangerous?"; the ranking is of what else is asked
