@@ -50,7 +50,10 @@ TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-14a.yaml",
                ROOT / "evaluation" / "corpus" / "train-14b.yaml",
                ROOT / "evaluation" / "corpus" / "train-15a.yaml",
-               ROOT / "evaluation" / "corpus" / "train-15b.yaml")
+               ROOT / "evaluation" / "corpus" / "train-15b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-16a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-16b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-16c.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
