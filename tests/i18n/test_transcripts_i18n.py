@@ -20,7 +20,7 @@ from bot.inbound import Inbound
 from bot.present import MAX_TITLE_CHARS, region_name, remedy_kinds
 from bot.replies import Reply
 from bot.truth import UNSAFE_CLAIMS
-from knowledge import Campaign
+from knowledge import Campaign, pick_regional
 from knowledge.schema import Remedy
 
 SERIAL = "AKF1 2Z33 0L84 19B6"
@@ -257,11 +257,18 @@ async def test_questions_after_a_check(engine: Engine, lang: str) -> None:
 
     text = await owner.say(script.dispose_question)
     assert_clean(owner, lang)
-    assert_in_language(text, lang, "dispose_title")
-    # Issue #12: one disposal paragraph, the recall's own where it has one, else the general one.
-    own = [c.disposal.get(lang) for c in engine.knowledge.index.campaigns_for(
-        script.model, script.region)[0] if c.disposal]
-    assert (own[0] if own else engine.knowledge.guidance.disposal.text.get(lang)) in text
+    applicable = engine.knowledge.index.campaigns_for(script.model, script.region)[0]
+    fates = {claim.unit_fate for c in applicable if (claim := pick_regional(c.claims, script.region))}
+    goes_back = fates & {"return_kit", "courier_pickup"}
+    if goes_back:  # the maker collects it (a return kit, a courier): not disposed of by the owner
+        assert_in_language(text, lang, "dispose_goes_back_title")
+        assert said(lang, f"unit_fate_{sorted(goes_back)[0]}") in text, text
+        assert engine.knowledge.guidance.disposal.text.get(lang) not in text
+    else:
+        assert_in_language(text, lang, "dispose_title")
+        # Issue #12: one disposal paragraph, the recall's own where it has one, else the general.
+        own = [c.disposal.get(lang) for c in applicable if c.disposal]
+        assert (own[0] if own else engine.knowledge.guidance.disposal.text.get(lang)) in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
