@@ -197,7 +197,8 @@ SAFETY: re.Pattern[str] = re.compile(
     r"in(?:to)? (?:the )?(?:water|pool|toilet|sink|bath\w*|rain)|water damage|soaked|spill\w*|"
     r"leak\w*|scorch\w*|discolou?r\w*|charred|sizzl\w*|burned? (?:my|me|his|her)|"
     r"(?:got|gets|getting|is|feels?|felt|was|runs?|running|became|turns?) (?:really |very |a bit |"
-    r"kinda |slightly |super |quite |pretty |so )?warm|warp\w*|wavy|deform\w*|misshapen|stab\w*|"
+    r"kinda |slightly |super |quite |pretty |so )?warm|warm (?:all the time|even when (?:it'?s |its )?off)|"
+    r"warp\w*|wavy|deform\w*|misshapen|stab\w*|"
     r"(?:smells?|smelling|smelled|smelt) (?:really |kinda |a bit |so )?(?:weird|funny|strange|bad|"
     r"odd|off|toxic|like (?:burn\w*|plastic|chemicals?|fish))|(?:weird|funny|strange|chemical) smell|"
     r"crackl\w*|washing machine|washer|laundry|through the wash|puddle|soggy|teeth marks|"
@@ -584,7 +585,7 @@ REFLEX_MAX_CANCEL = 72
 # reason (no question mark) — also a cancel, within REFLEX_MAX_CANCEL characters.
 CANCEL_THEN_REASON: re.Pattern[str] = re.compile(
     r"(?:(?:sorry|perdón|ごめん|すみません|ok|okay|nah|bueno|mejor|ya fue,?)[ ,、]{0,2})?"
-    r"(?:cancel|stop(?! (?:\w+ing|it|that|this|and|with|the|me|you)\b)|abort|lass mal(?=,)|corta esto|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
+    r"(?:cancel|stop(?! (?:\w+ing|and|with|me|you)\b)|abort|lass mal(?=,)|corta esto|abbrechen|cancelar|cancela|para, para|取消|算了|不查了|唔查住|キャンセル|中断(?:で|します)?|"
     r"forget it|never ?mind|nvm|vergiss es|olvídalo|déjalo)"
     r"(?:[ ,]{0,2}(?:bitte|please|pls|por favor))?[ ,.!;、。！，]+[^?？]{1,50}", re.IGNORECASE)
 # "ahorita no tengo la batería a la mano, lo dejamos para otro día": a reason, then the stop.
