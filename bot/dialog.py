@@ -1101,6 +1101,12 @@ class Dialog:
             return Turn(replies + following.replies, following.state, following.checks)
         if u.models and wants_check and not _check_open(state) and not checked:
             following = self.start_check(state, ctx, u.models[0], u)
+            by_country = next((r for r in replies if "by_country" in r.about), None)
+            if by_country is not None and following.state.pending_question is None \
+                    and following.state.region in (None, "*") and not ctx.group:
+                # "who do I contact about my A1689?" → a line per country and the check; "canada"
+                # next answers the contact for Canada (it got the coverage card: strangers)
+                following.state.pending_question = by_country.about[0]
             return Turn(_without_remedy_summary(replies + following.replies, ctx.lang),
                         following.state, following.checks)
         if filled:  # the message also gave what the open check waited for

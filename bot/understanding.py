@@ -905,8 +905,9 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
             # asked about when nothing else is clear (labels of batches 2-14 read most salt-water
             # messages as dispose or claim-photo questions: a sure reading of those stays)
             result.ranked = lead("salt_water", CLAUSE_ALONE, result.ranked)
-        elif WHERE_TO_CLAIM.search(lowered) and any(
-                r.question == "claim_how" and r.score >= CLAUSE for r in result.ranked[:3]):
+        elif WHERE_TO_CLAIM.search(lowered) and any(  # "去邊度搞？": the words say where to
+                r.question == "claim_how" and r.score >= SECOND_PAIRED  # claim; the matcher need
+                for r in result.ranked[:3]):  # only rank it (at 0.3 it fell just under, batch 16)
             result.ranked = _first("claim_how", result.ranked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered) \
