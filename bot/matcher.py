@@ -169,6 +169,7 @@ class Matcher:
             arrays |= {"meaning_weights": self.meaning[0], "meaning_bias": self.meaning[1]}
         np.savez_compressed(temporary, **arrays)
         os.replace(temporary, path)
+        _prune(path)
 
     @classmethod
     def load(cls, path: Path) -> Matcher:
@@ -396,3 +397,22 @@ def default_matcher() -> Matcher:
         log.info("matcher not cached (%s): it will be learned again next start",
                  type(error).__name__)
     return matcher
+
+
+KEPT_BUILDS = 4  # each build is ~30 MB: a stranger's cache held 670 MB of old ones
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # removed by another process meanwhile
+        return 0.0
+
+
+def _prune(path: Path) -> None:
+    """Keep the newest KEPT_BUILDS matcher builds beside `path` (and always `path` itself)."""
+    builds = sorted((p for p in path.parent.glob("matcher-*.npz") if ".tmp." not in p.name),
+                    key=_mtime, reverse=True)  # (another process's build being written stays)
+    for old in builds[KEPT_BUILDS:]:
+        if old != path:
+            old.unlink(missing_ok=True)

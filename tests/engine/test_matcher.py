@@ -106,3 +106,19 @@ def test_word_cached_reading_is_bit_identical_to_the_plain_one() -> None:
             assert matcher.read(text, meaning=meaning) == plain, text
     assert "jane.doe@x.y" not in matcher._words
     assert not any(b"jane" in digest for digest, _limit, _meaning in matcher._texts)  # digests only
+
+
+def test_saving_a_build_keeps_only_the_newest_few_beside_it(trained: Matcher, tmp_path: Path) -> None:
+    import os
+
+    from bot.matcher import KEPT_BUILDS
+    for n in range(6):  # old builds, oldest first
+        old = tmp_path / f"matcher-old{n}.npz"
+        old.write_bytes(b"x")
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
+    path = tmp_path / "matcher-new.npz"
+    trained.save(path)
+    kept = sorted(p.name for p in tmp_path.glob("matcher-*.npz"))
+    assert len(kept) == KEPT_BUILDS and "matcher-new.npz" in kept
+    assert "matcher-old5.npz" in kept and "matcher-old0.npz" not in kept
+    assert Matcher.load(path).labels == trained.labels
