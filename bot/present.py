@@ -826,14 +826,14 @@ def _dispose(knowledge: Knowledge, model: str | None, region: str | None, lang: 
     guidance = knowledge.guidance
     if region is not None:  # where the unit goes back to the maker (the A1263 in Japan: a return
         # kit), "may I put it in the city's collection?" is answered by that: no (strangers)
-        for campaign in _applicable(knowledge, model, region):
-            claim = pick_regional(campaign.claims, region)
+        for recall in _applicable(knowledge, model, region):
+            claim = pick_regional(recall.claims, region)
             if claim is not None and claim.unit_fate in ("return_kit", "courier_pickup"):
                 return InfoCard(
                     topic="dispose", title=t(lang, "dispose_goes_back_title"),
                     sections=[Section(lines=[t(lang, f"unit_fate_{claim.unit_fate}"),
                                              t(lang, "dispose_keep_for_return")])],
-                    source=campaign_source(lang, campaign),
+                    source=campaign_source(lang, recall),
                     buttons=next_step_buttons(lang, answered_topic="dispose")[:-1])
     # A recall's own disposal text is for its country (the US's "HHW"): with no country known,
     # only when the language's likely country is that one; else the general guidance.
