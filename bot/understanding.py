@@ -98,6 +98,7 @@ PAIR = 0.6  # two question types scoring this much together are both answered
 WITH_MODEL = 0.1  # …or, in a question that names a model (its check runs anyway), from this score
 LEARNED_DANGER = 0.5  # the matcher this sure that a device is in danger: the safety card too
 GONE = 0.15  # "already thrown away" this sure: its danger words are the past, not the present
+GONE_SURE = 0.5  # …and this sure, in words the lexicon lacks ("持ち込み済み", "回収掉了")
 LONG = 300  # characters of a long message's end that the matcher reads
 
 
@@ -173,6 +174,11 @@ class Understood:
                 more = [q for q in self.clause_questions if q not in found]
                 if more:  # the check answers "is it recalled?": room for one more
                     found.append(more[0])
+        if self.models and found[0] not in _ONE_CHECK | {"checker_says_no"} \
+                and _recalled_asked_first(
+                self.whole or self.masked, found[0]):  # "is the A1652 part of it? and can I
+            found = ["is_recalled", *(q for q in found if q != "is_recalled")][:3]  # still use
+            # it?": the check answers the first question, then the second (batch 17)
         if found[0] in _ONE_CHECK and len(found) < 3 and "not_my_unit" not in found \
                 and BORROWED.search(self.text):  # "the A1257 I borrowed is recalled, what do I
             found.append("not_my_unit")  # do?": who claims is the question (strangers)
@@ -910,7 +916,8 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 for r in result.ranked[:3]):  # only rank it (at 0.3 it fell just under, batch 16)
             result.ranked = _first("claim_how", result.ranked)
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
-                and result.ranked[0].score >= GONE and THROWN_AWAY.search(lowered) \
+                and result.ranked[0].score >= GONE \
+                and (THROWN_AWAY.search(lowered) or result.ranked[0].score >= GONE_SURE) \
                 and not ACTIVE_DANGER.search(lowered):
             result.safety = False  # "it swelled, so I threw it out": the danger has left the house
         if result.safety and not result.confident:  # the danger words drown the question:
@@ -1086,6 +1093,27 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
             if len(found) == 2:
                 break
     return tuple(found)
+
+
+_IS_IT = re.compile(r"\b(?:is|are|was) (?:it|mine|my|this|that|the|they)\b|\b(?:ist|sind) (?:die|sie|meine|das|der)\b|"
+                   r"\b(?:está|esta|están) (?:retirad|en|mi|la)|吗|嗎|係咪|是不是|ですか|かな|の？", re.IGNORECASE)
+
+
+def _recalled_asked_first(masked: str, other: str) -> bool:
+    """A clause asking "is it recalled?" comes before the clause asking `other`."""
+    pieces = _split_clauses(masked)
+    if len(pieces) < 2:
+        return False
+    matcher = default_matcher()
+    for piece in pieces[:6]:
+        scored, _ = matcher.read(piece, meaning=False)
+        if scored and scored[0].question == other:
+            return False
+        if scored and scored[0].question == "is_recalled" and scored[0].score >= CLAUSE \
+                and (piece.rstrip().endswith(("?", "？")) or _IS_IT.search(piece)):  # asked,
+            # not told ("说在召回范围里")
+            return True
+    return False
 
 
 def _questions_beside_danger(masked: str) -> list[Scored]:
