@@ -189,7 +189,8 @@ REGION_CODE_ALONE: re.Pattern[str] = re.compile(r"(?:region[: ]{1,3})?([A-Za-z]{
 SAFETY: re.Pattern[str] = re.compile(
     # en
     r"\b(?:hot(?! (?:take|deal|sale|seller|item|topic|pink|key|tip|price|offer|pick)s?\b)|very warm|overheat\w*|heat(?:ing|s|ed)? up|swell\w*|swollen|bulg\w*|puff\w*|"
-    r"bloat\w*|expanded|expanding|pillow\w*|smok(?!ing hot (?:price|deal|offer|sale))\w*|fumes?|burn(?:ing|t|ed)? (?:plastic|smell)|"
+    r"bloat\w*|expanded|expanding|pillow\w*|(?:fatter|thicker) than (?:before|it was|it used to)|"
+    r"(?:got|gotten|getting|grown) (?:fat|fatter|thicker)|smok(?!ing hot (?:price|deal|offer|sale))\w*|fumes?|burn(?:ing|t|ed)? (?:plastic|smell)|"
     r"smells? (?:like |of )?(?:burn\w*|plastic|chemical\w*)|smell\w* burn\w*|odou?r|sparks?|sparking|"
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|started a fire|melt\w*|hiss\w*|"
     r"explod\w*|pop(?:ped|ping)|crack(?:ed|s)?|dent(?:ed)?|punctur\w*|pierc\w*|chew\w*|"
@@ -280,7 +281,7 @@ FIRE_WORD: re.Pattern[str] = re.compile(
 FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:news|article|reports?|reported|stories|story|videos?|heard (?:about|of|that)|"
     r"read (?:about|that)|saw (?:something|a post|an? article|on)|chance|risk|could|might|would|"
-    r"(?:that|which|one|ones|they|these) can|"
+    r"(?:that|which|one|ones|they|these) can|radio|on (?:the )?(?:tv|telly)|"
     r"known to|prone to|how many|worried|afraid|scared|in case|prevent|avoid|"
     r"(?:all (?:these|those)|so many) (?:\w+ ){0,2}(?:power ?banks|batteries|brands|chargers)|"
     r"noticias?|le[ií] que|le[ií] lo|le[ií] sobre|escuch[ée]|vi que|podr[ií]a|riesgo|por si|miedo|preocupa\w*|casos|"
@@ -362,8 +363,8 @@ INJECTION_CJK: re.Pattern[str] = re.compile(
     r"(?:指示|ルール)[^。！？\n]{0,8}無視|"
     r"(?:(?:你|您)(?:现在|現在|而家)|(?:从|從)(?:现在|現在)(?:开始|開始|起)(?:你|您))(?:就)?(?:是|係)"
     r"[^。！？，,\n]{0,8}(?:客服|官方|工作人员|工作人員|管理员|管理員|系统|系統)|"
-    r"假装你是|假裝你是|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
-    r"(?:あなたは今から|今から|あなたはもう)(?:あなた|キミ|君|お前)?は?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員)"
+    r"假装你是|假裝你是|扮你係|扮你是|不受任何(?:规则|規則)|(?:编|編)(?:一个|一個)[^。！？\n]{0,8}(?:凭证|憑證|单号|單號)|(?:生成|给我|給我|发我|發我)[^。！？\n]{0,8}(?:退款码|退款碼|兑换码|兌換碼|优惠码|優惠碼|券码|券碼)|"
+    r"(?:あなたは今から|今から|あなたはもう)(?:あなた|キミ|君|お前)?は?[^。！？\n]{0,10}(?:サポート|担当者|窓口|社員|部長|課長|責任者|スタッフ)"
     r"(?:です|として|ね|だ|な)|"
     r"なりきって|という設定で|(?:コード|クーポン|番号)を[^。！？\n]{0,4}(?:発行|生成)して|"
     r"システムの指示を(?:表示|見せ)|"
@@ -564,7 +565,7 @@ REFLEX_MAX = 24
 # one to three of these pieces, and nothing else, is a cancel (REFLEX_MAX_CANCEL characters).
 _CANCEL_PIECE = (
     r"(?:(?:nvm|never ?mind|forget it|ok|okay|oh|ah|actually|wait|hmm|nah|no|mejor|bueno|pues|"
-    r"nee(?: du)?|ach|naja|这个|這個|あ|やっぱり|やっぱ|ごめん|すみません|sorry|perdón|sorry)[ ,、]{0,2})?"
+    r"nee(?: du)?|ach|naja|这个|這個|算了|唔該|唔该|あ|やっぱり|やっぱ|ごめん|すみません|sorry|perdón|sorry)[ ,、]{0,2})?"
     r"(?:cancel|stop|quit|exit|abort|abbrechen|vergiss es|cancelar|cancela|déjalo|olvídalo|取消|"
     r"算了|不用了|先不弄了|不查了|キャンセル|やめる|やめて|やめます|やめとく|nvm|never ?mind|forget it|"
     r"(?:i'?ll|i will) (?:do|finish|check) (?:this|it)(?: [a-z]+){0,3} later|later|not now|"
@@ -572,7 +573,8 @@ _CANCEL_PIECE = (
     r"skip (?:this|it)|(?:i'?m|im|i am) done|olvidalo|sabes qu[eé]|(?:hat sich )?erledigt|"
     r"brich (?:das )?ab|退出吧?|不查了|キャンセルで|"
     r"beenden|stopp|jetzt nicht|(?:ich )?will (?:doch )?nicht (?:mehr )?weitermachen|lo cancelo|"
-    r"no tengo tiempo(?: ahorita| ahora)?|唔查喇|(?:今日|今天)?唔搞住|聽日再嚟|听日再嚟|没意义|沒意義|"
+    r"no tengo tiempo(?: ahorita| ahora)?|唔查喇|太折腾|太麻烦|太麻煩|停一停先|(?:我)?遲啲再查(?:過)?|迟点再查|"
+    r"(?:一旦|いったん)?ここまで(?:で|にします)|(?:今日|今天)?唔搞住|聽日再嚟|听日再嚟|没意义|沒意義|"
     r"中断(?:で|します|する)?|"
     r"ya no quiero seguir|luego lo hago|después|otro día|lo dejo|déjalo así|ya no|"
     r"hör auf|lass (?:mal )?gut sein|lass es|später|ein andermal|brauch ich (?:doch )?nicht|"
@@ -608,7 +610,7 @@ REASON_THEN_CANCEL: re.Pattern[str] = re.compile(
     r"(?:[,，、;；.。] ?|ので|から)(?:lo dejamos(?: para otro día)?|mejor otro día|lo hago (?:luego|después)|"
     r"ich mach(?:e)? (?:das|es) später|ein andermal|i'?ll do (?:it|this) later|another time|"
     r"下次再说|下次再說|改天(?:有空)?再说|改天(?:有空)?再說|また今度(?:にします)?|中断(?:で|します)|"
-    r"キャンセル(?:で|します)|cancela(?: esto| eso)?|cancel(?: it| this| that)?|stop(?: it| this)?|"
+    r"キャンセル(?:で|します)|(?:一旦|いったん)?ここまで(?:で|にします)?|cancela(?: esto| eso)?|cancel(?: it| this| that)?|stop(?: it| this)?|"
     r"abbrechen|beende (?:das|es)(?: hier)?|schluss)[.!。！]?\Z", re.IGNORECASE)  # (searched:
 # the reason before it is any text without a question mark, up to REFLEX_MAX_CANCEL characters)
 REFLEXES: dict[str, re.Pattern[str]] = {
