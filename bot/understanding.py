@@ -907,9 +907,13 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 and CHECKER_SAID_YES.search(lowered):  # "checker said it's affected. now?":
             result.ranked = lead("claim_how", result.ranked[0].score,  # what comes next
                                  result.ranked, instead_of="checker_says_no")
-        elif SALT_WATER.search(lowered) and not result.confident:  # the rumour is what is
-            # asked about when nothing else is clear (labels of batches 2-14 read most salt-water
-            # messages as dispose or claim-photo questions: a sure reading of those stays)
+        elif SALT_WATER.search(lowered) and (not result.confident or (
+                result.ranked[0].score < SECOND
+                and any(r.question == "salt_water" for r in result.ranked[:3]))):
+            # the rumour is what is asked about when nothing else is sure and the matcher ranks
+            # it at all ("客服让我自己泡盐水…这样靠谱吗？": send_back 0.18 with batch 17); labels
+            # of batches 2-14 read most salt-water messages as dispose or claim-photo questions:
+            # a sure reading of those stays
             result.ranked = lead("salt_water", CLAUSE_ALONE, result.ranked)
         elif WHERE_TO_CLAIM.search(lowered) and any(  # "去邊度搞？": the words say where to
                 r.question == "claim_how" and r.score >= SECOND_PAIRED  # claim; the matcher need
@@ -1101,17 +1105,19 @@ _IS_IT = re.compile(r"\b(?:is|are|was) (?:it|mine|my|this|that|the|they)\b|\b(?:
 
 def _recalled_asked_first(masked: str, other: str) -> bool:
     """A clause asking "is it recalled?" comes before the clause asking `other`."""
-    pieces = _split_clauses(masked)
+    pieces = [y.strip() for c in _split_clauses(masked) for x in _PHRASES.split(c)
+              for y in _CJK_GAP.split(x) if _long_enough(y.strip())]
     if len(pieces) < 2:
         return False
     matcher = default_matcher()
-    for piece in pieces[:6]:
+    for piece in pieces[:8]:
+        asks = piece.rstrip().endswith(("?", "？")) or _IS_IT.search(piece)  # asked, not
+        if not asks and not ASKING_WORD.search(piece):  # told ("说在召回范围里", "TSA took a
+            continue  # guy's power bank": a story scored as a flight question)
         scored, _ = matcher.read(piece, meaning=False)
         if scored and scored[0].question == other:
             return False
-        if scored and scored[0].question == "is_recalled" and scored[0].score >= CLAUSE \
-                and (piece.rstrip().endswith(("?", "？")) or _IS_IT.search(piece)):  # asked,
-            # not told ("说在召回范围里")
+        if asks and scored and scored[0].question == "is_recalled" and scored[0].score >= CLAUSE:
             return True
     return False
 

@@ -53,7 +53,10 @@ TRAIN_FILES = (ROOT / "evaluation" / "corpus" / "train.yaml",
                ROOT / "evaluation" / "corpus" / "train-15b.yaml",
                ROOT / "evaluation" / "corpus" / "train-16a.yaml",
                ROOT / "evaluation" / "corpus" / "train-16b.yaml",
-               ROOT / "evaluation" / "corpus" / "train-16c.yaml")
+               ROOT / "evaluation" / "corpus" / "train-16c.yaml",
+               ROOT / "evaluation" / "corpus" / "train-17a.yaml",
+               ROOT / "evaluation" / "corpus" / "train-17b.yaml",
+               ROOT / "evaluation" / "corpus" / "train-17c.yaml")
 OUT = ROOT / "bot" / "data" / "examples-from-corpus.yaml"
 
 
