@@ -1099,8 +1099,10 @@ def _clause_questions(masked: str, ranked: list[Scored]) -> tuple[str, ...]:
     return tuple(found)
 
 
-_IS_IT = re.compile(r"\b(?:is|are|was) (?:it|mine|my|this|that|the|they)\b|\b(?:ist|sind) (?:die|sie|meine|das|der)\b|"
-                   r"\b(?:está|esta|están) (?:retirad|en|mi|la)|吗|嗎|係咪|是不是|ですか|かな|の？", re.IGNORECASE)
+# A part that asks whether something is so ("is it part of it", "ist die dabei", "是不是")
+_IS_IT = re.compile(r"\b(?:is|are|was) (?:it|mine|my|this|that|the|they)\b|"
+                    r"\b(?:ist|sind) (?:die|sie|meine|das|der)\b|\b(?:está|esta|están) "
+                    r"(?:retirad|en|mi|la)|吗|嗎|係咪|是不是|ですか|かな|の？", re.IGNORECASE)
 
 
 def _recalled_asked_first(masked: str, other: str) -> bool:
