@@ -1222,8 +1222,9 @@ class Dialog:
             # "A1263 bought in Germany — is it covered?": the check there answers it
             if model and u and u.models:
                 return self.start_check(state, ctx, model, u)
-            in_danger = u is not None and u.safety  # no lists for someone in danger
-            listed = [] if in_danger else self.answer(ctx, question, None, state.region, brand)
+            in_danger = u is not None and u.safety  # for someone in danger, only the one
+            listed = [] if in_danger and brand is None else \
+                self.answer(ctx, question, None, state.region, brand)  # brand's short list
             return Turn([*pending, *listed, self.ask_model(state, ctx)], state)
         alike = self.knowledge.index.models_recalled_alike(brand) if brand and model is None \
             and "model" in question.needs else ()

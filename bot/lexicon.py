@@ -60,7 +60,7 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
     "CA": ("burnaby|surrey bc|winnipeg|edmonton|halifax|mississauga|brampton|saskatoon|kelowna|kitchener|london drugs|canadian tire|shoppers drug mart|visions electronics|best buy canada|walmart canada|costco canada|newfoundland|nova scotia|new brunswick|manitoba|saskatchewan|victoria bc|amazon canada|canada|canadian|canadiense|kanadisch|amazon.ca|kanada|canadá|ontario|quebec|québec|"
            "british columbia|alberta|toronto|vancouver|montreal|montréal|calgary|ottawa|"
            "health canada|cad|amazon ca", "卡尔加里|卡加利|蒙特利尔|滿地可|渥太华|渥太華|本拿比|列治文|トロント|バンクーバー|加拿大|カナダ|多伦多|多倫多|温哥华|溫哥華"),
-    "MX": ("puebla|tijuana|cancún|cancun|mérida|coppel|elektra|bodega aurrera|soriana|sanborns|palacio de hierro|walmart méxico|walmart mexico|méxico|mexico|mexicano|mexicana|amazon.com.mx|amazon mx|amazon méxico|mexiko|cdmx|"
+    "MX": ("jalisco|zapopan|tlaquepaque|nuevo león|nuevo leon|yucatán|yucatan|veracruz|chihuahua|sonora|oaxaca|quintana roo|guanajuato|querétaro|queretaro|michoacán|michoacan|tamaulipas|sinaloa|coahuila|toluca|aguascalientes|san luis potosí|acapulco|puebla|tijuana|cancún|cancun|mérida|coppel|elektra|bodega aurrera|soriana|sanborns|palacio de hierro|walmart méxico|walmart mexico|méxico|mexico|mexicano|mexicana|amazon.com.mx|amazon mx|amazon méxico|mexiko|cdmx|"
            "guadalajara|monterrey|mercado libre méxico|liverpool", "墨西哥|メキシコ"),
     "GB": ("heathrow|gatwick|stansted|leeds|bristol|edinburgh|cardiff|belfast|sheffield|newcastle|nottingham|leicester|brighton|northern ireland|john lewis|tesco|sainsbury's|asda|ebay uk|british|gbp|united kingdom|uk|u.k|england|scotland|wales|britain|amazon.co.uk|großbritannien|"
            "grossbritannien|reino unido|inglaterra|london|manchester|birmingham|glasgow|currys|argos|amazon uk",
@@ -88,9 +88,9 @@ REGION_WORDS: dict[str, tuple[str, str]] = {
            "印度|インド"),
     "SG": ("jurong|tampines|orchard road|shopee sg|lazada sg|singapore|singapur|changi", "狮城|獅城|新加坡|シンガポール"),
     "BR": ("brasília|brasilia|belo horizonte|mercado livre|brazil|brasil|brasilien|são paulo|sao paulo|rio de janeiro", "巴西|ブラジル"),
-    "AR": ("rosario|mendoza|mercado libre argentina|argentina|argentinien|buenos aires", "阿根廷|アルゼンチン"),
-    "CO": ("barranquilla|cartagena de indias|mercado libre colombia|colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
-    "CL": ("valparaíso|valparaiso|mercado libre chile|chile|santiago de chile", "智利|チリ"),
+    "AR": ("frávega|fravega|garbarino|musimundo|mar del plata|tucumán|tucuman|rosario|mendoza|mercado libre argentina|argentina|argentinien|buenos aires", "阿根廷|アルゼンチン"),
+    "CO": ("alkosto|ktronix|bucaramanga|pereira|manizales|barranquilla|cartagena de indias|mercado libre colombia|colombia|kolumbien|bogotá|bogota|medellín|medellin", "哥伦比亚|哥倫比亞|コロンビア"),
+    "CL": ("viña del mar|vina del mar|antofagasta|temuco|costanera center|ripley chile|falabella chile|valparaíso|valparaiso|mercado libre chile|chile|santiago de chile", "智利|チリ"),
     "PE": ("arequipa|cusco|trujillo|perú|peru|lima", "秘鲁|秘魯|ペルー"),
     "US": (_US_PLACES, "美国|美國|アメリカ|米国|纽约|紐約|洛杉矶|洛杉磯|ニューヨーク|ロサンゼルス|"
                        "サンフランシスコ|シアトル|ホノルル|ラスベガス|波士顿|波士頓|ボストン|西雅图|西雅圖|旧金山|舊金山|芝加哥|シカゴ"),
@@ -159,6 +159,17 @@ MAX_PLACE_WORDS = max(len(p.split()) for p in LATIN_PLACES)
 # The words a place can start with: any other word is skipped without building phrases.
 PLACE_FIRST_WORDS: frozenset[str] = frozenset(p.split()[0] for p in LATIN_PLACES) | frozenset(
     p.split()[0].replace(".", "") for p in LATIN_PLACES)
+
+# A shop's site under a country's domain ("homedepot.ca", "bestbuy.com.mx", "otto.de"): that country.
+SITE_DOMAINS: dict[str, str] = {
+    "ca": "CA", "co.uk": "GB", "uk": "GB", "de": "DE", "com.au": "AU", "au": "AU", "com.mx": "MX",
+    "mx": "MX", "co.jp": "JP", "jp": "JP", "es": "ES", "at": "AT", "ch": "CH", "cl": "CL",
+    "com.ar": "AR", "co.nz": "NZ", "nz": "NZ", "com.sg": "SG", "sg": "SG", "in": "IN", "co.in": "IN",
+    "com.tw": "TW", "tw": "TW", "com.hk": "HK", "hk": "HK", "cn": "CN", "com.cn": "CN", "com.co": "CO",
+    "com.pe": "PE", "pe": "PE", "fr": "FR", "it": "IT", "nl": "NL", "ie": "IE",
+}
+SITE: re.Pattern[str] = re.compile(
+    r"^(?:www\.)?[a-z0-9][a-z0-9-]{2,}\.((?:com\.|co\.)?[a-z]{2})$")
 
 # Words of a Latin-script text (with the dots and dashes of "amazon.co.jp", "u.s.a.", "hi-fi").
 # A Latin-script word; kana and Han end it ("Amazon.co.jpで買った", "在Best Buy买的").
@@ -234,7 +245,7 @@ SAFETY: re.Pattern[str] = re.compile(
     r"烫|燙|好熱|很熱|太熱|超熱|熱到|熱熱|膨|嘶嘶|滋滋|洗衣机|洗衣機|泡到水|泡了水|掉进水|掉進水|"
     r"落水|淋湿|淋濕|淋雨|有味道|一股味|异味|異味|臭味|刺鼻|冒[^，。！？\n]{0,5}[烟煙]|起泡|发软|發軟|"
     r"鼓得|鼓鼓|鼓咗|脹咗|充了气|充了氣|像充气|像充氣|越捏越软|越捏越軟|变软|變軟|"
-    r"烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|脹|胀|"
+    r"烘干机|烘乾機|热乎乎|熱乎乎|温温的|溫溫的|嗡嗡|脹|胀|有啲漲|好似漲|漲起|發漲|发涨|涨起|"
     # ja
     r"熱い|熱く|熱を持|発熱|膨らん|膨張|煙|焦げ|発火|発煙|異臭|火花|破裂|水没|濡れ|水に落と|"
     r"落とし|落下|穴が|刺さ|かじった|かじって|かじられ|歯型|噛ん|噛ま|へこん|凹ん|割れ|ひび|液漏れ|"
@@ -271,12 +282,18 @@ WARMTH_DENIED: re.Pattern[str] = re.compile(
 # "gracias crack", "eres un crack": Spanish praise, not a cracked case.
 CRACK_AS_PRAISE: re.Pattern[str] = re.compile(r"(?:gracias|eres|sos|un|genio|maestro),? +$|"
                                                r"(?:真是|太|简直|簡直|价格|價格)炸$")
+# Words that sound like danger but are something else, by what stands right before them: a hot
+# deal ("der Deal war echt heiß", "oferta caliente"), a label that fell off, fireworks (煙花, 煙火).
+NOT_DANGER_BEFORE: re.Pattern[str] = re.compile(
+    r"(?:\b(?:deal|angebot|preis|schnäppchen|ofertas?|precios?|rebajas?)\b[^.!?\n]{0,15}|"
+    r"\b(?:label|sticker|tag)s? )$")
+NOT_DANGER_AFTER: re.Pattern[str] = re.compile(r"[花火]")
 # Fire spoken of as a risk or as news, not as what this unit does: "saw on the news that batteries
 # catch fire", "the chance of mine catching fire", "会不会起火", "発火の恐れ". Only the fire and
 # explosion words are read this way; heat, swelling, smoke and smell always count.
 FIRE_WORD: re.Pattern[str] = re.compile(
     r"flames?|on fire|caught fire|catch(?:es|ing)? fire|set fire|explod\w*|en llamas|se incendi\w*|"
-    r"incendi\w*|explot\w*|prendi[óo] fuego|feuer|flammen|explodiert|brennt|着火|著火|起火|爆炸|"
+    r"incendi\w*|explot\w*|prendi[óo] fuego|feuer|(?:in )?flammen|explodiert|brennt|着火|著火|起火|爆炸|"
     r"自燃|冒火|発火|燃え|破裂")
 FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
     r"\b(?:news|article|reports?|reported|stories|story|videos?|heard (?:about|of|that)|"
@@ -287,13 +304,14 @@ FIRE_REPORTED_BEFORE: re.Pattern[str] = re.compile(
     r"noticias?|le[ií] que|le[ií] lo|le[ií] sobre|escuch[ée]|vi que|podr[ií]a|riesgo|por si|miedo|preocupa\w*|casos|"
     r"nachrichten|gelesen|geh[öo]rt|bericht\w*|k[öo]nnte|risiko|gefahr|angst|sorge|falls|f[äa]lle|"
     r"why (?:are|do|does|did|would) (?:they|these|those|power ?banks|batteries|anker)|"
-    r"did (?:something|anything|any ?(?:one|body)'?s?)|warum|por qu[ée]|reason|cause)\b|"
+    r"did (?:something|anything|any ?(?:one|body)'?s?)|warum|por qu[ée]|reason|cause|"
+    r"how often|wie oft|cu[áa]ntas veces)\b|"
     r"为什么|為什麼|为啥|為啥|原因|理由|なんで|なぜ|どうして|"
     r"新闻|新聞|报道|報導|报导|聽說|听说|看到|会不会|會不會|可能|风险|風險|以免|防止|怕|担心|擔心|"
     r"万一|萬一|容易|导致|導致|有没有|有沒有|ニュース|報道|聞い|可能性|心配|不安|リスク|危険性")
 FIRE_REPORTED_AFTER: re.Pattern[str] = re.compile(
     r"[^.!?。！？\n]{0,6}(?:恐れ|おそれ|可能性|かも|リスク|危険性|したら|しないか|しないよう|事故|"
-    r"たのって|たやつって|た件|しやすい|する理由|する原因|するの[?？]|"
+    r"たのって|たやつって|た件|しやすい|する理由|する原因|するの[?？]|の仕組み|のしくみ|のメカニズム|"
     r"ニュース|報道|記事|新闻|新聞|报道|報導|"
     r"的风险|的風險|的可能|的新闻|的新聞|事件|的危险|的危險)")
 # The unit is gone: with these words a past danger ("it swelled, so I threw it out") is the past.
@@ -426,6 +444,38 @@ WHAT_NOW: re.Pattern[str] = re.compile(
     r"\bwhat (?:do|should|can) i\b|\bwhat now\b|\bwas (?:soll|mache|kann) ich\b|\bqu[ée] hago\b|"
     r"\bqu[ée] debo hacer\b", _I)
 # "喺香港買嘅，去邊度搞？": where to go to claim (not whether that country is covered).
+# "Why do you need the serial, isn't the model enough?", "I thought the whole model was bad": the
+# answer is the serial-range one (only some units; no published ranges; the checker decides).
+WHY_SERIAL: re.Pattern[str] = re.compile(
+    r"\bwhy (?:do you |do i |would you |does it )?need (?:the |my )?(?:serial|sn|s/n)\b|"
+    r"\bwhat(?:'?s| is) the (?:serial|sn) (?:number )?for(?:\s*[?,.!]|\s*$)|"
+    r"\bwhy (?:is ?n'?t|is not) (?:that|it|the model(?: number)?) enough\b|"
+    r"\bmodel(?: number| no\.?)?(?: alone)? (?:is ?n'?t|is not|not|does ?n'?t|does not)(?: \w+)? (?:enough|tell)|"
+    r"\bi thought (?:the |that )?(?:whole|entire|every(?: single)?|all(?: the)?) (?:model|\w+)s? "
+    r"(?:was|were|is|are) (?:bad|recalled|affected|part|included)|"
+    r"\bwozu (?:\w+ ){0,3}(?:seriennummer|sn)\b|\breicht (?:die |das )?modell(?:nummer)? nicht\b|"
+    r"\bpara qu[ée] (?:\w+ ){0,3}(?:n[úu]mero de serie|serie|serial)\b|\bno basta con el modelo\b|"
+    r"为什么要序列号|為什麼要序號|为啥要序列号|為啥要序號|要序列号干嘛|要序號幹嘛|型号不够吗|型號不夠嗎|"
+    r"シリアル(?:って|は)?(?:なんで|なぜ)必要|型番だけじゃ(?:だめ|ダメ|わからない|分からない)", re.I)
+# "Why do you need to know where I bought it?", "召回不都一样吗": the answer is where each recall
+# applies (the country decides which one covers the unit).
+WHY_WHERE: re.Pattern[str] = re.compile(
+    r"\bwhy (?:does it matter|do you (?:need|want) to know|do you ask|are you asking|ask) where\b|"
+    r"\b(?:does it|what does it|why does it) matter where\b|\bwhy (?:does )?the country matter|"
+    r"\bpara qu[ée] (?:\w+ ){0,3}d[óo]nde (?:la |lo )?compr|\bqu[ée] importa d[óo]nde\b|"
+    r"\bimporta (?:el )?d[óo]nde\b|\bwarum (?:\w+ ){0,4}wo (?:ich )?(?:sie |es |die )?gekauft|"
+    r"\bspielt (?:es|das) (?:eine|keine) rolle,? wo\b|\bist (?:es|das) (?:nicht )?(?:egal|wichtig),? wo\b|"
+    r"为啥非要问哪|为什么要问(?:我)?(?:在)?哪|為什麼要問(?:我)?(?:在)?哪|在哪买的有关系|在哪買的有關係|"
+    r"买的地方跟|買的地方跟|哪里买的有什么关系|哪裡買的有什麼關係|哪買有咩關係|"
+    r"買った場所(?:って|は|が)?(?:なんで|なぜ|関係)|どこで買ったか(?:って|が)?(?:関係|なんで|なぜ)", re.I)
+# Beside "do I send it back?", disposing of it oneself is the other half of the question
+# ("¿la devuelvo en la tienda o la llevo a un punto limpio?", "送り返すの？それとも自分で処分？"):
+# where it goes is answered too.
+DISPOSE_INSTEAD: re.Pattern[str] = re.compile(
+    r"\b(?:dispos\w*|recycl\w*|throw (?:it )?(?:out|away)|bin it|hazardous waste|"
+    r"punto limpio|desech\w*|tirarl[ao]|la tiro|reciclaje|reciclar\w*|"
+    r"entsorg\w*|wertstoffhof|recyclinghof|wegwerfen|wegschmeißen)|"
+    r"自己丢|自己丟|自己扔|扔掉|丢掉|丟掉|处理掉|處理掉|自己处理|自己處理|掉咗|処分|捨て", re.I)
 WHERE_TO_CLAIM: re.Pattern[str] = re.compile(
     r"(?:去|到)(?:邊度|边度|哪里|哪裡|哪儿|哪兒)(?:搞|退|申請|申请|換|换|弄|辦|办)|"
     r"(?:邊度|边度|哪里|哪裡)(?:可以)?(?:退貨|退货|申請|申请)")
@@ -508,6 +558,19 @@ BORROWED: re.Pattern[str] = re.compile(
     r"\b(?:borrowed|loaner|on loan|lent (?:me|to me)|geliehen|ausgeliehen|leihger[äa]t|"
     r"prestad[ao]s?|me la prest[óo]|me lo prest[óo])\b|借りて|借り物|借りた|借来|借來|借的|借我", _I)
 
+# A unit that came second-hand or as a gift: who may claim is asked beside "the serial is
+# already used" ("mine came from a garage sale", "メルカリの中古だから").
+SECOND_HAND: re.Pattern[str] = re.compile(
+    r"\b(?:second[- ]?hand|garage sale|yard sale|car boot|flea market|marketplace|ebay|pre-?owned|"
+    r"bought (?:it )?used|gebraucht|flohmarkt|kleinanzeigen|de segunda mano|usad[ao]|"
+    r"mercado ?libre usado)\b|中古|メルカリ|ヤフオク|二手|闲鱼|閒魚|旧货|舊貨", _I)
+# The receipt named beside a photo, remedy or several-units question ("do I photograph the
+# invoice too?", "張單使唔使一齊影埋"): proof of purchase is asked too.
+RECEIPT_WORD: re.Pattern[str] = re.compile(
+    r"\b(?:receipt|invoice|order (?:number|no|confirmation)|proof of purchase|kassenbon|bon|"
+    r"rechnung|quittung|kaufbeleg|boleta|factura|ticket de compra|recibo|comprobante)\b|"
+    r"发票|發票|小票|收据|收據|单据|單據|張單|订单号|訂單號|レシート|領収書|納品書|購入履歴|注文番号", _I)
+
 # A trip with a damaged unit ("it's swollen, can I take it on the train?"): the answer is a plain
 # "don't take it" whatever the vehicle (the flight question's danger answer).
 TRAVEL_WORD: re.Pattern[str] = re.compile(
@@ -520,7 +583,11 @@ WHAT_WITH_IT: re.Pattern[str] = re.compile(
     r"\b(?:throw|toss|chuck|bin) (?:it|this|them)(?: out| away)?\b|\bget rid of (?:it|this|them)\b|"
     r"\bwas (?:mach|mache|soll|tu|tue) ich (?:jetzt |nun |denn )?damit\b|\b(?:wegwerfen|entsorgen)\b|"
     r"\bqué hago con (?:ella|él|ello|esto|eso)\b|\btirarl[ao]\b|"
-    r"怎么处理|怎麼處理|點處理|点处理|扔掉|丢掉|丟掉|掉咗佢|掉左佢|捨て|処分", _I)
+    r"\b(?:dónde|donde|cómo|como) (?:la|lo) (?:tiro|boto|desecho|llevo|saco)\b|"
+    r"\bwhere (?:do|can|should) (?:i|we) (?:take|drop|dump|bring) (?:it|this|them)\b|"
+    r"\bwohin (?:damit|mit (?:ihr|ihm|der|dem))\b|"
+    r"怎么处理|怎麼處理|點處理|点处理|扔掉|丢掉|丟掉|掉咗佢|掉左佢|捨て|処分|引き取|"
+    r"怎么扔|怎麼扔|怎么丢|怎麼丟|扔哪|丢哪|丟哪|拿它怎么办|拿它怎麼辦|拿佢點算", _I)
 # A country said as an adjective of a phone line ("eine deutsche Telefonnummer", "a UK number"):
 # the contacts there are asked for. Only beside a phone word: "deutsche Anleitung" is no place.
 NATIONAL_LINE: re.Pattern[str] = re.compile(

@@ -42,6 +42,7 @@ from bot.lexicon import (
     CURRENCY_REGIONS,
     DESTINATION_AFTER,
     DESTINATION_BEFORE,
+    DISPOSE_INSTEAD,
     FIRE_REPORTED_AFTER,
     FIRE_REPORTED_BEFORE,
     FIRE_WORD,
@@ -55,8 +56,11 @@ from bot.lexicon import (
     NEGATED_BEFORE,
     NOT_BOUGHT_AFTER,
     NOT_BOUGHT_BEFORE,
+    NOT_DANGER_AFTER,
+    NOT_DANGER_BEFORE,
     PLACE_FIRST_WORDS,
     REASON_THEN_CANCEL,
+    RECEIPT_WORD,
     REFLEX_MAX,
     REFLEX_MAX_CANCEL,
     REFLEXES,
@@ -65,14 +69,19 @@ from bot.lexicon import (
     REGION_ORDER,
     SAFETY,
     SALT_WATER,
+    SECOND_HAND,
     SERIAL_PART,
     SERIAL_PART_CUES,
+    SITE,
+    SITE_DOMAINS,
     THROWN_AWAY,
     TRAVEL_WORD,
     WARMTH_DENIED,
     WHAT_NOW,
     WHAT_WITH_IT,
     WHERE_TO_CLAIM,
+    WHY_SERIAL,
+    WHY_WHERE,
     WORD,
     brand_in,
     injection_in,
@@ -165,7 +174,7 @@ class Understood:
             if second.score >= SECOND:
                 found.append(second.question)
             else:
-                clear = [q for q in self.clause_questions if q != found[0]]
+                clear = [q for q in self.clause_questions if q not in (found[0], "model_only")]
                 if clear:
                     found.append(clear[0])  # clear in its own clause: before a weak pair
                 elif second.question in _often_with(found[0]) and second.score >= SECOND_PAIRED:
@@ -179,6 +188,12 @@ class Understood:
                 self.whole or self.masked, found[0]):  # "is the A1652 part of it? and can I
             found = ["is_recalled", *(q for q in found if q != "is_recalled")][:3]  # still use
             # it?": the check answers the first question, then the second (batch 17)
+        if found[0] in _RECEIPT_BESIDE and len(found) < 3 and "receipt" not in found \
+                and RECEIPT_WORD.search(self.text):  # "…do I photograph the invoice too?"
+            found.append("receipt")
+        if found[0] == "already_claimed" and len(found) < 3 and "not_my_unit" not in found \
+                and SECOND_HAND.search(self.text):  # "serial already used — bought it second-hand"
+            found.append("not_my_unit")
         if found[0] in _ONE_CHECK and len(found) < 3 and "not_my_unit" not in found \
                 and BORROWED.search(self.text):  # "the A1257 I borrowed is recalled, what do I
             found.append("not_my_unit")  # do?": who claims is the question (strangers)
@@ -348,8 +363,9 @@ def find_serial(text: str, models: list[str]) -> str | None:
         # …and not "the serial number is on the back", nor "my serial is A1263", nor "serial
         # starts with 35S" (a part of one, after words: too short to be a whole serial)
         if any(c.isdigit() for c in serial) and serial.upper() not in model_keys \
-                and not (worded and len(re.sub(r"[ \-]", "", serial)) < 6):
-            return serial
+                and not (worded and len(re.sub(r"[ \-]", "", serial)) < 6) \
+                and not _SPECS_ONLY.fullmatch(serial) and not _NAME_AS_WORD.fullmatch(serial):
+            return serial  # ("die Seriennummer auf der Anker 20000mAh": a capacity, no serial)
     for match in _SERIAL_RUN.finditer(text):
         # Printed serials come in groups of letters and digits; every group has a digit.
         groups = [g for g in re.split(r"[ \-]", match.group(1)) if g and g.upper() not in model_keys]
@@ -370,6 +386,16 @@ def find_serial(text: str, models: list[str]) -> str | None:
     return lot.group(1) if lot else None
 
 
+def _site_or_district(key: str) -> str | None:
+    """A shop's site under a country's domain ("homedepot.ca") or a district of a known city
+    ("dresden-neustadt"): that country."""
+    site = SITE.match(key) if "." in key else None
+    if site:
+        return SITE_DOMAINS.get(site.group(1)) or SITE_DOMAINS.get(site.group(1)[-2:])
+    head = key.split("-", 1)[0]
+    return LATIN_PLACES.get(head) if "-" in key and len(head) >= 4 else None
+
+
 def find_regions(text: str) -> list[tuple[str, int, int]]:
     """Every place a message names, as (region code, start, end), in order of mention.
 
@@ -385,7 +411,10 @@ def find_regions(text: str) -> list[tuple[str, int, int]]:
             continue
         if keys[i] not in PLACE_FIRST_WORDS and keys[i].replace(".", "") not in PLACE_FIRST_WORDS:
             written = word.group(0).rstrip(".")
-            if written in REGION_CODES_WRITTEN and not _mostly_capitals(text):
+            code = _site_or_district(keys[i])
+            if code:
+                found.append((code, word.start(), word.end()))
+            elif written in REGION_CODES_WRITTEN and not _mostly_capitals(text):
                 found.append((REGION_CODES_WRITTEN[written], word.start(), word.end()))
             continue
         for size in range(min(MAX_PLACE_WORDS, len(words) - i), 0, -1):
@@ -919,6 +948,17 @@ def understand(raw: str, index: KnowledgeIndex) -> Understood:
                 r.question == "claim_how" and r.score >= SECOND_PAIRED  # claim; the matcher need
                 for r in result.ranked[:3]):  # only rank it (at 0.3 it fell just under, batch 16)
             result.ranked = _first("claim_how", result.ranked)
+        elif WHY_WHERE.search(lowered):  # "为啥非要问哪买的？": where each recall applies
+            result.ranked = lead("region_coverage", CONFIDENT, result.ranked) \
+                if not result.ranked or result.ranked[0].score < CONFIDENT \
+                else _first("region_coverage", result.ranked)
+        elif WHY_SERIAL.search(lowered) and not result.serial:  # "why the SN, isn't the
+            result.ranked = _first("serial_ranges", result.ranked)  # model enough?"
+        elif result.ranked and result.ranked[0].question == "send_back" \
+                and DISPOSE_INSTEAD.search(lowered) and all(
+                    r.question != "dispose" or r.score < SECOND for r in result.ranked[1:2]):
+            result.ranked = [result.ranked[0], Scored("dispose", SECOND),  # "send it back, or
+                             *(r for r in result.ranked[1:] if r.question != "dispose")]  # bin it?"
         if result.safety and result.ranked and result.ranked[0].question == "already_disposed" \
                 and result.ranked[0].score >= GONE \
                 and (THROWN_AWAY.search(lowered) or result.ranked[0].score >= GONE_SURE) \
@@ -1004,6 +1044,7 @@ CLAUSE, CLAUSE_ALONE = 0.3, 0.5  # (0.35 until session 7: measured on the dev th
 IF_SO_FLOOR = 0.15  # a part asked "if so" needs less (session 11: dev third)
 # Asked in other words by one check: "is it recalled — am I in the recall?" is one question.
 _ONE_CHECK = frozenset({"is_recalled", "region_coverage", "model_only"})
+_RECEIPT_BESIDE = frozenset({"claim_photos", "remedy", "several_units"})
 
 
 _PURCHASE_CLAUSE = re.compile(
@@ -1167,6 +1208,9 @@ def _swapped_digits(name: str, near: list[str]) -> str | None:
 _SAFETY_STARTS = WordStarts(SAFETY)
 
 
+_SOUNDS_LIKE_DANGER = frozenset({"heiß", "heiss", "caliente", "calientes", "fell off", "煙"})
+
+
 def in_danger(lowered: str) -> bool:
     """A danger word that is not denied ("not hot", "没有发烫", "熱くなったこともない").
 
@@ -1180,6 +1224,10 @@ def in_danger(lowered: str) -> bool:
         if NEGATED_BEFORE.search(before) or NEGATED_AFTER.match(after):
             continue
         if match.group(0) in ("crack", "裂") and CRACK_AS_PRAISE.search(before):
+            continue
+        if match.group(0) in _SOUNDS_LIKE_DANGER and (  # a hot deal, a label that fell off,
+                NOT_DANGER_BEFORE.search(before) or (  # fireworks (煙花)
+                    match.group(0) == "煙" and NOT_DANGER_AFTER.match(after))):
             continue
         if FIRE_WORD.match(match.group(0)) and _fire_reported(lowered, match.start(), after):
             continue
